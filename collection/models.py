@@ -1,0 +1,246 @@
+"""The campaign: targets, working groups, assignments, user scopes, collected records, scans."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from landdata.models import Commune, FormerCommune, ImportBatch, Plot, Province, RegistrationBranch
+
+
+class CommuneTarget(models.Model):
+    """How many plots a commune must collect during the campaign."""
+
+    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, primary_key=True, related_name="target")
+    target_plots = models.PositiveIntegerField(_("chỉ tiêu"))
+
+    class Meta:
+        verbose_name = _("chỉ tiêu của xã")
+        verbose_name_plural = _("chỉ tiêu của xã")
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}: {self.target_plots}"
+
+
+class WorkingGroup(models.Model):
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="working_groups")
+    name = models.CharField(_("tổ công tác"), max_length=120)
+
+    class Meta:
+        verbose_name = _("tổ công tác")
+        verbose_name_plural = _("tổ công tác")
+        constraints = [models.UniqueConstraint(fields=["commune", "name"], name="working_group_unique")]
+        ordering = ["commune_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A former commune whose plots a commune (and optionally one of its groups) must collect."""
+
+    former_commune = models.OneToOneField(
+        FormerCommune, on_delete=models.CASCADE, primary_key=True, related_name="assignment"
+    )
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="assignments")
+    working_group = models.ForeignKey(
+        WorkingGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignments"
+    )
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+
+    def __str__(self) -> str:
+        return f"{self.former_commune_id} → {self.commune_id}"
+
+
+class Role(models.TextChoices):
+    OFFICIAL = "official", _("Cán bộ xã")
+    GROUP_LEADER = "group_leader", _("Tổ trưởng")
+    REVIEWER = "reviewer", _("Cán bộ văn phòng đăng ký")
+    ADMIN = "admin", _("Quản trị tỉnh")
+
+
+class UserScope(models.Model):
+    """Which part of the province a user may see: their role and unit."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scope")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True)
+    working_group = models.ForeignKey(WorkingGroup, on_delete=models.SET_NULL, null=True, blank=True)
+    branch = models.ForeignKey(RegistrationBranch, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phạm vi người dùng")
+        verbose_name_plural = _("phạm vi người dùng")
+        constraints = [
+            models.CheckConstraint(
+                name="scope_matches_role",
+                condition=(
+                    models.Q(role__in=["official", "group_leader"], commune__isnull=False)
+                    | models.Q(role="reviewer", branch__isnull=False)
+                    | models.Q(role="admin", province__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class CertificateStatus(models.TextChoices):
+    HELD = "held", _("Đang giữ")
+    MORTGAGED = "mortgaged", _("Đang thế chấp")
+    LOST = "lost", _("Bị mất")
+    DAMAGED = "damaged", _("Bị hư hỏng")
+    NOT_ISSUED = "not_issued", _("Chưa cấp")
+
+
+class Channel(models.TextChoices):
+    HOME_VISIT = "home_visit", _("Đến tận nhà")
+    OFFICE = "office", _("Tại nhà văn hóa / trụ sở")
+    ONLINE_PHOTO = "online_photo", _("Ảnh gửi trực tuyến")
+    PHOTOCOPY = "photocopy", _("Bản photocopy")
+
+
+class CollectedRecord(models.Model):
+    """What an official gathered for one plot (contract §2.3); never the registry itself."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        SUBMITTED = "submitted", _("Đã gửi")
+        RETURNED = "returned", _("Bị trả lại")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Biểu mẫu")
+        IMPORT = "import", _("Nhập từ tệp")
+
+    former_commune = models.ForeignKey(
+        FormerCommune, on_delete=models.PROTECT, related_name="collected_records", verbose_name=_("xã cũ")
+    )
+    map_sheet = models.CharField(_("số tờ"), max_length=20)
+    plot_number = models.CharField(_("số thửa"), max_length=20)
+    sheet_key = models.CharField(max_length=20, editable=False)
+    number_key = models.CharField(max_length=20, editable=False)
+    # Null when the plot key is not in the registry extract.
+    plot = models.ForeignKey(Plot, on_delete=models.SET_NULL, null=True, blank=True, related_name="collected_records")
+
+    holder_name = models.CharField(_("họ tên người đứng tên"), max_length=200)
+    holder_birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    holder_birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    holder_id_number = models.CharField(_("số CCCD"), max_length=20, blank=True, db_index=True)
+    holder_old_id_number = models.CharField(_("số CMND cũ"), max_length=20, blank=True)
+    co_holder_name = models.CharField(_("họ tên đồng sở hữu"), max_length=200, blank=True)
+    co_holder_birth_year = models.PositiveSmallIntegerField(_("năm sinh đồng sở hữu"), null=True, blank=True)
+    co_holder_birth_date = models.DateField(_("ngày sinh đồng sở hữu"), null=True, blank=True)
+    co_holder_id_number = models.CharField(_("số CCCD đồng sở hữu"), max_length=20, blank=True, db_index=True)
+    co_holder_old_id_number = models.CharField(_("số CMND cũ đồng sở hữu"), max_length=20, blank=True)
+    certificate_serial = models.CharField(_("số phát hành GCN"), max_length=40, blank=True)
+    certificate_book_number = models.CharField(_("số vào sổ"), max_length=40, blank=True)
+    area_m2 = models.DecimalField(_("diện tích (m²)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    land_use = models.CharField(_("mục đích sử dụng"), max_length=100, blank=True)
+    actual_user_name = models.CharField(_("người đang sử dụng"), max_length=200, blank=True)
+    certificate_status = models.CharField(
+        _("tình trạng GCN"), max_length=12, choices=CertificateStatus.choices, default=CertificateStatus.HELD
+    )
+    owner_far_away = models.BooleanField(_("chủ ở xa"), default=False)
+    channel = models.CharField(_("hình thức"), max_length=20, choices=Channel.choices, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+
+    collected_by = models.CharField(_("người thu thập"), max_length=150)
+    collected_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="collected_records"
+    )
+    collected_on = models.DateField(_("ngày thu thập"), db_index=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Hash of an imported row's content, so that re-importing a file adds nothing.
+    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # Set by verification: the content fingerprint last matched, so unchanged records are skipped.
+    matched_fingerprint = models.CharField(max_length=64, blank=True)
+    matched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bản ghi thu thập")
+        verbose_name_plural = _("bản ghi thu thập")
+        indexes = [
+            models.Index(fields=["former_commune", "sheet_key", "number_key"], name="record_plot_key_idx"),
+            models.Index(fields=["status", "matched_at"], name="record_match_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.former_commune_id} {self.map_sheet}/{self.plot_number} — {self.holder_name}"
+
+
+class ScanKind(models.TextChoices):
+    CERT_PAGE_1 = "cert_1", _("GCN trang 1")
+    CERT_PAGE_2 = "cert_2", _("GCN trang 2")
+    CERT_PAGE_3 = "cert_3", _("GCN trang 3")
+    CERT_PAGE_4 = "cert_4", _("GCN trang 4")
+    ID_FRONT = "id_front", _("CCCD mặt trước")
+    ID_BACK = "id_back", _("CCCD mặt sau")
+    CO_ID_FRONT = "co_id_front", _("CCCD đồng sở hữu mặt trước")
+    CO_ID_BACK = "co_id_back", _("CCCD đồng sở hữu mặt sau")
+    OTHER = "other", _("Khác")
+
+
+class Scan(models.Model):
+    """A photo of a certificate page or an ID card, stored without metadata, served only by an authorised view."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang xử lý")
+        READY = "ready", _("Sẵn sàng")
+        FAILED = "failed", _("Lỗi")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    record = models.ForeignKey(CollectedRecord, on_delete=models.CASCADE, related_name="scans")
+    kind = models.CharField(_("loại ảnh"), max_length=12, choices=ScanKind.choices)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    file = models.FileField(upload_to="scans/", max_length=255)
+    thumbnail = models.FileField(upload_to="thumbs/", max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    phash = models.CharField(max_length=32, blank=True, db_index=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    quality_score = models.FloatField(null=True, blank=True)
+    needs_retake = models.BooleanField(_("cần chụp lại"), default=False)
+    quality_note = models.CharField(max_length=300, blank=True)
+    qr_payload = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("ảnh chụp")
+        verbose_name_plural = _("ảnh chụp")
+        constraints = [models.UniqueConstraint(fields=["record", "sha256"], name="scan_unique_per_record")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.original_name}"
+
+
+class DocumentAccess(models.Model):
+    """Who opened which person's documents, and when (personal data law)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    scan = models.ForeignKey(Scan, on_delete=models.SET_NULL, null=True, related_name="accesses")
+    record = models.ForeignKey(CollectedRecord, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=20, default="view")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập tài liệu")
+        verbose_name_plural = _("nhật ký truy cập tài liệu")
+        ordering = ["-at"]

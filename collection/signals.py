@@ -1,0 +1,8 @@
+"""Signals the campaign sends; `verification` connects to them in its AppConfig.ready()."""
+
+from django.dispatch import Signal
+
+# Sent after a record is submitted or resubmitted (inside the transaction). kwargs: record_id.
+record_submitted = Signal()
+# Sent after a scan has been processed. kwargs: scan_id.
+scan_processed = Signal()

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from collection import views
+
+app_name = "collection"
+urlpatterns: list = []

@@ -1,0 +1,12 @@
+"""Embedded default: SQLite under var/, filesystem Celery broker, debug on."""
+
+from config.env import get_bool
+
+from .base import *  # noqa: F401,F403
+from .base import VAR_DIR
+
+DEBUG = get_bool("DEBUG", True)
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+for _sub in ("media", "celery-broker", "celery-processed"):
+    (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from collection import views as collection_views
+
+urlpatterns = [
+    path("", collection_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", collection_views.healthz, name="healthz"),
+    path("thu-thap/", include("collection.urls")),
+    path("kiem-tra/", include("verification.urls")),
+    path("quan-tri/", admin.site.urls),
+]

@@ -1,0 +1,243 @@
+"""The land authority's data: administrative units, plots, land users, certificates.
+
+Everything here comes from the registry extract (or from a reviewer's accepted
+correction, recorded in `verification`). It knows nothing of the campaign.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from landdata import normalize
+
+
+class Province(models.Model):
+    code = models.CharField(_("mã tỉnh"), max_length=2, primary_key=True)
+    name = models.CharField(_("tên tỉnh"), max_length=120)
+
+    class Meta:
+        verbose_name = _("tỉnh/thành phố")
+        verbose_name_plural = _("tỉnh/thành phố")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RegistrationBranch(models.Model):
+    """A branch of the land registration office; reviewers are scoped to its communes."""
+
+    code = models.CharField(_("mã chi nhánh"), max_length=20, primary_key=True)
+    name = models.CharField(_("tên chi nhánh"), max_length=200)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="branches")
+
+    class Meta:
+        verbose_name = _("chi nhánh văn phòng đăng ký đất đai")
+        verbose_name_plural = _("chi nhánh văn phòng đăng ký đất đai")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commune(models.Model):
+    """A commune, ward or special zone as it exists since the 2025 reorganisation."""
+
+    code = models.CharField(_("mã xã"), max_length=5, primary_key=True)
+    name = models.CharField(_("tên xã"), max_length=200)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes")
+    branch = models.ForeignKey(
+        RegistrationBranch, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
+    )
+
+    class Meta:
+        verbose_name = _("xã/phường")
+        verbose_name_plural = _("xã/phường")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class FormerCommune(models.Model):
+    """A commune before the 2025 merger; map sheets and plot numbers belong to it."""
+
+    code = models.CharField(_("mã xã cũ"), max_length=5, primary_key=True)
+    name = models.CharField(_("tên xã cũ"), max_length=200)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="former_communes", verbose_name=_("sáp nhập vào")
+    )
+
+    class Meta:
+        verbose_name = _("xã cũ")
+        verbose_name_plural = _("xã cũ")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ImportBatch(models.Model):
+    """One import of a file: who, when, what, how many rows, and how it ended."""
+
+    class Kind(models.TextChoices):
+        REGISTRY = "registry", _("Trích xuất sổ địa chính")
+        ASSIGNMENTS = "assignments", _("Danh sách giao xã")
+        COLLECTION = "collection", _("Bản ghi thu thập")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang nhập")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    file_name = models.CharField(_("tệp"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    started_at = models.DateTimeField(_("bắt đầu"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("số dòng"), default=0)
+    rows_done = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    rows_created = models.PositiveIntegerField(_("thêm mới"), default=0)
+    rows_updated = models.PositiveIntegerField(_("cập nhật"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("không đổi"), default=0)
+    errors = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("lần nhập dữ liệu")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name} ({self.started_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def percent_done(self) -> int:
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+
+class Plot(models.Model):
+    """A land plot of the registry, identified by (former commune, map sheet, plot number)."""
+
+    former_commune = models.ForeignKey(
+        FormerCommune, on_delete=models.PROTECT, related_name="plots", verbose_name=_("xã cũ")
+    )
+    map_sheet = models.CharField(_("số tờ"), max_length=20)
+    plot_number = models.CharField(_("số thửa"), max_length=20)
+    # Normalised parts of the plot key (contract §1): "012" -> "12", "45a" -> "45A".
+    sheet_key = models.CharField(max_length=20, editable=False)
+    number_key = models.CharField(max_length=20, editable=False)
+    area_m2 = models.DecimalField(_("diện tích (m²)"), max_digits=14, decimal_places=2)
+    land_use = models.CharField(_("mục đích sử dụng"), max_length=100, blank=True)
+    address = models.CharField(_("địa chỉ thửa đất"), max_length=300, blank=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("thửa đất")
+        verbose_name_plural = _("thửa đất")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["former_commune", "sheet_key", "number_key"], name="plot_key_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["former_commune", "sheet_key"], name="plot_sheet_idx")]
+
+    def __str__(self) -> str:
+        return _("Tờ %(sheet)s thửa %(plot)s (%(commune)s)") % {
+            "sheet": self.map_sheet,
+            "plot": self.plot_number,
+            "commune": self.former_commune_id,
+        }
+
+    def save(self, *args, **kwargs):
+        self.sheet_key = normalize.plot_key_part(self.map_sheet)
+        self.number_key = normalize.plot_key_part(self.plot_number)
+        super().save(*args, **kwargs)
+
+    @property
+    def land_use_codes(self) -> frozenset[str]:
+        return normalize.parse_land_use(self.land_use)
+
+
+class Certificate(models.Model):
+    """A land use rights certificate (GCN) as registered."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Đang giữ")
+        MORTGAGED = "mortgaged", _("Đang thế chấp")
+        LOST = "lost", _("Bị mất")
+        DAMAGED = "damaged", _("Bị hư hỏng")
+        NOT_ISSUED = "not_issued", _("Chưa cấp")
+
+    plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="certificates")
+    serial = models.CharField(_("số phát hành"), max_length=40, blank=True)
+    serial_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    book_number = models.CharField(_("số vào sổ"), max_length=40, blank=True)
+    issue_date = models.DateField(_("ngày cấp"), null=True, blank=True)
+    status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.HELD)
+
+    class Meta:
+        verbose_name = _("giấy chứng nhận")
+        verbose_name_plural = _("giấy chứng nhận")
+        constraints = [
+            models.UniqueConstraint(fields=["plot", "serial_key", "book_number"], name="certificate_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial or self.book_number or str(self.pk)
+
+    def save(self, *args, **kwargs):
+        self.serial_key = normalize.certificate_key(self.serial)
+        super().save(*args, **kwargs)
+
+
+class LandUser(models.Model):
+    """A land user (person or organisation) as registered for one plot: one registry row."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Cá nhân")
+        ORGANISATION = "organisation", _("Tổ chức")
+
+    class IdKind(models.TextChoices):
+        EMPTY = "empty", _("Không có")
+        CMND = "cmnd", _("CMND 9 số")
+        CCCD = "cccd", _("CCCD 12 số")
+        INVALID = "invalid", _("Không hợp lệ")
+
+    registry_id = models.CharField(_("mã hồ sơ"), max_length=50, unique=True)
+    plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="land_users")
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.SET_NULL, null=True, blank=True, related_name="holders"
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    full_name = models.CharField(_("họ tên"), max_length=200)
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True, db_index=True)
+    id_kind = models.CharField(max_length=8, choices=IdKind.choices, default=IdKind.EMPTY)
+    former_id_number = models.CharField(_("số CMND cũ"), max_length=20, blank=True, db_index=True)
+    address = models.CharField(_("địa chỉ thường trú"), max_length=300, blank=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("người sử dụng đất")
+        verbose_name_plural = _("người sử dụng đất")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = normalize.name_folded(self.full_name)
+        self.id_kind = normalize.classify_id(self.id_number, birth_year=self.birth_year).value
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_id(self) -> str:
+        return normalize.mask_id(self.id_number)

@@ -1,0 +1,156 @@
+"""Flags raised by matching, reviewers' decisions, and the outcome of each collected plot."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from collection.models import CollectedRecord
+from landdata.models import Commune, FormerCommune, LandUser, Plot
+
+
+class FlagCode(models.TextChoices):
+    PLOT_NOT_IN_REGISTRY = "PLOT_NOT_IN_REGISTRY", _("Thửa không có trong sổ địa chính")
+    OWNER_NAME_MISMATCH = "OWNER_NAME_MISMATCH", _("Tên chủ sử dụng khác")
+    ID_NUMBER_MISMATCH = "ID_NUMBER_MISMATCH", _("Số giấy tờ tùy thân khác")
+    ID_INVALID = "ID_INVALID", _("Số giấy tờ tùy thân không hợp lệ")
+    ID_CONFLICT = "ID_CONFLICT", _("Một số giấy tờ cho nhiều người")
+    BIRTH_MISMATCH = "BIRTH_MISMATCH", _("Năm sinh khác")
+    CERTIFICATE_MISMATCH = "CERTIFICATE_MISMATCH", _("Số GCN khác")
+    AREA_MISMATCH = "AREA_MISMATCH", _("Diện tích khác")
+    LAND_USE_MISMATCH = "LAND_USE_MISMATCH", _("Mục đích sử dụng khác")
+    USER_NOT_HOLDER = "USER_NOT_HOLDER", _("Người sử dụng không phải chủ GCN")
+    CERTIFICATE_STATUS = "CERTIFICATE_STATUS", _("Tình trạng GCN đặc biệt")
+    DUPLICATE_RECORD = "DUPLICATE_RECORD", _("Bản ghi trùng không khớp")
+    DUPLICATE_SCAN = "DUPLICATE_SCAN", _("Ảnh trùng ở thửa khác")
+    MISSING_DOCUMENTS = "MISSING_DOCUMENTS", _("Thiếu ảnh giấy tờ")
+
+
+class Severity(models.TextChoices):
+    HIGH = "high", _("Cao")
+    MEDIUM = "medium", _("Trung bình")
+    LOW = "low", _("Thấp")
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", _("Chưa xử lý")
+    ACCEPTED = "accepted", _("Chấp nhận giá trị thu thập")
+    KEPT = "kept", _("Giữ giá trị sổ địa chính")
+    RETURNED = "returned", _("Trả về xã")
+    DISMISSED = "dismissed", _("Bỏ qua")
+
+
+OPEN_STATUSES = (FlagStatus.OPEN, FlagStatus.RETURNED)
+
+
+class Flag(models.Model):
+    """One discrepancy between a collected record and the registry (contract §4)."""
+
+    record = models.ForeignKey(CollectedRecord, on_delete=models.CASCADE, related_name="flags")
+    plot = models.ForeignKey(Plot, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags")
+    # Denormalised plot key and unit so the queue filters without joins.
+    former_commune = models.ForeignKey(FormerCommune, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    land_user = models.ForeignKey(LandUser, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags")
+    code = models.CharField(_("mã"), max_length=32, choices=FlagCode.choices)
+    field = models.CharField(_("trường"), max_length=64, blank=True)
+    registry_value = models.CharField(_("giá trị sổ địa chính"), max_length=300, blank=True)
+    collected_value = models.CharField(_("giá trị thu thập"), max_length=300, blank=True)
+    severity = models.CharField(_("mức độ"), max_length=8, choices=Severity.choices)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    similarity = models.FloatField(_("độ giống tên"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every decision: a reviewer deciding on a stale version is told, not obeyed.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("sai lệch")
+        verbose_name_plural = _("sai lệch")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "code", "field"], name="flag_unique_per_record"),
+        ]
+        indexes = [
+            models.Index(fields=["commune", "status", "code"], name="flag_queue_idx"),
+            models.Index(fields=["former_commune", "status"], name="flag_former_idx"),
+            models.Index(fields=["status", "severity", "created_at"], name="flag_severity_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.field}"
+
+
+class FlagDecision(models.Model):
+    """Append-only history of what was decided on a flag, by whom and why."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="decisions")
+    from_status = models.CharField(max_length=10, choices=FlagStatus.choices)
+    to_status = models.CharField(max_length=10, choices=FlagStatus.choices)
+    note = models.TextField(_("lý do"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quyết định")
+        verbose_name_plural = _("quyết định")
+        ordering = ["decided_at", "id"]
+
+
+class RegistryCorrection(models.Model):
+    """A registry value replaced by a collected one after a reviewer accepted it."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="corrections")
+    model = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    field = models.CharField(max_length=64)
+    old_value = models.CharField(max_length=300, blank=True)
+    new_value = models.CharField(max_length=300, blank=True)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+
+class Outcome(models.TextChoices):
+    PENDING_REVIEW = "pending_review", _("Chờ kiểm tra")
+    NOT_IN_REGISTRY = "not_in_registry", _("Không có trong sổ")
+    CLEANED = "cleaned", _("Đã làm sạch")
+    ENRICHED = "enriched", _("Đã làm giàu")
+    VERIFIED = "verified", _("Đã xác minh")
+
+
+class PlotOutcome(models.Model):
+    """The outcome of one collected plot key (contract §5), kept so dashboards need no recomputation."""
+
+    former_commune = models.ForeignKey(FormerCommune, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    sheet_key = models.CharField(max_length=20)
+    number_key = models.CharField(max_length=20)
+    plot = models.ForeignKey(Plot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, db_index=True)
+    open_flags = models.PositiveIntegerField(default=0)
+    enrichments = models.JSONField(default=list, blank=True)
+    first_collected_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["former_commune", "sheet_key", "number_key"], name="outcome_plot_key_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["commune", "outcome"], name="outcome_commune_idx")]
+
+
+class LandUserStatus(models.Model):
+    class Status(models.TextChoices):
+        UNIFIED = "unified", _("Đã thống nhất")
+        NOT_MATCHED = "not_matched", _("Chưa khớp")
+        NOT_IDENTIFIED = "not_identified", _("Chưa xác định")
+
+    land_user = models.OneToOneField(LandUser, on_delete=models.CASCADE, primary_key=True, related_name="campaign_status")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["commune", "status"], name="landuser_status_idx")]
