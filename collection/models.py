@@ -169,6 +169,8 @@ class CollectedRecord(models.Model):
     # Set by verification: the content fingerprint last matched, so unchanged records are skipped.
     matched_fingerprint = models.CharField(max_length=64, blank=True)
     matched_at = models.DateTimeField(null=True, blank=True)
+    # Kept up to date by verification so lists can filter "flagged" without a join.
+    open_flags = models.PositiveIntegerField(_("sai lệch chưa xử lý"), default=0)
 
     class Meta:
         verbose_name = _("bản ghi thu thập")
