@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "axes",
+    "config.apps.PortalConfig",
     "landdata",
     "collection",
     "verification",
