@@ -126,6 +126,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -199,4 +200,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": get_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Single-province deployment: communes created by the registry import belong to it.
+PROVINCE_CODE = get_str("PROVINCE_CODE", "27")
+PROVINCE_NAME = get_str("PROVINCE_NAME", "Bắc Ninh")
+
+# Reports: scan bundles are slow bulk work.
+CELERY_TASK_ROUTES["verification.reporting.build_scan_bundle"] = {"queue": QUEUE_BULK}
+
+# API schema: distinct enum names for the several "kind" choice sets.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "LandUserKindEnum": "landdata.models.LandUser.Kind",
+    "ScanKindEnum": "collection.models.ScanKind",
 }

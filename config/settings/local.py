@@ -8,5 +8,5 @@ from .base import VAR_DIR
 DEBUG = get_bool("DEBUG", True)
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-for _sub in ("media", "celery-broker", "celery-processed"):
+for _sub in ("media", "celery-broker", "celery-processed", "celery-control"):
     (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
