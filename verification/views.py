@@ -1,0 +1,173 @@
+"""Review desk pages; thin: role and scope checks, a form, then `verification.review`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from collection.scope import scoped_communes
+from landdata.models import FormerCommune
+from verification import review
+from verification.forms import BulkDecisionForm, DecisionForm, QueueFilterForm
+from verification.models import Flag, FlagCode, Severity
+
+
+def _decided_message(count: int) -> str:
+    return ngettext("Đã xử lý %(n)d sai lệch.", "Đã xử lý %(n)d sai lệch.", count) % {"n": count}
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """Flagged plots of the reviewer's communes, grouped per record, filtered and counted per code."""
+    review.require_reviewer(request.user)
+    communes = list(scoped_communes(request.user).order_by("code"))
+    former_communes = list(
+        FormerCommune.objects.filter(commune__in=[c.code for c in communes]).order_by("code")
+    )
+    form = QueueFilterForm(request.GET or None, communes=communes, former_communes=former_communes)
+    filters = form.filters()
+    page = review.queue_page(request.user, filters)
+    counts = review.code_counts(request.user, filters)
+    code_labels = dict(FlagCode.choices)
+    return render(
+        request,
+        "verification/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "counts": [(code, code_labels.get(code, code), n) for code, n in sorted(counts.items())],
+            "total_flags": sum(counts.values()),
+            "bulk_form": BulkDecisionForm(),
+            "low": Severity.LOW,
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_decide(request: HttpRequest) -> HttpResponse:
+    review.require_reviewer(request.user)
+    form = BulkDecisionForm(request.POST)
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("verification:queue")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        decided = review.flags_decide_bulk(
+            user=request.user,
+            versions=form.cleaned_data["versions"],
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data.get("note") or "",
+        )
+    except Flag.DoesNotExist:
+        raise Http404 from None
+    except review.ReviewError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _decided_message(len(decided)))
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def record_review(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Registry and collected values side by side, the scans, the flags to decide and the history."""
+    review.require_reviewer(request.user)
+    record = review.review_record(request.user, record_id)
+    review.review_opened_log(user=request.user, record=record, ip_address=_client_ip(request))
+    flags = review.record_flags(record)
+    return render(
+        request,
+        "verification/record_review.html",
+        {
+            "record": record,
+            "flags": [(flag, DecisionForm(initial={"version": flag.version})) for flag in flags],
+            "rows": review.record_comparison(record, flags),
+            "history": review.plot_history(record),
+            "scans": list(record.scans.all()),
+            "acceptable_codes": review.ACCEPTABLE_CODES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def flag_decide(request: HttpRequest, flag_id: int) -> HttpResponse:
+    """Decide one flag; htmx re-renders the flag's card (and the outcome), a plain POST redirects."""
+    review.require_reviewer(request.user)
+    flag = _scoped_flag(request, flag_id)
+    form = DecisionForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            review.flag_decide(
+                user=request.user,
+                flag_id=flag.pk,
+                expected_version=form.cleaned_data["version"],
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data.get("note") or "",
+            )
+        except Flag.DoesNotExist:
+            raise Http404 from None
+        except review.ReviewError as exc:
+            error = exc.message
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _decided_message(1))
+        return redirect("verification:record_review", record_id=flag.record_id)
+    flag = _scoped_flag(request, flag_id, with_note=True)  # the current state, whoever decided it
+    keep_form = form if (error and form.is_bound and form.errors) else DecisionForm(initial={"version": flag.version})
+    return render(
+        request,
+        "verification/_flag_decided.html",
+        {
+            "flag": flag,
+            "form": keep_form,
+            "error": error,
+            "history": review.plot_history(flag.record),
+            "acceptable_codes": review.ACCEPTABLE_CODES,
+            "record": flag.record,
+        },
+    )
+
+
+def _scoped_flag(request: HttpRequest, flag_id: int, *, with_note: bool = False) -> Flag:
+    flags = review.scoped_flags(request.user).select_related("record", "land_user")
+    if with_note:
+        flags = review.with_latest_note(flags)
+    try:
+        return flags.get(pk=flag_id)
+    except Flag.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def plot_flags(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Read-only fragment of a record's flags and the latest note, for the officials' record page."""
+    record, flags = review.record_flags_with_notes(request.user, record_id)
+    return render(
+        request,
+        "verification/_plot_flags.html",
+        {"record": record, "flags": flags, "can_review": review.can_review(request.user)},
+    )
