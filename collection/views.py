@@ -1,16 +1,158 @@
-"""Pages of the campaign; thin: scope checks, forms, then a service call."""
+"""Pages of the campaign; thin: scope checks, forms, then a service or selector call."""
 
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import select_template
+from django.template import TemplateDoesNotExist
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from collection.scope import user_scope
+from collection import selectors, services
+from collection.forms import PlotSearchForm, RecordForm
+from collection.models import CollectedRecord, Role
+from collection.scope import get_scoped_or_404, user_scope
+
+EDIT_ROLES = (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _url_or_none(name: str, **kwargs) -> str | None:
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def _template_exists(name: str) -> bool:
+    try:
+        select_template([name])
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"scope": user_scope(request.user)})
+    scope = user_scope(request.user)
+    return render(request, "home.html", {
+        "scope": scope,
+        "progress": selectors.progress_for(request.user),
+        "is_collector": scope.role in (Role.OFFICIAL, Role.GROUP_LEADER),
+        "review_url": _url_or_none("verification:queue"),
+        "admin_url": reverse("admin:index") if request.user.is_staff else None,
+    })
+
+
+@login_required
+def plot_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = PlotSearchForm(
+        request.GET or None,
+        former_communes=selectors.former_communes_for(user),
+        working_groups=selectors.working_groups_for(user),
+    )
+    filters = form.filters() if request.GET else selectors.PlotFilters()
+    page = selectors.plot_list_page(user=user, filters=filters, after=_int(request.GET.get("after")),
+                                    before=_int(request.GET.get("before")))
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop("before", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "status_labels": PlotSearchForm.STATUS_LABELS}
+    template = "collection/_plot_rows.html" if request.htmx else "collection/plot_list.html"
+    return render(request, template, context)
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@login_required
+def plot_detail(request: HttpRequest, plot_id: int) -> HttpResponse:
+    plot = selectors.plot_detail(user=request.user, plot_id=plot_id)
+    records = list(plot.collected_records.all())
+    return render(request, "collection/plot_detail.html", {
+        "plot": plot,
+        "records": records,
+        "open_record": next((r for r in records if r.status in services.EDITABLE_STATUSES), None),
+        "has_submitted": any(r.status == CollectedRecord.Status.SUBMITTED for r in records),
+        "can_collect": user_scope(request.user).role in EDIT_ROLES,
+        "has_gallery": _template_exists("collection/scans/_gallery.html"),
+        "status_labels": PlotSearchForm.STATUS_LABELS,
+    })
+
+
+@login_required
+@require_POST
+def record_start(request: HttpRequest, plot_id: int) -> HttpResponse:
+    """"Thu thập": open the plot's draft or returned record, or start a draft."""
+    if user_scope(request.user).role not in EDIT_ROLES:
+        raise Http404
+    plot = selectors.plot_detail(user=request.user, plot_id=plot_id)
+    record, _created = services.record_create_draft(plot=plot, user=request.user)
+    return redirect("collection:record_edit", record_id=record.pk)
+
+
+@login_required
+def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = get_scoped_or_404(
+        CollectedRecord.objects.select_related("former_commune", "plot", "collected_by_user"),
+        request.user, pk=record_id,
+    )
+    editable = record.status in services.EDITABLE_STATUSES and user_scope(request.user).role in EDIT_ROLES
+    if request.method == "POST":
+        if not editable:
+            if record.status == CollectedRecord.Status.SUBMITTED:
+                messages.info(request, _("Bản ghi này đã được gửi."))
+                return redirect(_after_submit_url(record))
+            raise Http404
+        submitting = "submit" in request.POST
+        form = RecordForm(request.POST, submitting=submitting)
+        if form.is_valid():
+            version = form.cleaned_data.get("version") or ""
+            try:
+                if submitting:
+                    services.record_submit(record_id=record.pk, values=form.values, user=request.user,
+                                           version=version)
+                    messages.success(request, _("Đã gửi bản ghi thu thập."))
+                    return redirect(_after_submit_url(record))
+                services.record_update(record_id=record.pk, values=form.values, user=request.user,
+                                       version=version)
+                messages.success(request, _("Đã lưu nháp."))
+                return redirect("collection:record_edit", record_id=record.pk)
+            except services.RecordAlreadySubmitted:
+                messages.info(request, _("Bản ghi này đã được gửi."))
+                return redirect(_after_submit_url(record))
+            except services.RecordConflict:
+                form.add_error(None, _("Bản ghi đã được thay đổi ở nơi khác sau khi bạn mở biểu mẫu. "
+                                       "Hãy tải lại trang và nhập lại thay đổi."))
+            except services.RecordNotEditable:
+                raise Http404 from None
+    else:
+        form = RecordForm(initial=RecordForm.initial_for(record))
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "collection/record_form.html", {
+        "record": record,
+        "form": form,
+        "editable": editable,
+        "scans_enabled": _template_exists("collection/scans/_panel.html"),
+        "has_gallery": _template_exists("collection/scans/_gallery.html"),
+    })
+
+
+def _after_submit_url(record: CollectedRecord) -> str:
+    if record.plot_id:
+        return reverse("collection:plot_detail", kwargs={"plot_id": record.plot_id})
+    return reverse("collection:plot_list")

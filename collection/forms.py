@@ -1,0 +1,103 @@
+"""The collection form (contract §2.3 keys as input names) and the plot search form.
+
+Field rules are not here: `collection.validation` checks them for the form and the import alike.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from collection import validation
+from collection.models import Channel, CertificateStatus, CollectedRecord
+from collection.selectors import STATUS_LABELS, STATUSES, PlotFilters
+
+
+def _text(label, *, max_length=200, **attrs):
+    return forms.CharField(label=label, required=False, max_length=max_length,
+                           widget=forms.TextInput(attrs=attrs))
+
+
+class RecordForm(forms.Form):
+    holder_name = _text(_("Họ tên người đứng tên"), autocomplete="off")
+    holder_birth = _text(_("Ngày sinh hoặc năm sinh"), max_length=20, placeholder="dd/mm/yyyy, yyyy",
+                         inputmode="numeric")
+    holder_id_number = _text(_("Số CCCD (12 số)"), max_length=30, inputmode="numeric", autocomplete="off")
+    holder_old_id_number = _text(_("Số CMND cũ (9 số)"), max_length=30, inputmode="numeric", autocomplete="off")
+    co_holder_name = _text(_("Họ tên đồng sở hữu"), autocomplete="off")
+    co_holder_birth = _text(_("Ngày sinh đồng sở hữu"), max_length=20, placeholder="dd/mm/yyyy, yyyy",
+                            inputmode="numeric")
+    co_holder_id_number = _text(_("Số CCCD đồng sở hữu"), max_length=30, inputmode="numeric", autocomplete="off")
+    co_holder_old_id_number = _text(_("Số CMND cũ đồng sở hữu"), max_length=30, inputmode="numeric",
+                                    autocomplete="off")
+    certificate_serial = _text(_("Số phát hành GCN"), max_length=40, placeholder="BĐ 123456")
+    certificate_book_number = _text(_("Số vào sổ"), max_length=40, placeholder="CH 00120")
+    area_m2 = _text(_("Diện tích (m²)"), max_length=30, inputmode="decimal", placeholder="123,5")
+    land_use = _text(_("Mục đích sử dụng"), max_length=100, placeholder="ONT+CLN")
+    actual_user_name = _text(_("Người đang sử dụng (nếu khác người đứng tên)"))
+    certificate_status = forms.ChoiceField(label=_("Tình trạng GCN"), choices=CertificateStatus.choices,
+                                           initial=CertificateStatus.HELD)
+    owner_far_away = forms.BooleanField(label=_("Chủ ở xa"), required=False)
+    channel = forms.ChoiceField(label=_("Hình thức"), choices=[("", "—"), *Channel.choices], required=False)
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        self.values: dict = {}
+
+    def clean(self):
+        data = super().clean()
+        raw = {key: data.get(key) for key in validation.RECORD_KEYS}
+        result = validation.clean_record_values(raw, require_complete=self.submitting)
+        for key, messages in result.errors.items():
+            for message in messages:
+                self.add_error(key if key in self.fields else None, message)
+        self.values = result.values
+        return data
+
+    @classmethod
+    def initial_for(cls, record: CollectedRecord) -> dict:
+        """Stored values shown back in the form's text fields."""
+        from collection.services import record_version
+
+        initial = {key: getattr(record, key) for key in validation.RECORD_KEYS if hasattr(record, key)}
+        initial["holder_birth"] = validation.birth_as_text(record.holder_birth_year, record.holder_birth_date)
+        initial["co_holder_birth"] = validation.birth_as_text(record.co_holder_birth_year,
+                                                              record.co_holder_birth_date)
+        initial["area_m2"] = str(record.area_m2).replace(".", ",") if record.area_m2 is not None else ""
+        initial["version"] = record_version(record)
+        return initial
+
+
+class PlotSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100, widget=forms.TextInput(
+        attrs={"placeholder": _("Tên chủ (có hoặc không dấu), số tờ/số thửa (12/345) hoặc số CCCD/CMND"),
+               "type": "search", "autocomplete": "off"}))
+    sheet = forms.CharField(label=_("Số tờ"), required=False, max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    plot = forms.CharField(label=_("Số thửa"), required=False, max_length=20,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    former_commune = forms.ChoiceField(label=_("Xã cũ"), required=False)
+    working_group = forms.TypedChoiceField(label=_("Tổ công tác"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
+
+    STATUS_LABELS = STATUS_LABELS
+
+    def __init__(self, *args, former_communes=(), working_groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["former_commune"].choices = [("", _("Tất cả"))] + [(fc.code, str(fc)) for fc in former_communes]
+        self.fields["working_group"].choices = [("", _("Tất cả"))] + [(g.pk, g.name) for g in working_groups]
+        self.fields["status"].choices = [("", _("Tất cả"))] + [(s, self.STATUS_LABELS[s]) for s in STATUSES]
+
+    def filters(self) -> PlotFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return PlotFilters(
+            q=data.get("q") or "",
+            sheet=data.get("sheet") or "",
+            plot=data.get("plot") or "",
+            former_commune=data.get("former_commune") or "",
+            working_group=data.get("working_group"),
+            status=data.get("status") or "",
+        )
