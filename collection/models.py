@@ -196,6 +196,10 @@ class ScanKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+ID_SCAN_KINDS = frozenset({ScanKind.ID_FRONT, ScanKind.ID_BACK, ScanKind.CO_ID_FRONT, ScanKind.CO_ID_BACK})
+CO_HOLDER_SCAN_KINDS = frozenset({ScanKind.CO_ID_FRONT, ScanKind.CO_ID_BACK})
+
+
 class Scan(models.Model):
     """A photo of a certificate page or an ID card, stored without metadata, served only by an authorised view."""
 
@@ -210,7 +214,12 @@ class Scan(models.Model):
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
     file = models.FileField(upload_to="scans/", max_length=255)
     thumbnail = models.FileField(upload_to="thumbs/", max_length=255, blank=True)
-    sha256 = models.CharField(max_length=64, db_index=True)
+    # SHA-256 of the bytes exactly as uploaded: duplicate detection (same photo uploaded twice,
+    # or attached to another plot: DUPLICATE_SCAN). Known before any processing, never changes.
+    sha256 = models.CharField(_("SHA-256 tệp tải lên"), max_length=64, db_index=True)
+    # SHA-256 of the cleaned file actually stored (re-encoded, no metadata): integrity of exports.
+    stored_sha256 = models.CharField(_("SHA-256 tệp lưu"), max_length=64, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("dung lượng tải lên"), null=True, blank=True)
     phash = models.CharField(max_length=32, blank=True, db_index=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
@@ -222,27 +231,44 @@ class Scan(models.Model):
     error = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("ảnh chụp")
         verbose_name_plural = _("ảnh chụp")
         constraints = [models.UniqueConstraint(fields=["record", "sha256"], name="scan_unique_per_record")]
+        indexes = [models.Index(fields=["status", "uploaded_at"], name="scan_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.original_name}"
+
+    @property
+    def is_id_card(self) -> bool:
+        return self.kind in ID_SCAN_KINDS
 
 
 class DocumentAccess(models.Model):
     """Who opened which person's documents, and when (personal data law)."""
 
+    class Action(models.TextChoices):
+        VIEW = "view", _("Xem ảnh")
+        THUMBNAIL = "thumbnail", _("Xem ảnh thu nhỏ")
+        REVIEW = "review", _("Mở trang đối chiếu")
+        BUNDLE = "bundle", _("Tải gói ảnh")
+        API = "api", _("Tải qua API")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     scan = models.ForeignKey(Scan, on_delete=models.SET_NULL, null=True, related_name="accesses")
     record = models.ForeignKey(CollectedRecord, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(max_length=20, default="view")
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices, default=Action.VIEW)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("nhật ký truy cập tài liệu")
         verbose_name_plural = _("nhật ký truy cập tài liệu")
         ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "at"], name="docaccess_user_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.scan_id}"

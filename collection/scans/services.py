@@ -1,0 +1,323 @@
+"""Writes for scans: upload (store + queue), processing (in the worker), opening (access log), deletion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from collection import signals
+from collection.models import CollectedRecord, DocumentAccess, Role, Scan, ScanKind
+from collection.scans import processing
+from collection.scans.processing import ImageRejected, Rejection
+from collection.scope import user_scope
+
+logger = logging.getLogger(__name__)
+
+# Users who may add or remove images: the commune's own staff and province admins.
+UPLOAD_ROLES = (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN)
+EDITABLE_STATUSES = (CollectedRecord.Status.DRAFT, CollectedRecord.Status.RETURNED)
+
+REJECTION_MESSAGES = {
+    Rejection.NOT_IMAGE: _("Tệp này không phải là ảnh (JPEG, PNG, WebP, HEIC)."),
+    Rejection.PDF: _("Tệp PDF không được nhận: hãy chụp ảnh từng trang giấy tờ."),
+    Rejection.UNSUPPORTED: _("Định dạng ảnh này không được hỗ trợ (chỉ nhận JPEG, PNG, WebP, HEIC)."),
+    Rejection.BOMB: _("Ảnh có kích thước điểm ảnh quá lớn, không thể xử lý an toàn."),
+    Rejection.TRUNCATED: _("Tệp ảnh bị hỏng hoặc tải lên không trọn vẹn; hãy chụp và tải lại."),
+}
+NO_FILE_MESSAGE = _("Chưa chọn tệp ảnh nào.")
+UPLOADED_MESSAGE = _("đã tải lên, đang xử lý.")
+STORAGE_ERROR = "storage"
+ERROR_MESSAGES = {r.value: m for r, m in REJECTION_MESSAGES.items()} | {
+    STORAGE_ERROR: _("Không đọc được tệp đã lưu; hãy tải lại ảnh."),
+}
+
+
+class ScanRejected(ValidationError):
+    """A file that is not stored; the message is for the user."""
+
+
+class ScanDuplicate(ScanRejected):
+    def __init__(self, message, *, existing: Scan):
+        super().__init__(message, code="duplicate")
+        self.existing = existing
+
+
+class ScanStorageError(Exception):
+    """The stored file could not be read: worth a retry."""
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    name: str
+    scan: Scan | None = None
+    error: str = ""
+    duplicate: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.scan is not None and not self.error
+
+
+def scan_may_upload(*, user: AbstractBaseUser | AnonymousUser, record: CollectedRecord) -> bool:
+    """Officials/group leaders of the record's commune and admins, while the record is editable.
+
+    The caller has already fetched `record` through the user's scope, so the commune
+    (and working group) is checked there; this adds the role and the record state.
+    """
+    return user_scope(user).role in UPLOAD_ROLES and record.status in EDITABLE_STATUSES
+
+
+def _ensure_may_upload(user, record: CollectedRecord) -> None:
+    if user_scope(user).role not in UPLOAD_ROLES:
+        raise PermissionDenied
+    if record.status not in EDITABLE_STATUSES:
+        raise ScanRejected(
+            _("Bản ghi đã gửi: không thể thêm hoặc xóa ảnh (chỉ được khi là bản nháp hoặc bị trả lại)."),
+            code="locked",
+        )
+
+
+def _storage_name(folder: str, extension: str, *, now: dt.datetime | None = None) -> str:
+    now = now or timezone.now()
+    return f"{folder}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def _upload_sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def scan_upload(*, record: CollectedRecord, user, upload: UploadedFile, kind: str) -> Scan:
+    """Check and store one uploaded image, then queue its processing; raise ScanRejected.
+
+    Only the header is read here (the request must answer at once): decoding, turning
+    upright and stripping metadata happen in the worker (`scan_process`). The upload's
+    SHA-256 is taken over the temporary upload before anything is written, so a
+    duplicate is refused without touching storage; the file is then streamed to storage
+    chunk by chunk under a generated name.
+    """
+    _ensure_may_upload(user, record)
+    if kind not in ScanKind.values:
+        raise ScanRejected(_("Chưa chọn loại ảnh."), code="kind")
+    max_bytes = settings.SCAN_MAX_BYTES
+    if upload.size is not None and upload.size > max_bytes:
+        raise ScanRejected(
+            _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
+            % {"size": round(upload.size / 1024 / 1024, 1), "limit": round(max_bytes / 1024 / 1024, 1)},
+            code="too_large",
+        )
+    if not upload.size:
+        raise ScanRejected(_("Tệp rỗng."), code="empty")
+    try:
+        sniffed = processing.sniff_image(upload, max_pixels=settings.SCAN_MAX_PIXELS)
+    except ImageRejected as exc:
+        raise ScanRejected(REJECTION_MESSAGES[exc.reason], code=exc.reason.value) from exc
+
+    sha256 = _upload_sha256(upload)
+    existing = Scan.objects.filter(record=record, sha256=sha256).first()
+    if existing is not None:
+        raise ScanDuplicate(_("Ảnh này đã được tải lên."), existing=existing)
+
+    name = default_storage.save(_storage_name("scans", sniffed.extension), upload)
+    scan = Scan(
+        record=record,
+        kind=kind,
+        original_name=(upload.name or "")[:255],
+        file=name,
+        sha256=sha256,
+        size_bytes=upload.size,
+        width=sniffed.width,
+        height=sniffed.height,
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            scan.save()
+    except IntegrityError:  # the same image arrived twice at the same moment
+        default_storage.delete(name)
+        existing = Scan.objects.filter(record=record, sha256=sha256).first()
+        raise ScanDuplicate(_("Ảnh này đã được tải lên."), existing=existing) from None
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    transaction.on_commit(lambda: _queue_processing(scan.pk))
+    return scan
+
+
+def _queue_processing(scan_id) -> None:
+    """Queue the worker; a broker outage must not undo or hide a stored upload.
+
+    The scan stays pending and `scans_requeue_stale` (periodic task) queues it again.
+    """
+    from collection.tasks import process_scan
+
+    try:
+        process_scan.delay(str(scan_id))
+    except Exception:  # noqa: BLE001 — kombu/redis errors vary by transport
+        logger.exception("could not queue processing of scan %s; the stale-scan sweep will retry", scan_id)
+
+
+def scans_upload(*, record: CollectedRecord, user, uploads: list[tuple[UploadedFile, str]]) -> list[UploadOutcome]:
+    """Each file on its own: one bad or duplicate file never stops the others."""
+    outcomes = []
+    for upload, kind in uploads:
+        name = upload.name or "?"
+        try:
+            with transaction.atomic():
+                scan = scan_upload(record=record, user=user, upload=upload, kind=kind)
+        except ScanDuplicate as exc:
+            outcomes.append(UploadOutcome(name=name, scan=exc.existing, error=exc.messages[0], duplicate=True))
+        except ScanRejected as exc:
+            outcomes.append(UploadOutcome(name=name, error=exc.messages[0]))
+        except PermissionDenied:
+            raise
+        except Exception:  # noqa: BLE001 — one file's failure must not reach the user as a 500
+            logger.exception("scan upload failed for record %s (%s)", record.pk, name)
+            outcomes.append(UploadOutcome(name=name, error=str(_("Không lưu được tệp này; hãy thử lại."))))
+        else:
+            outcomes.append(UploadOutcome(name=name, scan=scan))
+    return outcomes
+
+
+def scan_process(*, scan_id, blur_threshold: float | None = None) -> str:
+    """Turn an uploaded file into the stored, cleaned image; idempotent (only pending scans).
+
+    The cleaned JPEG and thumbnail are written under new names and the row is updated in
+    one transaction; the upload is deleted only after the commit. On a rejected image the
+    upload (which may carry GPS) is deleted and the scan is marked failed with the reason.
+    """
+    scan = Scan.objects.filter(pk=scan_id).select_related("record").first()
+    if scan is None:
+        logger.info("scan %s vanished before processing", scan_id)
+        return "missing"
+    if scan.status != Scan.Status.PENDING:
+        return "skipped"
+    try:
+        with default_storage.open(scan.file.name, "rb") as handle:
+            data = handle.read()
+    except (OSError, ValueError) as exc:
+        raise ScanStorageError(str(exc)) from exc
+
+    try:
+        result = processing.process_image(
+            data,
+            max_pixels=settings.SCAN_MAX_PIXELS,
+            qr_full_resolution_retry=scan.is_id_card,
+            blur_threshold=blur_threshold or getattr(settings, "SCAN_BLUR_THRESHOLD", processing.BLUR_THRESHOLD),
+        )
+    except ImageRejected as exc:
+        logger.info("scan %s rejected: %s", scan.pk, exc)
+        upload_name = scan.file.name
+        with transaction.atomic():
+            Scan.objects.filter(pk=scan.pk, status=Scan.Status.PENDING).update(
+                status=Scan.Status.FAILED, error=exc.reason.value, file="", processed_at=timezone.now()
+            )
+        default_storage.delete(upload_name)
+        signals.scan_processed.send(sender=Scan, scan_id=scan.pk, record_id=scan.record_id)
+        return "failed"
+
+    upload_name = scan.file.name
+    now = timezone.now()
+    image_name = default_storage.save(_storage_name("scans", "jpg", now=now), ContentFile(result.image_bytes))
+    thumb_name = default_storage.save(_storage_name("thumbs", "jpg", now=now), ContentFile(result.thumbnail_bytes))
+    try:
+        with transaction.atomic():
+            updated = Scan.objects.filter(pk=scan.pk, status=Scan.Status.PENDING).update(
+                file=image_name,
+                thumbnail=thumb_name,
+                stored_sha256=result.sha256,
+                phash=result.phash,
+                width=result.width,
+                height=result.height,
+                quality_score=result.sharpness,
+                needs_retake=result.needs_retake,
+                quality_note=" ".join(issue.value for issue in result.issues),
+                qr_payload=result.qr_payload,
+                status=Scan.Status.READY,
+                error="",
+                processed_at=now,
+            )
+    except Exception:
+        default_storage.delete(image_name)
+        default_storage.delete(thumb_name)
+        raise
+    if not updated:  # processed (or deleted) by another delivery meanwhile
+        default_storage.delete(image_name)
+        default_storage.delete(thumb_name)
+        return "skipped"
+    default_storage.delete(upload_name)
+    signals.scan_processed.send(sender=Scan, scan_id=scan.pk, record_id=scan.record_id)
+    return "ready"
+
+
+def client_ip(request) -> str | None:
+    """The client's address as the reverse proxy reports it (first X-Forwarded-For hop)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    candidate = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+    from django.core.validators import validate_ipv46_address
+
+    try:
+        validate_ipv46_address(candidate)
+    except ValidationError:
+        return None
+    return candidate
+
+
+def scan_open(*, scan: Scan, user, action: str = DocumentAccess.Action.VIEW, ip_address: str | None = None):
+    """Record that `user` opened `scan` (personal data law); returns the open file to stream.
+
+    The log row is written before the file is opened, so even a failed download is logged.
+    """
+    field = scan.thumbnail if action == DocumentAccess.Action.THUMBNAIL else scan.file
+    DocumentAccess.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        scan=scan,
+        record_id=scan.record_id,
+        action=action,
+        ip_address=ip_address,
+    )
+    if not field or not field.name:
+        raise FileNotFoundError(scan.pk)
+    return default_storage.open(field.name, "rb")
+
+
+def scan_delete(*, scan: Scan, user) -> None:
+    """Remove an image from an editable record (e.g. a blurred photo to retake); files go after commit."""
+    _ensure_may_upload(user, scan.record)
+    names = [name for name in (scan.file.name, scan.thumbnail.name) if name]
+    with transaction.atomic():
+        scan.delete()
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
+def scans_requeue_stale(*, older_than: dt.timedelta = dt.timedelta(minutes=10), limit: int = 500) -> int:
+    """Queue again scans still pending long after upload (a lost message, a worker killed mid-task).
+
+    Safe to run at any time: `scan_process` only works on pending scans, so a scan queued
+    twice is processed once.
+    """
+    cutoff = timezone.now() - older_than
+    stale = list(
+        Scan.objects.filter(status=Scan.Status.PENDING, uploaded_at__lt=cutoff)
+        .order_by("uploaded_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for scan_id in stale:
+        transaction.on_commit(lambda scan_id=scan_id: _queue_processing(scan_id))
+    return len(stale)

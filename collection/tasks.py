@@ -1,0 +1,44 @@
+"""Celery tasks of the campaign: thin callers of services, queued with transaction.on_commit."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from collection.scans.services import ScanStorageError, scan_process
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="collection.tasks.process_scan",
+    autoretry_for=(ScanStorageError,),
+    retry_backoff=5,
+    retry_jitter=True,
+    max_retries=4,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def process_scan(scan_id: str) -> str:
+    """Clean, measure and read one uploaded scan (routed to the "records" queue)."""
+    return scan_process(scan_id=scan_id)
+
+
+# --- assignment list import (importers) ---------------------------------------
+
+
+@shared_task(name="collection.tasks.import_assignments", acks_late=True)
+def import_assignments(batch_id: int, stored_name: str, replace: bool = False) -> str:
+    """Run the assignment list import of an uploaded file (queue "bulk"); outcome on the ImportBatch."""
+    from collection.assignments import assignments_import_stored
+
+    return assignments_import_stored(batch_id=batch_id, stored_name=stored_name)
+
+
+@shared_task(name="collection.tasks.requeue_stale_scans")
+def requeue_stale_scans() -> int:
+    """Periodic safety net for scans left pending (add to CELERY_BEAT_SCHEDULE; bulk queue)."""
+    from collection.scans.services import scans_requeue_stale
+
+    return scans_requeue_stale()

@@ -1,0 +1,85 @@
+"""The scan panel in a real browser: several photos at once with a kind each, then "Điền từ mã QR"."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from collection.models import CollectedRecord, Role, Scan
+from tests.collection.scans import images
+from tests.factories import CommuneFactory, CollectedRecordFactory, FormerCommuneFactory, user_with_scope
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not (os.path.exists(CHROMIUM) or shutil.which("chromium")) and os.environ.get("CI") != "true",
+        reason=f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH)",
+    ),
+]
+
+
+@pytest.fixture
+def page():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+        tab = context.new_page()
+        tab.set_default_timeout(20_000)
+        try:
+            yield tab
+        finally:
+            context.close()
+            browser.close()
+
+
+def test_upload_two_photos_and_fill_from_qr(live_server, page, tmp_path, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    commune = CommuneFactory(code="09100")
+    record = CollectedRecordFactory(former_commune=FormerCommuneFactory(code="09100", commune=commune),
+                                    holder_name="Nguyen Van An", status=CollectedRecord.Status.DRAFT)
+    user_with_scope(Role.OFFICIAL, commune=commune, username="canbo_e2e")
+    cert = tmp_path / "giay-chung-nhan.jpg"
+    cert.write_bytes(images.encode(images.document_photo(1600, 1200, seed=21), "JPEG", quality=90))
+    card = tmp_path / "cccd.jpg"
+    card.write_bytes(images.encode(images.id_card_with_qr(), "JPEG", quality=92))
+
+    edit_path = reverse("collection:record_edit", args=[record.pk])
+    page.goto(f"{live_server.url}/dang-nhap/?next={edit_path}")
+    page.fill("#id_username", "canbo_e2e")
+    page.fill("#id_password", "mat-khau-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{edit_path}")
+
+    page.set_input_files("[data-scan-files]", [str(cert), str(card)])
+    kinds = page.locator("[data-scan-file-kinds] select")
+    assert kinds.count() == 2
+    kinds.nth(0).select_option("cert_1")
+    kinds.nth(1).select_option("id_front")
+    page.click("[data-scan-upload]")
+
+    page.wait_for_selector("[data-scan-fill]")
+    assert page.locator(".scan-results li.scan-ok").count() == 2
+    assert page.locator(".scan-item img").count() == 2
+    assert page.locator(".scan-item img").first.evaluate("img => img.naturalWidth") > 0  # served by the view
+    page.click("[data-scan-fill]")
+    form = page.locator("#record-form")
+    assert form.locator('[name="holder_name"]').input_value() == "Nguyễn Văn An"
+    assert form.locator('[name="holder_birth"]').input_value() == "01/02/1985"
+    assert form.locator('[name="holder_id_number"]').input_value() == "001085012345"
+    assert form.locator('[name="holder_old_id_number"]').input_value() == "123456789"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "scan_panel_filled_from_qr.png"), full_page=True)
+    assert sorted(Scan.objects.values_list("kind", "status")) == [("cert_1", "ready"), ("id_front", "ready")]
