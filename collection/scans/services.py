@@ -321,3 +321,40 @@ def scans_requeue_stale(*, older_than: dt.timedelta = dt.timedelta(minutes=10), 
     for scan_id in stale:
         transaction.on_commit(lambda scan_id=scan_id: _queue_processing(scan_id))
     return len(stale)
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    scans: int
+    files: int
+
+
+def scans_purge(*, uploaded_before: dt.date, commune_code: str | None = None, dry_run: bool = False,
+                chunk_size: int = 500) -> PurgeResult:
+    """Delete scans (rows and files) uploaded before a date, once the campaign no longer needs them.
+
+    Personal-data law limits keeping ID-card images to the campaign's purpose. The
+    access log keeps its rows (its scan link becomes empty), so who opened what
+    stays on record after the images are gone.
+    """
+    cutoff = timezone.make_aware(dt.datetime.combine(uploaded_before, dt.time.min))
+    queryset = Scan.objects.filter(uploaded_at__lt=cutoff)
+    if commune_code:
+        queryset = queryset.filter(record__former_commune__commune_id=commune_code)
+    if dry_run:
+        return PurgeResult(scans=queryset.count(), files=0)
+    scans = files = 0
+    while True:
+        batch = list(queryset.order_by("uploaded_at").values_list("pk", "file", "thumbnail")[:chunk_size])
+        if not batch:
+            return PurgeResult(scans=scans, files=files)
+        names = [name for _, file_name, thumb in batch for name in (file_name, thumb) if name]
+        with transaction.atomic():
+            Scan.objects.filter(pk__in=[pk for pk, _, _ in batch]).delete()
+        for name in names:  # after the commit: a failed delete leaves an orphan file, never a dangling row
+            try:
+                default_storage.delete(name)
+                files += 1
+            except OSError:
+                logger.warning("could not delete scan file %s", name)
+        scans += len(batch)

@@ -10,3 +10,8 @@ DEBUG = get_bool("DEBUG", True)
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 for _sub in ("media", "celery-broker", "celery-processed", "celery-control"):
     (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
+
+# Static files come from the finders; no collectstatic needed on a laptop.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
