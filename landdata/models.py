@@ -108,6 +108,7 @@ class ImportBatch(models.Model):
     rows_updated = models.PositiveIntegerField(_("cập nhật"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("không đổi"), default=0)
     errors = models.TextField(_("lỗi"), blank=True)
+    summary = models.TextField(_("kết quả"), blank=True)
 
     class Meta:
         verbose_name = _("lần nhập dữ liệu")
@@ -155,9 +156,14 @@ class Plot(models.Model):
             "commune": self.former_commune_id,
         }
 
+    @staticmethod
+    def derived(*, map_sheet: str, plot_number: str) -> dict[str, str]:
+        """Derived columns; the bulk importer fills them through this same function."""
+        return {"sheet_key": normalize.plot_key_part(map_sheet), "number_key": normalize.plot_key_part(plot_number)}
+
     def save(self, *args, **kwargs):
-        self.sheet_key = normalize.plot_key_part(self.map_sheet)
-        self.number_key = normalize.plot_key_part(self.plot_number)
+        for field, value in self.derived(map_sheet=self.map_sheet, plot_number=self.plot_number).items():
+            setattr(self, field, value)
         super().save(*args, **kwargs)
 
     @property
@@ -177,7 +183,7 @@ class Certificate(models.Model):
 
     plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="certificates")
     serial = models.CharField(_("số phát hành"), max_length=40, blank=True)
-    serial_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    serial_key = models.CharField(max_length=40, blank=True, editable=False)
     book_number = models.CharField(_("số vào sổ"), max_length=40, blank=True)
     issue_date = models.DateField(_("ngày cấp"), null=True, blank=True)
     status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.HELD)
@@ -188,12 +194,19 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plot", "serial_key", "book_number"], name="certificate_unique"),
         ]
+        indexes = [models.Index(fields=["serial_key"], name="certificate_serial_key_idx")]
 
     def __str__(self) -> str:
         return self.serial or self.book_number or str(self.pk)
 
+    @staticmethod
+    def derived(*, serial: str) -> dict[str, str]:
+        """Derived columns; the bulk importer fills them through this same function."""
+        return {"serial_key": normalize.certificate_key(serial)}
+
     def save(self, *args, **kwargs):
-        self.serial_key = normalize.certificate_key(self.serial)
+        for field, value in self.derived(serial=self.serial).items():
+            setattr(self, field, value)
         super().save(*args, **kwargs)
 
 
@@ -220,22 +233,37 @@ class LandUser(models.Model):
     name_folded = models.CharField(max_length=200, db_index=True, editable=False)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
-    id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True, db_index=True)
+    id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True)
     id_kind = models.CharField(max_length=8, choices=IdKind.choices, default=IdKind.EMPTY)
-    former_id_number = models.CharField(_("số CMND cũ"), max_length=20, blank=True, db_index=True)
+    former_id_number = models.CharField(_("số CMND cũ"), max_length=20, blank=True)
     address = models.CharField(_("địa chỉ thường trú"), max_length=300, blank=True)
     batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("người sử dụng đất")
         verbose_name_plural = _("người sử dụng đất")
+        # Exact-match lookups only: plain btree indexes, without the LIKE (pattern_ops)
+        # twins that db_index=True adds on PostgreSQL and that slow the bulk import.
+        indexes = [
+            models.Index(fields=["id_number"], name="landuser_id_number_idx"),
+            models.Index(fields=["former_id_number"], name="landuser_former_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
 
+    @staticmethod
+    def derived(*, full_name: str, id_number: str, birth_year: int | None) -> dict[str, str]:
+        """Derived columns; the bulk importer fills them through this same function."""
+        return {
+            "name_folded": normalize.name_folded(full_name),
+            "id_kind": normalize.classify_id(id_number, birth_year=birth_year).value,
+        }
+
     def save(self, *args, **kwargs):
-        self.name_folded = normalize.name_folded(self.full_name)
-        self.id_kind = normalize.classify_id(self.id_number, birth_year=self.birth_year).value
+        derived = self.derived(full_name=self.full_name, id_number=self.id_number, birth_year=self.birth_year)
+        for field, value in derived.items():
+            setattr(self, field, value)
         super().save(*args, **kwargs)
 
     @property

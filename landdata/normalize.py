@@ -11,6 +11,7 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 # --- Unicode and names -------------------------------------------------------
@@ -24,7 +25,10 @@ def nfc(text: str | None) -> str:
     """NFC-normalise and trim; registry exports often carry decomposed (NFD) text."""
     if text is None:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
+    text = str(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def fold_diacritics(text: str) -> str:
@@ -49,12 +53,14 @@ def _syllable_key(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept)) + tone
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str | None) -> str:
     """Comparison key of a name: NFC, case folded, spaces collapsed, tone placement normalised."""
     text = nfc(name).casefold()
     return " ".join(_syllable_key(word) for word in text.split(" ") if word)
 
 
+@lru_cache(maxsize=65536)
 def name_folded(name: str | None) -> str:
     """Name with diacritics and case removed, for search typed without diacritics."""
     return fold_diacritics(nfc(name)).casefold()
@@ -81,6 +87,7 @@ class IdKind(str, enum.Enum):
     INVALID = "invalid"
 
 
+_ID_SEPARATORS = re.compile(r"[\s.\-]")
 _CENTURY_BY_DIGIT = {"0": 1900, "1": 1900, "2": 2000, "3": 2000}
 
 
@@ -89,9 +96,11 @@ def clean_id(raw: str | None) -> str:
     if raw is None:
         return ""
     text = nfc(str(raw))
+    if text.isdigit():
+        return text
     if text.endswith(".0") and text[:-2].isdigit():  # a number read back from a spreadsheet cell
         text = text[:-2]
-    return re.sub(r"[\s.\-]", "", text)
+    return _ID_SEPARATORS.sub("", text)
 
 
 def cccd_birth_year(number: str) -> int | None:
@@ -142,6 +151,7 @@ def mask_id(raw: str | None) -> str:
 # --- Certificates ------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def certificate_key(raw: str | None) -> str:
     """Serial or book number ignoring spaces, dots, dashes and case, with Đ read as D."""
     text = nfc(raw).upper().replace("Đ", "D")
@@ -151,6 +161,7 @@ def certificate_key(raw: str | None) -> str:
 # --- Plot keys ---------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def plot_key_part(raw: str | int | float | None) -> str:
     """Sheet or plot number as compared: an integer when all digits ("012" == "12"),
     otherwise trimmed upper-case text ("45a" == "45A")."""
@@ -166,6 +177,7 @@ def plot_key_part(raw: str | int | float | None) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def commune_code(raw: str | int | float | None, *, width: int = 5) -> str:
     """Commune code as text with its leading zeros (spreadsheets drop them: 9265 -> "09265")."""
     if raw is None:
@@ -275,6 +287,7 @@ def _make_date(year: int, month: int, day: int, raw: object) -> dt.date:
         raise ValueError(f"{raw!r} is not a valid date") from exc
 
 
+@lru_cache(maxsize=65536)
 def parse_land_use(raw: str | None) -> frozenset[str]:
     """Land-use codes joined by `+` or `,` ("ONT+CLN") as a set of upper-case codes."""
     text = nfc(raw).upper()

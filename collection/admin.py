@@ -1,0 +1,133 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from collection.models import CollectedRecord, DocumentAccess, Role, Scan
+from collection.scope import restrict, user_scope
+
+# --- Scans and the document access log (scans helper) ------------------------
+
+
+class _ProvinceAdminOnly:
+    """Read-only pages for province admins (and superusers); rows still restricted to their scope."""
+
+    def _is_admin(self, request) -> bool:
+        return request.user.is_active and (request.user.is_superuser or user_scope(request.user).role == Role.ADMIN)
+
+    def has_module_permission(self, request):
+        return self._is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentAccess)
+class DocumentAccessAdmin(_ProvinceAdminOnly, admin.ModelAdmin):
+    list_display = ("at", "user", "action", "record", "scan_link", "ip_address")
+    list_filter = (("user", admin.RelatedOnlyFieldListFilter), ("at", admin.DateFieldListFilter), "action")
+    search_fields = ("user__username", "ip_address")
+    date_hierarchy = "at"
+    list_select_related = ("user", "record", "scan")
+    fields = ("at", "user", "action", "record", "scan", "ip_address")
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        scope = user_scope(request.user)
+        if scope.role is not None and scope.commune_filter is None:  # superuser: the whole log
+            return qs
+        return qs.filter(record_id__in=restrict(CollectedRecord.objects.all(), request.user).values("pk"))
+
+    @admin.display(description=_("ảnh"))
+    def scan_link(self, obj):
+        if not obj.scan_id:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("collection:scan_image", args=[obj.scan_id]), obj.scan_id)
+
+
+@admin.register(Scan)
+class ScanAdmin(_ProvinceAdminOnly, admin.ModelAdmin):
+    list_display = ("uploaded_at", "record", "kind", "status", "needs_retake", "uploaded_by", "image_link")
+    list_filter = ("status", "kind", "needs_retake", ("uploaded_at", admin.DateFieldListFilter))
+    list_select_related = ("record", "uploaded_by")
+    fields = (
+        "record", "kind", "original_name", "status", "error", "sha256", "stored_sha256", "phash",
+        "width", "height", "quality_score", "needs_retake", "quality_note", "uploaded_by", "uploaded_at",
+        "processed_at", "image_link",
+    )
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return restrict(super().get_queryset(request), request.user)
+
+    @admin.display(description=_("ảnh"))
+    def image_link(self, obj):
+        if obj.status != Scan.Status.READY:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("collection:scan_image", args=[obj.pk]), _("Mở ảnh"))
+
+
+# --- Targets, working groups, assignments, user scopes (importers) ------------
+
+from landdata.admin import ProvinceAdminAccess, register_import_kind  # noqa: E402
+from landdata.models import ImportBatch  # noqa: E402
+
+from collection.models import Assignment, CommuneTarget, UserScope, WorkingGroup  # noqa: E402
+
+
+def _enqueue_assignments(batch_id: int, stored_name: str, replace: bool) -> None:
+    from collection.tasks import import_assignments
+
+    import_assignments.delay(batch_id, stored_name)
+
+
+register_import_kind(ImportBatch.Kind.ASSIGNMENTS, title=_("Nhập danh sách giao xã"), enqueue=_enqueue_assignments)
+
+
+@admin.register(CommuneTarget)
+class CommuneTargetAdmin(ProvinceAdminAccess, admin.ModelAdmin):
+    list_display = ("commune", "target_plots")
+    list_select_related = ("commune",)
+    search_fields = ("commune__code", "commune__name")
+    autocomplete_fields = ("commune",)
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(ProvinceAdminAccess, admin.ModelAdmin):
+    list_display = ("name", "commune")
+    list_filter = ("commune",)
+    list_select_related = ("commune",)
+    search_fields = ("name", "commune__code", "commune__name")
+    autocomplete_fields = ("commune",)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ProvinceAdminAccess, admin.ModelAdmin):
+    list_display = ("former_commune", "commune", "working_group", "batch")
+    list_filter = ("commune",)
+    list_select_related = ("former_commune", "commune", "working_group", "batch")
+    search_fields = ("former_commune__code", "former_commune__name", "commune__code", "commune__name")
+    autocomplete_fields = ("former_commune", "commune", "working_group")
+    show_full_result_count = False
+
+
+@admin.register(UserScope)
+class UserScopeAdmin(ProvinceAdminAccess, admin.ModelAdmin):
+    list_display = ("user", "role", "province", "commune", "working_group", "branch")
+    list_filter = ("role", "branch")
+    list_select_related = ("user", "province", "commune", "working_group", "branch")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "commune__name")
+    autocomplete_fields = ("commune", "working_group", "branch")
+    raw_id_fields = ("user",)

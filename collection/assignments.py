@@ -1,0 +1,288 @@
+"""The commune assignment list import (contract §2.2): communes, targets, groups, assignments.
+
+A list has a few hundred rows, so it is validated in memory and written with a
+fixed number of bulk statements in one transaction. A corrected list may move a
+former commune to another commune: that is applied and said in the summary.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from collection.models import Assignment, CommuneTarget, WorkingGroup
+from landdata import normalize
+from landdata.models import Commune, FormerCommune, ImportBatch, Province
+from landdata.services import import_batch_fail
+from landdata.tabular import Column, ImportFailed, RowErrors, read_rows, sha256_of, text_value
+
+ASSIGNMENT_COLUMNS: tuple[Column, ...] = (
+    Column("commune_code", "Mã xã", required=True),
+    Column("commune_name", "Tên xã", required=True),
+    Column("old_commune_code", "Mã xã cũ", required=True),
+    Column("old_commune_name", "Tên xã cũ", required=True),
+    Column("target_plots", "Chỉ tiêu", required=True),
+    Column("working_group", "Tổ công tác"),
+)
+
+
+@dataclass
+class AssignmentImportResult:
+    batch_id: int | None = None
+    rows: int = 0
+    communes_created: int = 0
+    communes_renamed: int = 0
+    former_communes_created: int = 0
+    former_communes_moved: int = 0
+    assignments_created: int = 0
+    assignments_updated: int = 0
+    assignments_unchanged: int = 0
+    working_groups_created: int = 0
+    targets_set: int = 0
+    seconds: float = 0.0
+    moves: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = _(
+            "%(rows)d dòng trong %(seconds).1f giây: %(targets)d xã có chỉ tiêu (xã mới %(cc)d, đổi tên %(cr)d); "
+            "xã cũ mới %(fc)d; phân công mới %(ac)d, thay đổi %(au)d, không đổi %(an)d; tổ công tác mới %(wc)d."
+        ) % {
+            "rows": self.rows,
+            "seconds": self.seconds,
+            "targets": self.targets_set,
+            "cc": self.communes_created,
+            "cr": self.communes_renamed,
+            "fc": self.former_communes_created,
+            "ac": self.assignments_created,
+            "au": self.assignments_updated,
+            "an": self.assignments_unchanged,
+            "wc": self.working_groups_created,
+        }
+        if self.moves:
+            text += " " + _("Xã cũ chuyển sang xã khác: %(moves)s.") % {"moves": "; ".join(self.moves)}
+        return text
+
+
+@dataclass
+class _Row:
+    row_no: int
+    commune_code: str
+    commune_name: str
+    former_code: str
+    former_name: str
+    target: int
+    group: str
+
+
+def _code(raw: object) -> str:
+    return normalize.commune_code(text_value(raw))
+
+
+def _validate(path, name: str) -> list[_Row]:
+    errors = RowErrors()
+    rows: list[_Row] = []
+    commune_first: dict[str, _Row] = {}
+    former_first: dict[str, int] = {}
+    for row_no, raw in read_rows(path, ASSIGNMENT_COLUMNS, file_name=name):
+        bad = errors.count
+        values: dict[str, str] = {}
+        for key in ("commune_code", "old_commune_code"):
+            code = _code(raw.get(key))
+            if not code:
+                errors.add(row_no, key, _("bắt buộc"))
+            elif not (len(code) == 5 and code.isdigit() and code.isascii()):
+                errors.add(row_no, key, _("“%(value)s” không phải mã xã 5 chữ số") % {"value": code})
+            values[key] = code
+        for key in ("commune_name", "old_commune_name"):
+            values[key] = text_value(raw.get(key))
+            if not values[key]:
+                errors.add(row_no, key, _("bắt buộc"))
+            elif len(values[key]) > 200:
+                errors.add(row_no, key, _("dài quá 200 ký tự"))
+        group = text_value(raw.get("working_group"))
+        if len(group) > 120:
+            errors.add(row_no, "working_group", _("dài quá 120 ký tự"))
+        target = None
+        try:
+            number = normalize.parse_decimal(raw.get("target_plots"))
+        except ValueError:
+            number = None
+            errors.add(row_no, "target_plots", _("“%(value)s” không phải là số") % {"value": raw.get("target_plots")})
+        else:
+            if number is None:
+                errors.add(row_no, "target_plots", _("bắt buộc"))
+            elif number < 0 or number != number.to_integral_value() or number > 10**9:
+                errors.add(row_no, "target_plots", _("“%(value)s” không phải số nguyên không âm") % {"value": raw.get("target_plots")})
+            else:
+                target = int(number)
+        if errors.count > bad:
+            continue
+        row = _Row(row_no, values["commune_code"], values["commune_name"], values["old_commune_code"],
+                   values["old_commune_name"], target, group)
+        first = commune_first.setdefault(row.commune_code, row)
+        if first is not row:
+            if first.target != row.target:
+                errors.add(row_no, "target_plots", _("%(value)d khác chỉ tiêu %(other)d ở dòng %(row)d của cùng xã")
+                           % {"value": row.target, "other": first.target, "row": first.row_no})
+            if normalize.name_key(first.commune_name) != normalize.name_key(row.commune_name):
+                errors.add(row_no, "commune_name", _("“%(value)s” khác tên ở dòng %(row)d của cùng xã")
+                           % {"value": row.commune_name, "row": first.row_no})
+        if (seen := former_first.get(row.former_code)) is not None:
+            errors.add(row_no, "old_commune_code", _("“%(value)s” đã được giao ở dòng %(row)d")
+                       % {"value": row.former_code, "row": seen})
+        else:
+            former_first[row.former_code] = row_no
+        rows.append(row)
+    errors.raise_if_any(name)
+    if not rows:
+        raise ImportFailed(f"{name}: " + _("tệp chỉ có dòng tiêu đề, không có dữ liệu"))
+    return rows
+
+
+def assignments_import(
+    *, path: str | Path, file_name: str | None = None, user=None, batch_id: int | None = None
+) -> AssignmentImportResult:
+    """Import a commune assignment list: all rows valid or nothing changes; re-import is harmless."""
+    started = time.monotonic()
+    name = file_name or Path(path).name
+    sha256 = sha256_of(path)
+    if batch_id is not None:
+        ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.RUNNING, sha256=sha256)
+    try:
+        rows = _validate(path, name)
+    except ImportFailed as exc:
+        if batch_id is not None:
+            import_batch_fail(batch_id=batch_id, problems=exc.problems)
+        raise
+    try:
+        return _write_batch(rows, name=name, sha256=sha256, user=user, batch_id=batch_id, started=started)
+    except Exception as exc:
+        if batch_id is not None:  # never leave the admin's progress page waiting forever
+            import_batch_fail(batch_id=batch_id, problems=[_("Lỗi hệ thống khi nhập: %(error)s") % {"error": exc}])
+        raise
+
+
+def _write_batch(rows: list[_Row], *, name: str, sha256: str, user, batch_id: int | None,
+                 started: float) -> AssignmentImportResult:
+    with transaction.atomic():
+        if batch_id is not None:
+            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        else:
+            batch = ImportBatch.objects.create(
+                kind=ImportBatch.Kind.ASSIGNMENTS, file_name=name[:255], sha256=sha256,
+                imported_by=user if user and user.pk else None, status=ImportBatch.Status.RUNNING,
+            )
+        result = _write(rows, batch=batch)
+        result.rows = len(rows)
+        result.seconds = time.monotonic() - started
+        batch.status = ImportBatch.Status.DONE
+        batch.finished_at = timezone.now()
+        batch.rows_total = batch.rows_done = len(rows)
+        batch.rows_created = result.assignments_created
+        batch.rows_updated = result.assignments_updated
+        batch.rows_unchanged = result.assignments_unchanged
+        batch.summary = result.summary()
+        batch.save()
+    return result
+
+
+def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
+    result = AssignmentImportResult(batch_id=batch.pk)
+    province, _created = Province.objects.get_or_create(
+        code=settings.PROVINCE_CODE, defaults={"name": settings.PROVINCE_NAME}
+    )
+
+    communes = {r.commune_code: r for r in rows}
+    existing = Commune.objects.in_bulk(list(communes))
+    new = [Commune(code=c, name=r.commune_name, province=province) for c, r in communes.items() if c not in existing]
+    renamed = []
+    for code, commune in existing.items():
+        if commune.name != communes[code].commune_name:
+            commune.name = communes[code].commune_name
+            renamed.append(commune)
+    Commune.objects.bulk_create(new)
+    Commune.objects.bulk_update(renamed, ["name"])
+    result.communes_created, result.communes_renamed = len(new), len(renamed)
+
+    formers = {r.former_code: r for r in rows}
+    existing_formers = FormerCommune.objects.in_bulk(list(formers))
+    new_formers, changed_formers = [], []
+    for code, r in formers.items():
+        former = existing_formers.get(code)
+        if former is None:
+            new_formers.append(FormerCommune(code=code, name=r.former_name, commune_id=r.commune_code))
+            continue
+        if former.commune_id != r.commune_code:
+            result.moves.append(
+                _("%(former)s từ %(old)s sang %(new)s") % {"former": code, "old": former.commune_id, "new": r.commune_code}
+            )
+        if former.commune_id != r.commune_code or former.name != r.former_name:
+            former.commune_id, former.name = r.commune_code, r.former_name
+            changed_formers.append(former)
+    FormerCommune.objects.bulk_create(new_formers)
+    FormerCommune.objects.bulk_update(changed_formers, ["commune", "name"])
+    result.former_communes_created = len(new_formers)
+    result.former_communes_moved = len(result.moves)
+
+    CommuneTarget.objects.bulk_create(
+        [CommuneTarget(commune_id=c, target_plots=r.target) for c, r in communes.items()],
+        update_conflicts=True, unique_fields=["commune"], update_fields=["target_plots"],
+    )
+    result.targets_set = len(communes)
+
+    group_keys = {(r.commune_code, r.group) for r in rows if r.group}
+    if group_keys:
+        before = WorkingGroup.objects.filter(commune_id__in={c for c, _g in group_keys}).count()
+        WorkingGroup.objects.bulk_create(
+            [WorkingGroup(commune_id=c, name=g) for c, g in sorted(group_keys)], ignore_conflicts=True
+        )
+        groups = {
+            (g.commune_id, g.name): g.pk
+            for g in WorkingGroup.objects.filter(commune_id__in={c for c, _g in group_keys})
+        }
+        result.working_groups_created = len(groups) - before
+    else:
+        groups = {}
+
+    current = {a.former_commune_id: a for a in Assignment.objects.filter(former_commune_id__in=list(formers))}
+    wanted = []
+    for code, r in formers.items():
+        group_id = groups.get((r.commune_code, r.group)) if r.group else None
+        now = current.get(code)
+        if now is None:
+            result.assignments_created += 1
+        elif now.commune_id != r.commune_code or now.working_group_id != group_id:
+            result.assignments_updated += 1
+        else:
+            result.assignments_unchanged += 1
+            continue
+        wanted.append(Assignment(former_commune_id=code, commune_id=r.commune_code, working_group_id=group_id, batch=batch))
+    Assignment.objects.bulk_create(
+        wanted, update_conflicts=True, unique_fields=["former_commune"],
+        update_fields=["commune", "working_group", "batch"],
+    )
+    return result
+
+
+def assignments_import_stored(*, batch_id: int, stored_name: str) -> str:
+    """Import an uploaded file for its PENDING batch; a second delivery of the task does nothing."""
+    from landdata.services import import_file_path
+
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return "missing"
+    if batch.status in (ImportBatch.Status.DONE, ImportBatch.Status.FAILED):
+        return batch.status
+    path = import_file_path(stored_name)
+    try:
+        assignments_import(path=path, file_name=batch.file_name, user=batch.imported_by, batch_id=batch_id)
+    except ImportFailed:
+        return ImportBatch.Status.FAILED
+    path.unlink(missing_ok=True)
+    return ImportBatch.Status.DONE

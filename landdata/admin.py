@@ -1,0 +1,352 @@
+"""Admin for province admins: administrative units, registry data, imports with progress.
+
+The registry extract and the assignment list are uploaded on an import page: the
+file is stored under MEDIA_ROOT/imports/<uuid>.<ext>, an ImportBatch is created,
+a Celery task runs the same service as the management command, and the progress
+page polls the batch every second with htmx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportModelAdmin
+
+from landdata import resources, selectors, services
+from landdata.models import (
+    Certificate,
+    Commune,
+    FormerCommune,
+    ImportBatch,
+    LandUser,
+    Plot,
+    Province,
+    RegistrationBranch,
+)
+
+
+def is_province_admin(user) -> bool:
+    """Superusers and users whose scope row says province admin (without importing `collection`)."""
+    if not (user.is_active and user.is_authenticated):
+        return False
+    if user.is_superuser:
+        return True
+    scope = getattr(user, "scope", None)  # collection.UserScope, reverse one-to-one
+    return getattr(scope, "role", None) == "admin"
+
+
+class ProvinceAdminAccess:
+    """Pages for province admins only; `editable` decides whether they may change rows."""
+
+    editable = True
+
+    def has_module_permission(self, request):
+        return is_province_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_province_admin(request.user)
+
+    def has_add_permission(self, request):
+        return self.editable and is_province_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return self.editable and is_province_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.editable and request.user.is_superuser
+
+    def has_import_permission(self, request):
+        return self.editable and is_province_admin(request.user)
+
+    def has_export_permission(self, request):
+        return is_province_admin(request.user)
+
+
+@admin.register(Province)
+class ProvinceAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
+    resource_classes = [resources.ProvinceResource]
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(RegistrationBranch)
+class RegistrationBranchAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
+    resource_classes = [resources.RegistrationBranchResource]
+    list_display = ("code", "name", "province")
+    list_select_related = ("province",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Commune)
+class CommuneAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
+    resource_classes = [resources.CommuneResource]
+    list_display = ("code", "name", "branch", "province")
+    list_filter = ("branch",)
+    list_select_related = ("branch", "province")
+    search_fields = ("code", "name")
+
+
+@admin.register(FormerCommune)
+class FormerCommuneAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
+    resource_classes = [resources.FormerCommuneResource]
+    list_display = ("code", "name", "commune")
+    list_select_related = ("commune",)
+    search_fields = ("code", "name", "commune__name")
+    autocomplete_fields = ("commune",)
+
+
+class RegistryReadOnly(ProvinceAdminAccess):
+    """Registry rows come from the extract (or from review decisions), not from hand edits."""
+
+    editable = False
+
+
+class FormerCommuneFilter(admin.SimpleListFilter):
+    """Former communes as a list filter without loading every plot's relation."""
+
+    title = _("xã cũ")
+    parameter_name = "former_commune"
+
+    def lookups(self, request, model_admin):
+        return [(fc.code, str(fc)) for fc in FormerCommune.objects.only("code", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            field = "former_commune_id" if queryset.model is Plot else "plot__former_commune_id"
+            return queryset.filter(**{field: self.value()})
+        return queryset
+
+
+@admin.register(Plot)
+class PlotAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.PlotResource]
+    list_display = ("former_commune", "map_sheet", "plot_number", "area_m2", "land_use", "address")
+    list_filter = (FormerCommuneFilter,)
+    list_select_related = ("former_commune",)
+    search_fields = ("=sheet_key", "=number_key", "address")
+    show_full_result_count = False
+    list_per_page = 50
+    readonly_fields = ("former_commune", "map_sheet", "plot_number", "area_m2", "land_use", "address", "batch")
+
+    def get_search_results(self, request, queryset, search_term):
+        """"12/345" or "12 345" finds sheet 12, plot 345 (keys compared as the contract says)."""
+        from landdata import normalize
+
+        parts = search_term.replace("/", " ").split()
+        if len(parts) == 2:
+            sheet, number = (normalize.plot_key_part(p) for p in parts)
+            return queryset.filter(sheet_key=sheet, number_key=number), False
+        if len(parts) == 1:
+            key = normalize.plot_key_part(parts[0])
+            return queryset.filter(sheet_key=key) | queryset.filter(number_key=key), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(LandUser)
+class LandUserAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.LandUserResource]
+    list_display = ("registry_id", "full_name", "birth_year", "masked_id", "id_kind", "plot")
+    list_filter = ("id_kind", FormerCommuneFilter)
+    list_select_related = ("plot", "plot__former_commune")
+    search_fields = ("=registry_id", "name_folded")
+    show_full_result_count = False
+    list_per_page = 50
+    exclude = ("id_number", "former_id_number")
+    readonly_fields = ("registry_id", "plot", "certificate", "kind", "full_name", "birth_year", "birth_date",
+                       "masked_id", "id_kind", "address", "batch")
+
+    @admin.display(description=_("số giấy tờ tùy thân"))
+    def masked_id(self, obj: LandUser) -> str:
+        return obj.masked_id
+
+    def get_search_results(self, request, queryset, search_term):
+        from landdata import normalize
+
+        return super().get_search_results(request, queryset, normalize.name_folded(search_term) or search_term)
+
+
+@admin.register(Certificate)
+class CertificateAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.CertificateResource]
+    list_display = ("serial", "book_number", "issue_date", "status", "plot")
+    list_filter = ("status",)
+    list_select_related = ("plot", "plot__former_commune")
+    search_fields = ("=serial_key", "=book_number")
+    show_full_result_count = False
+    readonly_fields = ("plot", "serial", "book_number", "issue_date", "status")
+
+    def get_search_results(self, request, queryset, search_term):
+        from landdata import normalize
+
+        key = normalize.certificate_key(search_term)
+        if key:
+            return queryset.filter(serial_key=key) | queryset.filter(book_number=search_term.strip()), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+# --- import pages ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    title: str
+    # enqueue(batch_id, stored_name, replace) — queues the task (after commit).
+    enqueue: Callable[[int, str, bool], None]
+    allows_replace: bool = False
+
+
+IMPORT_KINDS: dict[str, ImportKind] = {}
+
+
+def register_import_kind(kind: str, *, title: str, enqueue: Callable[[int, str, bool], None],
+                         allows_replace: bool = False) -> None:
+    """Other apps (collection: the assignment list) add their upload to the import page."""
+    IMPORT_KINDS[kind] = ImportKind(title=title, enqueue=enqueue, allows_replace=allows_replace)
+
+
+def _enqueue_registry(batch_id: int, stored_name: str, replace: bool) -> None:
+    from landdata.tasks import import_registry
+
+    import_registry.delay(batch_id, stored_name, replace)
+
+
+register_import_kind(
+    ImportBatch.Kind.REGISTRY, title=_("Nhập trích xuất sổ địa chính"), enqueue=_enqueue_registry,
+    allows_replace=True,
+)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp CSV hoặc XLSX"))
+    replace = forms.BooleanField(
+        label=_("Thay thế: xoá dữ liệu các thửa không có trong tệp (giữ thửa đã có dữ liệu thu thập)"),
+        required=False,
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (%(size)s MB), giới hạn là %(limit)s MB.")
+                % {"size": f"{uploaded.size / 1048576:.1f}", "limit": f"{settings.IMPORT_MAX_BYTES / 1048576:.0f}"}
+            )
+        if not uploaded.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .csv (UTF-8) hoặc .xlsx."))
+        return uploaded
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("started_at", "kind", "file_name", "status", "percent", "rows_total", "rows_created",
+                    "rows_updated", "rows_unchanged", "imported_by")
+    list_filter = ("kind", "status")
+    list_select_related = ("imported_by",)
+    search_fields = ("file_name", "sha256")
+    readonly_fields = ("kind", "file_name", "sha256", "imported_by", "status", "started_at", "finished_at",
+                       "rows_total", "rows_done", "percent", "rows_created", "rows_updated", "rows_unchanged",
+                       "summary", "errors")
+    fields = readonly_fields
+    show_full_result_count = False
+    change_list_template = "admin/landdata/importbatch/change_list.html"
+
+    @admin.display(description=_("tiến độ"))
+    def percent(self, obj: ImportBatch) -> str:
+        return "100%" if obj.status == ImportBatch.Status.DONE else f"{obj.percent_done}%"
+
+    def has_module_permission(self, request):
+        return is_province_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_province_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "import_kinds": self._kinds()}
+        return super().changelist_view(request, extra_context)
+
+    def _kinds(self):
+        return [(kind, entry.title, reverse("admin:landdata_importbatch_upload", args=[kind]))
+                for kind, entry in IMPORT_KINDS.items()]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("nhap/<str:kind>/", wrap(self.upload_view), name="landdata_importbatch_upload"),
+            path("<int:pk>/tien-do/", wrap(self.progress_view), name="landdata_importbatch_progress"),
+            path("<int:pk>/tien-do/trang-thai/", wrap(self.status_view), name="landdata_importbatch_status"),
+            *super().get_urls(),
+        ]
+
+    def _require_admin(self, request):
+        if not is_province_admin(request.user):
+            raise PermissionDenied
+
+    def upload_view(self, request, kind: str):
+        self._require_admin(request)
+        entry = IMPORT_KINDS.get(kind)
+        if entry is None:
+            raise Http404
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            batch, stored_name = services.import_file_store(
+                uploaded=form.cleaned_data["file"], kind=kind, user=request.user
+            )
+            replace = entry.allows_replace and form.cleaned_data["replace"]
+            transaction.on_commit(lambda: entry.enqueue(batch.pk, stored_name, replace))
+            messages.info(request, _("Đã nhận tệp; đang nhập ở chế độ nền."))
+            return redirect("admin:landdata_importbatch_progress", pk=batch.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": entry.title,
+            "form": form,
+            "allows_replace": entry.allows_replace,
+            "recent": selectors.import_batches_recent(limit=10),
+        }
+        return TemplateResponse(request, "admin/landdata/importbatch/upload.html", context)
+
+    def _batch_context(self, request, pk: int) -> dict:
+        self._require_admin(request)
+        try:
+            batch = selectors.import_batch_get(batch_id=pk)
+        except ImportBatch.DoesNotExist as exc:
+            raise Http404 from exc
+        return {
+            "batch": batch,
+            "problems": selectors.import_batch_problems(batch=batch),
+            "finished": batch.status in (ImportBatch.Status.DONE, ImportBatch.Status.FAILED),
+            "percent": 100 if batch.status == ImportBatch.Status.DONE else batch.percent_done,
+        }
+
+    def progress_view(self, request, pk: int):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Tiến độ nhập dữ liệu"),
+            **self._batch_context(request, pk),
+        }
+        return TemplateResponse(request, "admin/landdata/importbatch/progress.html", context)
+
+    def status_view(self, request, pk: int):
+        return TemplateResponse(
+            request, "admin/landdata/importbatch/_status.html", self._batch_context(request, pk)
+        )

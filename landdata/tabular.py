@@ -1,0 +1,312 @@
+"""The one reader of CSV and XLSX files for every importer (contract §2).
+
+It streams rows (never the whole file as Python objects), maps English or
+Vietnamese headers to the contract's keys, NFC-normalises text and refuses
+whole-file problems (wrong type, encoding, size, missing columns) with a clear
+message before any row is used.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from landdata import normalize
+
+MAX_PRINTED_PROBLEMS = 200
+
+_XLSX_MAGIC = b"PK\x03\x04"
+# Signatures of files that people rename to .csv by mistake.
+_BINARY_MAGICS = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"\xd0\xcf\x11\xe0": "Excel 97-2003 (.xls)",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+    b"\x1f\x8b": "gzip",
+    b"Rar!": "RAR",
+    b"7z\xbc\xaf": "7z",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # English key from the contract, e.g. "registry_id"
+    vi: str  # Vietnamese header, e.g. "Mã hồ sơ"
+    required: bool = False
+
+
+class ImportFailed(Exception):
+    """The whole import was refused; `.problems` lists the lines to show the user."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class RowErrors:
+    """Collects `row N: column: problem` lines so that every bad row is reported at once."""
+
+    def __init__(self, limit: int = MAX_PRINTED_PROBLEMS):
+        self.limit = limit
+        self.lines: list[str] = []
+        self.count = 0
+
+    def add(self, row: int, column: str, problem: str) -> None:
+        self.count += 1
+        if len(self.lines) < self.limit:
+            self.lines.append(f"row {row}: {column}: {problem}")
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def raise_if_any(self, file_name: str) -> None:
+        if not self.count:
+            return
+        problems = [f"{file_name}: {line}" for line in self.lines]
+        if self.count > len(self.lines):
+            problems.append(
+                f"{file_name}: "
+                + _("… và %(more)d lỗi khác (tổng cộng %(total)d lỗi); không có dữ liệu nào được ghi.")
+                % {"more": self.count - len(self.lines), "total": self.count}
+            )
+        raise ImportFailed(problems)
+
+
+def file_kind(path: str | os.PathLike, *, file_name: str | None = None) -> str:
+    """'csv' or 'xlsx' judged from the content; ImportFailed for anything else or an empty file."""
+    name = file_name or Path(path).name
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise ImportFailed(f"{name}: " + _("không đọc được tệp (%(error)s)") % {"error": exc}) from exc
+    limit = settings.IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportFailed(
+            f"{name}: "
+            + _("tệp quá lớn (%(size)s MB), giới hạn là %(limit)s MB; hãy chia nhỏ tệp.")
+            % {"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
+        )
+    if size == 0:
+        raise ImportFailed(f"{name}: " + _("tệp rỗng"))
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(_XLSX_MAGIC):
+        return "xlsx"
+    for magic, label in _BINARY_MAGICS.items():
+        if head.startswith(magic):
+            raise ImportFailed(
+                f"{name}: "
+                + _("tệp %(kind)s không phải CSV hoặc XLSX; hãy lưu bảng tính dưới dạng CSV UTF-8 hoặc XLSX.")
+                % {"kind": label}
+            )
+    if b"\x00" in head:
+        raise ImportFailed(f"{name}: " + _("tệp nhị phân, không phải CSV hoặc XLSX"))
+    return "csv"
+
+
+def _header_map(header: Sequence[object], columns: Sequence[Column], name: str) -> dict[str, int]:
+    wanted: dict[str, Column] = {}
+    for col in columns:
+        wanted[normalize.header_key(col.key)] = col
+        wanted[normalize.header_key(col.vi)] = col
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        col = wanted.get(normalize.header_key("" if cell is None else str(cell)))
+        if col is not None and col.key not in positions:
+            positions[col.key] = index
+    missing = [col for col in columns if col.required and col.key not in positions]
+    if missing:
+        listed = ", ".join(f"{col.key} ({col.vi})" for col in missing)
+        raise ImportFailed(f"{name}: " + _("thiếu cột bắt buộc: %(columns)s") % {"columns": listed})
+    return positions
+
+
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")
+# A CSV record (cells joined by NUL) needing per-cell cleaning: odd spaces, or a cell
+# starting or ending with a space, or a cell that is only spaces.
+_ROW_NEEDS_CLEANING = re.compile(r"\s\s|[^\S ]|(?:^|\x00) | (?:\x00|$)")
+
+
+def _clean(value: object) -> object:
+    """Text NFC-normalised and trimmed, blanks as None; numbers and dates passed through."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        if _ODD_SPACE.search(value):
+            return normalize.nfc(value) or None
+        if not value.isascii():
+            value = unicodedata.normalize("NFC", value)
+        return value.strip() or None
+    return value
+
+
+def _iter_csv(path, name: str) -> Iterator[tuple[int, list[str]]]:
+    raw = open(path, "rb")
+    try:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+        sample = text.read(65536)
+        delimiter = ","
+        first_line = sample.split("\n", 1)[0]
+        counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+        if counts[","] == 0 and max(counts.values()) > 0:
+            delimiter = max(counts, key=counts.get)
+        # NFC per line (not per cell): composition never crosses a delimiter or quote.
+        stream = (line if line.isascii() else unicodedata.normalize("NFC", line) for line in _chain(sample, text))
+        reader = csv.reader(stream, delimiter=delimiter)
+        row_no = 0
+        for row_no, cells in enumerate(reader, start=1):
+            yield row_no, cells
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            f"{name}: "
+            + _(
+                "tệp không được mã hoá UTF-8 (byte lỗi ở vị trí %(position)s); trong Excel hãy chọn "
+                "Lưu thành → 'CSV UTF-8 (Comma delimited)'."
+            )
+            % {"position": exc.start}
+        ) from exc
+    except csv.Error as exc:
+        raise ImportFailed(f"{name}: " + _("tệp CSV hỏng: %(error)s") % {"error": exc}) from exc
+    finally:
+        raw.close()
+
+
+def _chain(sample: str, rest: io.TextIOWrapper) -> Iterator[str]:
+    """Lines of the already-read sample followed by the rest of the stream."""
+    buffer = io.StringIO(sample)
+    pending = ""
+    for line in buffer:
+        if line.endswith("\n"):
+            yield pending + line
+            pending = ""
+        else:
+            pending += line
+    for line in rest:
+        if pending:
+            line, pending = pending + line, ""
+        yield line
+    if pending:
+        yield pending
+
+
+def _iter_xlsx(path, name: str) -> Iterator[tuple[int, list[object]]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception as exc:  # calamine raises its own error types for broken workbooks
+        raise ImportFailed(f"{name}: " + _("không đọc được tệp XLSX: %(error)s") % {"error": exc}) from exc
+    # iter_rows() starts at the sheet's first row, so the index is the spreadsheet row number.
+    for row_no, cells in enumerate(rows, start=1):
+        yield row_no, ["" if isinstance(c, str) and not c else c for c in cells]
+
+
+def read_rows(
+    path: str | os.PathLike, columns: Sequence[Column], *, file_name: str | None = None
+) -> Iterator[tuple[int, dict[str, object]]]:
+    """Yield (spreadsheet row number, {key: value or None}) for each non-empty data row.
+
+    The header is the first non-empty row (row 1 in a normal file). Unknown columns
+    are ignored; whole-file problems raise ImportFailed before the first row.
+    """
+    name = file_name or Path(path).name
+    kind = file_kind(path, file_name=name)
+    source = _iter_xlsx(path, name) if kind == "xlsx" else _iter_csv(path, name)
+    positions: dict[str, int] | None = None
+    present: list[tuple[str, int]] = []
+    absent: dict[str, object] = {}
+    for row_no, cells in source:
+        if kind == "csv" and not _ROW_NEEDS_CLEANING.search("\x00".join(cells)):
+            cells = [cell or None for cell in cells]  # fast path: nothing to trim or collapse
+        else:
+            cells = [_clean(cell) for cell in cells]
+        if not any(cell is not None for cell in cells):
+            continue
+        if positions is None:
+            positions = _header_map(cells, columns, name)
+            present = list(positions.items())
+            absent = {col.key: None for col in columns}
+            continue
+        width = len(cells)
+        row = dict(absent)
+        for key, i in present:
+            if i < width:
+                row[key] = cells[i]
+        yield row_no, row
+    if positions is None:
+        raise ImportFailed(f"{name}: " + _("tệp không có dòng tiêu đề"))
+
+
+def estimate_rows(path: str | os.PathLike) -> int:
+    """Data rows expected in the file, for progress percentages (cheap: newlines or sheet height)."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+        if head.startswith(_XLSX_MAGIC):
+            try:
+                from python_calamine import CalamineWorkbook
+
+                return max(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height - 1, 0)
+            except Exception:
+                return 0
+        handle.seek(0)
+        lines = 0
+        last = b""
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk
+        if last and not last.endswith(b"\n"):
+            lines += 1
+    return max(lines - 1, 0)
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def text_value(value: object) -> str:
+    """A cell as text: whole floats from spreadsheets lose their '.0' (123.0 -> "123")."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return value
+    return normalize.nfc(str(value))
+
+
+__all__ = [
+    "Column",
+    "ImportFailed",
+    "RowErrors",
+    "read_rows",
+    "file_kind",
+    "estimate_rows",
+    "sha256_of",
+    "text_value",
+]
