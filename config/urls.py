@@ -15,3 +15,9 @@ urlpatterns = [
     path("kiem-tra/", include("verification.urls")),
     path("quan-tri/", admin.site.urls),
 ]
+
+# Reports (dashboards, Excel, scan bundles) and the REST API v1 with its OpenAPI schema and docs.
+urlpatterns += [
+    path("bao-cao/", include("verification.reporting.urls", namespace="reports")),
+    path("api/v1/", include("verification.api.urls", namespace="api")),
+]

@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from verification.api import views
+
+router = DefaultRouter()
+router.register("plots", views.PlotViewSet, basename="plot")
+router.register("records", views.RecordViewSet, basename="record")
+router.register("scans", views.ScanViewSet, basename="scan")
+router.register("flags", views.FlagViewSet, basename="flag")
+router.register("reports", views.ReportViewSet, basename="report")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

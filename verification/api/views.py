@@ -1,0 +1,296 @@
+"""REST API v1: thin views. Every queryset goes through `collection.scope.restrict`, so an object
+outside the caller's scope is simply not found (404); writes call the apps' services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from collection.models import CollectedRecord, Role, Scan
+from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
+from landdata.models import Commune, Plot
+from verification.api import serializers as s
+from verification.models import Flag
+from verification.reporting import figures as fig
+from verification.reporting.exports import sees_full_ids
+
+COLLECT_ROLES = (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN)
+
+
+class PortalPagination(LimitOffsetPagination):
+    """`?limit=&offset=`; a limit above 500 is capped at 500 (a page of a million rows is never built)."""
+
+    default_limit = 50
+    max_limit = 500
+
+
+def _param(name: str, description: str, type_=str) -> OpenApiParameter:
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, required=False, description=description)
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    pagination_class = PortalPagination
+    base_queryset = None
+    filters: dict[str, str] = {}
+
+    def get_queryset(self):
+        qs = restrict(self.base_queryset.all(), self.request.user)
+        for param, lookup in self.filters.items():
+            value = self.request.query_params.get(param)
+            if value not in (None, ""):
+                qs = qs.filter(**{lookup: value})
+        return qs
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "full_ids": sees_full_ids(self.request.user)}
+
+
+PLOT_PARAMS = [
+    _param("commune", "current commune code"),
+    _param("old_commune", "former commune code"),
+    _param("map_sheet", "map sheet (compared as in contract §1)"),
+    _param("plot_number", "plot number (compared as in contract §1)"),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=PLOT_PARAMS))
+class PlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Registry plots in your scope with their land users (ID numbers masked for commune officials)."""
+
+    serializer_class = s.PlotOutputSerializer
+    base_queryset = Plot.objects.select_related("former_commune").prefetch_related(
+        # Prefetch keeps pages at three queries whatever their size.
+        "land_users"
+    ).order_by("pk")
+    filters = {"commune": "former_commune__commune_id", "old_commune": "former_commune_id"}
+
+    def get_queryset(self):
+        from landdata import normalize
+
+        qs = super().get_queryset()
+        for param, field in (("map_sheet", "sheet_key"), ("plot_number", "number_key")):
+            value = self.request.query_params.get(param)
+            if value:
+                qs = qs.filter(**{field: normalize.plot_key_part(value)})
+        return qs
+
+
+RECORD_PARAMS = [
+    _param("commune", "current commune code"),
+    _param("old_commune", "former commune code"),
+    _param("status", "draft, submitted or returned"),
+    _param("plot", "registry plot id", int),
+    _param("collected_by", "official's username"),
+]
+
+
+def _clean_values(data: dict, *, require_complete: bool) -> dict:
+    from collection import validation
+
+    cleaned = validation.clean_record_values(data, require_complete=require_complete)
+    if cleaned.errors:
+        raise ValidationError({key: [str(m) for m in msgs] for key, msgs in cleaned.errors.items()})
+    present = {key for key in data} | {f"{p}_birth_year" for p in ("holder", "co_holder") if f"{p}_birth" in data} | {
+        f"{p}_birth_date" for p in ("holder", "co_holder") if f"{p}_birth" in data
+    }
+    return {key: value for key, value in cleaned.values.items() if key in present}
+
+
+@extend_schema_view(list=extend_schema(parameters=RECORD_PARAMS))
+class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Collected records in your scope; officials create, update and submit them through the
+    same services (and the same validation) as the web form."""
+
+    serializer_class = s.RecordOutputSerializer
+    base_queryset = CollectedRecord.objects.order_by("-pk")
+    filters = {
+        "commune": "former_commune__commune_id",
+        "old_commune": "former_commune_id",
+        "status": "status",
+        "plot": "plot_id",
+        "collected_by": "collected_by",
+    }
+
+    def _require_collector(self) -> None:
+        if user_scope(self.request.user).role not in COLLECT_ROLES:
+            raise PermissionDenied
+
+    @extend_schema(request=s.RecordCreateInputSerializer, responses={201: s.RecordOutputSerializer,
+                                                                     200: s.RecordOutputSerializer})
+    def create(self, request: Request) -> Response:
+        """Open the plot's draft (or returned record), or start one: 201 when new, 200 when it existed."""
+        from collection.services import record_create_draft
+
+        self._require_collector()
+        payload = s.RecordCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        plot = get_scoped_or_404(Plot.objects.all(), request.user, pk=payload.validated_data["plot"])
+        record, created = record_create_draft(plot=plot, user=request.user)
+        return Response(self.get_serializer(record).data, status=201 if created else 200)
+
+    def _write(self, request: Request, pk: str, *, submit: bool) -> Response:
+        from collection import services
+
+        self._require_collector()
+        record = get_scoped_or_404(CollectedRecord.objects.all(), request.user, pk=pk)
+        payload = s.RecordValuesInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        raw = dict(payload.validated_data)
+        version = raw.pop("version")
+        # Required fields are checked by record_submit against the stored record too.
+        values = _clean_values(raw, require_complete=False)
+        try:
+            if submit:
+                record = services.record_submit(record_id=record.pk, values=values, user=request.user, version=version)
+            else:
+                record = services.record_update(record_id=record.pk, values=values, user=request.user, version=version)
+        except services.RecordConflict:
+            return Response({"detail": _("Bản ghi vừa được thay đổi; hãy đọc lại rồi gửi lại.")}, status=409)
+        except services.RecordAlreadySubmitted:
+            return Response({"detail": _("Bản ghi đã được gửi.")}, status=409)
+        except services.RecordNotEditable:
+            return Response({"detail": _("Bản ghi đã gửi không sửa được (trừ khi bị trả lại).")}, status=409)
+        except ValueError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(self.get_serializer(record).data)
+
+    @extend_schema(request=s.RecordValuesInputSerializer, responses={200: s.RecordOutputSerializer})
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Save draft values."""
+        return self._write(request, pk, submit=False)
+
+    @extend_schema(request=s.RecordValuesInputSerializer, responses={200: s.RecordOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        """Submit (or resubmit a returned record); matching is queued after commit."""
+        return self._write(request, pk, submit=True)
+
+    @extend_schema(request={"multipart/form-data": s.ScanUploadInputSerializer},
+                   responses={201: s.ScanOutputSerializer})
+    @action(detail=True, methods=["post"], url_path="scans")
+    def upload_scan(self, request: Request, pk: str) -> Response:
+        """Upload one image of a certificate page or ID card (processed in the background)."""
+        from collection.scans.services import ScanRejected, scan_upload
+
+        record = get_scoped_or_404(CollectedRecord.objects.all(), request.user, pk=pk)
+        payload = s.ScanUploadInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            scan = scan_upload(record=record, user=request.user, upload=payload.validated_data["file"],
+                               kind=payload.validated_data["kind"])
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied from exc
+        except ScanRejected as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        return Response(s.ScanOutputSerializer(scan).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(parameters=[_param("record", "collected record id", int)]))
+class ScanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Scans in your scope (metadata only); the image itself through `download`, which is logged."""
+
+    serializer_class = s.ScanOutputSerializer
+    base_queryset = Scan.objects.order_by("record_id", "kind", "uploaded_at")
+    filters = {"record": "record_id"}
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiResponse(response=OpenApiTypes.BINARY)})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str) -> FileResponse:
+        from collection.models import DocumentAccess
+        from collection.scans.services import client_ip, scan_open
+
+        scan = get_scoped_or_404(Scan.objects.all(), request.user, pk=pk)
+        if scan.status != Scan.Status.READY:
+            raise Http404
+        try:
+            handle = scan_open(scan=scan, user=request.user, action=DocumentAccess.Action.API,
+                               ip_address=client_ip(request))
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, content_type="image/jpeg", as_attachment=True,
+                                filename=f"{scan.pk}.jpg")
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+FLAG_PARAMS = [
+    _param("commune", "current commune code"),
+    _param("old_commune", "former commune code"),
+    _param("status", "open, accepted, kept, returned or dismissed"),
+    _param("code", "flag code (contract §4)"),
+    _param("severity", "high, medium or low"),
+    _param("record", "collected record id", int),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=FLAG_PARAMS))
+class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Discrepancy flags in your scope; reviewers decide them."""
+
+    serializer_class = s.FlagOutputSerializer
+    base_queryset = Flag.objects.select_related("record").order_by("pk")
+    filters = {
+        "commune": "commune_id",
+        "old_commune": "former_commune_id",
+        "status": "status",
+        "code": "code",
+        "severity": "severity",
+        "record": "record_id",
+    }
+
+    @extend_schema(request=s.FlagDecisionInputSerializer, responses={200: s.FlagOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        """accept / keep / return / dismiss, with the flag's `version` as read (409 if stale)."""
+        from verification import review
+
+        get_scoped_or_404(Flag.objects.all(), request.user, pk=pk)
+        payload = s.FlagDecisionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            flag = review.flag_decide(user=request.user, flag_id=int(pk), expected_version=data["version"],
+                                      decision=data["decision"], note=data["note"])
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied from exc
+        except Flag.DoesNotExist as exc:
+            raise Http404 from exc
+        except review.StaleFlag as exc:
+            return Response({"detail": str(exc.message)}, status=409)
+        except review.ReviewError as exc:
+            raise ValidationError({"detail": str(exc.message)}) from exc
+        flag = Flag.objects.select_related("record").get(pk=flag.pk)
+        return Response(self.get_serializer(flag).data)
+
+
+class ReportViewSet(viewsets.ViewSet):
+    """Contract §5 figures of the communes in your scope (the same function as `campaign_report`)."""
+
+    lookup_field = "code"
+    lookup_value_regex = r"[0-9A-Za-z]+"
+    serializer_class = s.CampaignFiguresSerializer
+
+    @extend_schema(responses={200: s.CampaignFiguresSerializer(many=True)})
+    def list(self, request: Request) -> Response:
+        scope = user_scope(request.user)
+        communes = None if scope.commune_filter is None else list(scoped_communes(request.user))
+        rows = fig.commune_figures(communes=communes)
+        return Response([row.as_contract_dict() for row in rows])
+
+    @extend_schema(responses={200: s.CampaignFiguresSerializer})
+    def retrieve(self, request: Request, code: str) -> Response:
+        commune = get_scoped_or_404(Commune.objects.all(), request.user, code=code)
+        return Response(fig.commune_figures(communes=[commune], only_active=False)[0].as_contract_dict())
+
+
+__all__ = ["PlotViewSet", "RecordViewSet", "ScanViewSet", "FlagViewSet", "ReportViewSet"]

@@ -1,0 +1,20 @@
+"""Celery task of the reports: a thin caller of `bundles.bundle_build` (bulk queue)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="verification.reporting.build_scan_bundle")
+def build_scan_bundle(bundle_id: int) -> str:
+    from verification.reporting.bundles import bundle_build
+
+    bundle = bundle_build(bundle_id=bundle_id)
+    if bundle is None:
+        logger.info("scan bundle %s no longer exists", bundle_id)
+        return "missing"
+    return str(bundle.status)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from verification.reporting import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("xa/<str:code>/", views.commune, name="commune"),
+    path("xa/<str:code>/can-bo/<str:username>/", views.official, name="official"),
+    path("xa/<str:code>/thua-dat.xlsx", views.export_plots, name="export_plots"),
+    path("xa/<str:code>/nhap-lieu-vpdk.xlsx", views.export_office, name="export_office"),
+    path("xa/<str:code>/goi-anh/", views.bundle_request, name="bundle_request"),
+    path("to/<int:pk>/", views.group, name="group"),
+    path("goi-anh/<int:pk>/", views.bundle_status, name="bundle_status"),
+    path("goi-anh/<int:pk>/tai-ve/", views.bundle_download, name="bundle_download"),
+]

@@ -1,0 +1,253 @@
+"""Dashboards, Excel downloads and scan bundles; thin: scope check, one selector or service call, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from collection.models import Role, WorkingGroup
+from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
+from landdata import normalize
+from landdata.models import Commune
+from verification.models import ScanBundle
+from verification.reporting import bundles, exports
+from verification.reporting import figures as fig
+from verification.reporting.charts import daily_chart
+
+OFFICE_ROLES = (Role.REVIEWER, Role.ADMIN)
+CHART_DAYS = 90
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    from collection.scans.services import client_ip  # the one reading of the proxy's header
+
+    return client_ip(request)
+
+
+def _common(former_codes: list[str] | None, *, collected_by: str | None = None) -> dict:
+    return {
+        "flags_by_code": fig.open_flags_by_code(former_codes=former_codes),
+        "chart": daily_chart(fig.collected_per_day(former_codes=former_codes, collected_by=collected_by, days=CHART_DAYS)),
+    }
+
+
+def _scope_key(communes: list[Commune] | None) -> str:
+    if communes is None:
+        return "all"
+    codes = ",".join(sorted(c.code for c in communes))
+    return hashlib.sha1(codes.encode()).hexdigest()  # noqa: S324  (a cache key, not security)
+
+
+def _province_data(communes: list[Commune] | None, total_name: str) -> dict:
+    rows = fig.commune_figures(communes=communes)
+    former_codes = None if communes is None else fig.former_codes_for(communes=[c.code for c in communes])
+    return {
+        "rows": rows,
+        "total": fig.total_figures(rows, name=total_name),
+        "officials": fig.collected_per_official(former_codes=former_codes)[:50],
+        **_common(former_codes),
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The user's own dashboard: province/branch overview, or their commune or group."""
+    scope = user_scope(request.user)
+    if scope.sees_nothing:
+        raise PermissionDenied
+    if scope.role in (Role.OFFICIAL, Role.GROUP_LEADER):
+        if scope.role == Role.GROUP_LEADER and scope.working_group_id:
+            return redirect("reports:group", pk=scope.working_group_id)
+        commune = scoped_communes(request.user).first()
+        if commune is None:
+            raise Http404
+        return redirect("reports:commune", code=commune.code)
+    communes = None if scope.commune_filter is None else list(scoped_communes(request.user))
+    total_name = _("Toàn tỉnh") if scope.role == Role.ADMIN else _("Chi nhánh")
+    data, computed_at = fig.cached(f"dash:{_scope_key(communes)}", lambda: _province_data(communes, str(total_name)))
+    return render(request, "reports/dashboard.html", {**data, "computed_at": computed_at})
+
+
+def _commune_data(unit: Commune) -> dict:
+    former_codes = fig.former_codes_for(communes=[unit.code])
+    figures, groups = fig.commune_and_groups(commune=unit)
+    return {
+        "figures": figures,
+        "groups": groups,
+        "officials": fig.collected_per_official(former_codes=former_codes),
+        **_common(former_codes),
+    }
+
+
+@login_required
+@require_GET
+def commune(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_scoped_or_404(Commune.objects.select_related("branch"), request.user, code=code)
+    role = user_scope(request.user).role
+    data, computed_at = fig.cached(f"commune:{unit.code}", lambda: _commune_data(unit))
+    context = {
+        **data,
+        "computed_at": computed_at,
+        "commune": unit,
+        "is_office": role in OFFICE_ROLES,
+        "bundles": restrict(ScanBundle.objects.filter(commune=unit), request.user)[:10] if role in OFFICE_ROLES else [],
+    }
+    return render(request, "reports/commune.html", context)
+
+
+def _group_data(unit: WorkingGroup) -> dict:
+    former_codes = fig.former_codes_for(working_group_id=unit.pk)
+    return {
+        "figures": fig.working_group_figures(group=unit),
+        "officials": fig.collected_per_official(former_codes=former_codes),
+        **_common(former_codes),
+    }
+
+
+@login_required
+@require_GET
+def group(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_scoped_or_404(WorkingGroup.objects.select_related("commune"), request.user, pk=pk)
+    data, computed_at = fig.cached(f"group:{unit.pk}", lambda: _group_data(unit))
+    return render(request, "reports/group.html", {**data, "computed_at": computed_at, "group": unit})
+
+
+@login_required
+@require_GET
+def official(request: HttpRequest, code: str, username: str) -> HttpResponse:
+    """What one official collected in a commune, day by day (live: a small query)."""
+    unit = get_scoped_or_404(Commune.objects.all(), request.user, code=code)
+    former_codes = fig.former_codes_for(communes=[unit.code])
+    rows = [r for r in fig.collected_per_official(former_codes=former_codes) if r.collected_by == username]
+    if not rows:
+        raise Http404
+    days = fig.collected_per_day(former_codes=former_codes, collected_by=username)
+    context = {
+        "commune": unit,
+        "row": rows[0],
+        "days": list(reversed(days)),
+        "chart": daily_chart(days[-CHART_DAYS:]),
+    }
+    return render(request, "reports/official.html", context)
+
+
+def _xlsx_download(write: Callable[[str], int], filename: str) -> FileResponse:
+    """Write the workbook to a temporary file and stream it back; the file is unlinked once opened."""
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        write(path)
+        handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
+    finally:
+        os.unlink(path)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export_plots(request: HttpRequest, code: str) -> FileResponse:
+    """Plots with collected values, outcome and open flags; IDs masked unless the role needs them."""
+    unit = get_scoped_or_404(Commune.objects.all(), request.user, code=code)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _xlsx_download(
+        lambda path: exports.plots_xlsx_write(path=path, commune=unit, user=request.user),
+        f"thua-dat_{unit.code}_{stamp}.xlsx",
+    )
+
+
+@login_required
+@require_GET
+def export_office(request: HttpRequest, code: str) -> FileResponse:
+    """Registration office entry layout: full IDs, so reviewers and admins only."""
+    if user_scope(request.user).role not in OFFICE_ROLES:
+        raise PermissionDenied
+    unit = get_scoped_or_404(Commune.objects.all(), request.user, code=code)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _xlsx_download(
+        lambda path: exports.office_xlsx_write(path=path, commune=unit, user=request.user),
+        f"nhap-lieu-vpdk_{unit.code}_{stamp}.xlsx",
+    )
+
+
+def _parse_day(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    parsed = normalize.parse_partial_date(raw)
+    if parsed is None or parsed.date is None:
+        raise ValueError(raw)
+    return parsed.date
+
+
+@login_required
+@require_http_methods(["POST"])
+def bundle_request(request: HttpRequest, code: str) -> HttpResponse:
+    """Queue (or join) the scan bundle of a commune and optional date range."""
+    if user_scope(request.user).role not in OFFICE_ROLES:
+        raise PermissionDenied
+    unit = get_scoped_or_404(Commune.objects.all(), request.user, code=code)
+    try:
+        date_from = _parse_day(request.POST.get("date_from"))
+        date_to = _parse_day(request.POST.get("date_to"))
+    except ValueError:
+        messages.error(request, _("Ngày không hợp lệ (dd/mm/yyyy hoặc yyyy-mm-dd)."))
+        return redirect("reports:commune", code=unit.code)
+    if date_from and date_to and date_from > date_to:
+        messages.error(request, _("“Từ ngày” phải trước “đến ngày”."))
+        return redirect("reports:commune", code=unit.code)
+    bundle, created = bundles.bundle_request(commune=unit, user=request.user, date_from=date_from, date_to=date_to)
+    if created:
+        messages.success(request, _("Đã bắt đầu tạo gói ảnh."))
+    else:
+        messages.info(request, _("Gói ảnh này đang được tạo; xem tiến độ bên dưới."))
+    return redirect("reports:bundle_status", pk=bundle.pk)
+
+
+@login_required
+@require_GET
+def bundle_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress page; htmx polls the fragment until the bundle is done."""
+    bundle = get_scoped_or_404(ScanBundle.objects.select_related("commune", "requested_by"), request.user, pk=pk)
+    if user_scope(request.user).role not in OFFICE_ROLES:
+        raise PermissionDenied
+    template = "reports/_bundle_progress.html" if request.htmx else "reports/bundle.html"
+    return render(request, template, {"bundle": bundle})
+
+
+@login_required
+@require_GET
+def bundle_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The finished archive, after the scope check, with one access-log row per record it carries."""
+    bundle = get_scoped_or_404(ScanBundle.objects.all(), request.user, pk=pk)
+    if user_scope(request.user).role not in OFFICE_ROLES:
+        raise PermissionDenied
+    if bundle.status != ScanBundle.Status.DONE or not bundle.file:
+        raise Http404
+    bundles.bundle_download_log(bundle=bundle, user=request.user, ip_address=_client_ip(request))
+    response = FileResponse(
+        bundle.file.open("rb"),
+        as_attachment=True,
+        filename=os.path.basename(bundle.file.name),
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
