@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "import_export",
     "axes",
@@ -177,6 +178,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI and Redoc served from our own static files: no CDN on an intranet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Login throttling
@@ -214,3 +219,19 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "LandUserKindEnum": "landdata.models.LandUser.Kind",
     "ScanKindEnum": "collection.models.ScanKind",
 }
+
+# Scans: queue again any scan left pending (lost message, killed worker); blur threshold of the quality check.
+CELERY_BEAT_SCHEDULE["requeue-stale-scans"] = {"task": "collection.tasks.requeue_stale_scans", "schedule": 600.0}
+SCAN_BLUR_THRESHOLD = float(get_str("SCAN_BLUR_THRESHOLD", "40"))
+
+# Cache: per-process memory by default; set CACHE_URL=redis://... so every web process shares it.
+CACHE_URL = get_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Dashboards share their figures for this many seconds (0: always live). Reports and the API are always live.
+REPORTS_CACHE_SECONDS = get_int("REPORTS_CACHE_SECONDS", 60)
