@@ -29,6 +29,10 @@ COMMUNE_PATHS: dict[str, tuple[str, str | None]] = {
     "collection.workinggroup": ("commune", None),
     "collection.communetarget": ("commune", None),
 }
+# Verification's scoped tables (setdefault: another helper may add them inside the dict).
+COMMUNE_PATHS.setdefault("verification.flag", ("commune", "former_commune"))
+COMMUNE_PATHS.setdefault("verification.plotoutcome", ("commune", "former_commune"))
+COMMUNE_PATHS.setdefault("verification.scanbundle", ("commune", None))
 
 
 @dataclass(frozen=True)

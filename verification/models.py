@@ -96,6 +96,15 @@ class FlagDecision(models.Model):
         verbose_name_plural = _("quyết định")
         ordering = ["decided_at", "id"]
 
+    # Append-only: a decision once written is history (who, when, why); never changed or removed.
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("FlagDecision is append-only: it cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("FlagDecision is append-only: it cannot be deleted.")
+
 
 class RegistryCorrection(models.Model):
     """A registry value replaced by a collected one after a reviewer accepted it."""
@@ -154,3 +163,131 @@ class LandUserStatus(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["commune", "status"], name="landuser_status_idx")]
+
+
+class EnrichmentKind(models.TextChoices):
+    CCCD = "cccd", _("Bổ sung CCCD")
+    BIRTH_DATE = "birth_date", _("Bổ sung ngày sinh đầy đủ")
+    DIACRITICS = "diacritics", _("Bổ sung dấu tiếng Việt cho tên")
+    ACTUAL_USER = "actual_user", _("Bổ sung người đang sử dụng")
+    CO_HOLDER = "co_holder", _("Bổ sung người đồng sở hữu")
+
+
+class Enrichment(models.Model):
+    """Something a collected record adds that the registry lacked; written by matching, read by outcomes."""
+
+    record = models.ForeignKey(CollectedRecord, on_delete=models.CASCADE, related_name="enrichments")
+    land_user = models.ForeignKey(
+        LandUser, on_delete=models.SET_NULL, null=True, blank=True, related_name="enrichments"
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=EnrichmentKind.choices)
+    field = models.CharField(_("trường"), max_length=64, blank=True)
+    registry_value = models.CharField(_("giá trị sổ địa chính"), max_length=300, blank=True)
+    collected_value = models.CharField(_("giá trị thu thập"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("làm giàu")
+        verbose_name_plural = _("làm giàu")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "kind", "field"], name="enrichment_unique_per_record"),
+        ]
+
+
+class MatchingRun(models.Model):
+    """Progress of one `run_matching` batch, so pages and `--wait` can show it."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("bắt đầu"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("tổng số bản ghi"), default=0)
+    done = models.PositiveIntegerField(_("đã đối soát"), default=0)
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(_("không đổi, bỏ qua"), default=0)
+    flags_created = models.PositiveIntegerField(default=0)
+    flags_closed = models.PositiveIntegerField(default=0)
+    queries = models.PositiveIntegerField(_("số truy vấn"), default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("lượt đối soát")
+        verbose_name_plural = _("lượt đối soát")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%d/%m/%Y %H:%M} {self.done}/{self.total}"
+
+    @property
+    def percent_done(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else 100
+
+
+class ScanBundle(models.Model):
+    """A ZIP of a commune's scans (optionally a collection-date range) for the registration office.
+
+    Built by a Celery task; at most one pending/running bundle per commune and range, so a second
+    request joins the running one instead of doing the work twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("xã/phường"))
+    date_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    date_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField(_("đã đóng gói"), default=0)
+    total = models.PositiveIntegerField(_("tổng số ảnh"), default=0)
+    file = models.FileField(upload_to="bundles/", max_length=255, blank=True)
+    size_bytes = models.BigIntegerField(default=0)
+    # Records whose scans are in the archive: each download logs an access per record.
+    record_ids = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gói ảnh chụp")
+        verbose_name_plural = _("gói ảnh chụp")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "date_from", "date_to"],
+                condition=models.Q(status__in=["pending", "running"]),
+                nulls_distinct=False,
+                name="scanbundle_one_active_per_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.date_from or ''}–{self.date_to or ''} ({self.get_status_display()})"
+
+    @property
+    def percent_done(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else (100 if self.status == "done" else 0)
+
+
+class MatchingChunk(models.Model):
+    """One chunk of a MatchingRun; marked done exactly once even when a killed worker's task is redelivered."""
+
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(default=0)
+    done = models.BooleanField(default=False)
+    queries = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="matching_chunk_unique")]

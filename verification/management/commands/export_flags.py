@@ -1,0 +1,48 @@
+"""`export_flags OUT.csv [--commune CODE]`: every flag in the columns of contract §4, streamed."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from landdata import normalize
+from landdata.models import Commune
+from verification.selectors import EXPORT_COLUMNS, flags_for_export
+
+
+class Command(BaseCommand):
+    help = _("Xuất các sai lệch ra tệp CSV.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("out", help=_("tệp CSV sẽ ghi"))
+        parser.add_argument("--commune", help=_("mã xã/phường (5 chữ số)"))
+
+    def handle(self, *args, out: str, commune=None, **options):
+        code = None
+        if commune is not None:
+            code = normalize.commune_code(commune)
+            if not Commune.objects.filter(code=code).exists():
+                raise CommandError(_("Không có xã/phường mã %(code)s.") % {"code": commune})
+        target = Path(out)
+        if not target.parent.exists():
+            raise CommandError(_("Thư mục %(dir)s không tồn tại.") % {"dir": target.parent})
+        # Written beside the target and renamed at the end: never a half-written file.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".export_flags_", suffix=".csv")
+        count = 0
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(EXPORT_COLUMNS)
+                for row in flags_for_export(commune_code=code):
+                    writer.writerow(row)
+                    count += 1
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.stdout.write(_("Đã ghi %(count)s sai lệch vào %(out)s.") % {"count": count, "out": target})
