@@ -5,119 +5,37 @@ Skipped with a reason when Redis or PostgreSQL cannot be reached, unless CI=true
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from collection.models import CollectedRecord
 from landdata import normalize
 from landdata.models import Commune, FormerCommune, LandUser, Plot, Province
+from tests.live_celery import TEST_BROKER_URL, WorkerProcesses, celery_on_broker, require_services
 from verification import services
 from verification.models import Flag, FlagCode, MatchingRun
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-BROKER = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/3")
 QUEUES = "records,bulk,default"
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"integration prerequisites missing in CI: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture
 def celery_app():
     """The portal's Celery app pointed at the test broker, not eager, for the duration of the test."""
-    from kombu import Connection
-
-    from config.celery import app
-
-    if connection.vendor != "postgresql":
-        _unavailable("needs PostgreSQL (set DATABASE_URL=postgres://...)")
-    try:
-        with Connection(BROKER, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1)
-    except Exception as exc:  # noqa: BLE001 - any failure means: no broker
-        _unavailable(f"Redis broker {BROKER} not reachable: {exc}")
-    saved = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options)
-    app.conf.broker_url = BROKER
-    app.conf.task_always_eager = False
-    app.conf.broker_transport_options = {}
-    _forget_connections(app)
-    app.control.purge()
-    yield app
-    app.control.purge()
-    app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = saved
-    _forget_connections(app)
-
-
-def _forget_connections(app) -> None:
-    """Drop the app's cached connection and producer pools (as Celery does after a fork), so the next
-    send uses the broker now configured; the old pools may be shared with other tests, so no closing."""
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-class Worker:
-    """`celery -A config worker` as a subprocess in its own process group (so SIGKILL takes its children)."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        db = connection.settings_dict
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-            "CELERY_BROKER_URL": BROKER,
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        }
-        if db.get("PASSWORD"):
-            self.env["DATABASE_URL"] = self.env["DATABASE_URL"].replace(
-                f"//{db['USER']}@", f"//{db['USER']}:{db['PASSWORD']}@"
-            )
-        self.tmp_path = tmp_path
-        self.procs: list[subprocess.Popen] = []
-
-    def start(self) -> subprocess.Popen:
-        log = open(self.tmp_path / f"worker{len(self.procs)}.log", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "-c", "2", "-Q", QUEUES,
-             "--without-gossip", "--without-mingle", "-n", f"h3test{len(self.procs)}@%h", "-l", "INFO"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        self.procs.append(proc)
-        return proc
-
-    def kill(self, proc: subprocess.Popen) -> None:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-    def stop_all(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    self.kill(proc)
+    require_services(TEST_BROKER_URL)
+    with celery_on_broker(TEST_BROKER_URL) as app:
+        yield app
 
 
 @pytest.fixture
 def worker(celery_app, tmp_path):
-    w = Worker(tmp_path)
-    yield w
-    w.stop_all()
+    workers = WorkerProcesses(broker=TEST_BROKER_URL, log_dir=tmp_path, queues=QUEUES)
+    yield workers
+    workers.stop_all()
 
 
 def make_province(n: int) -> list[int]:

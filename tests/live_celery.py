@@ -1,0 +1,117 @@
+"""Shared by the tests that run a REAL Celery worker on Redis and the test PostgreSQL database.
+
+Skipped with a reason when Redis or PostgreSQL cannot be reached, unless CI=true (then they fail).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+def unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"integration prerequisites missing in CI: {reason}")
+    pytest.skip(reason)
+
+
+def require_services(broker: str) -> None:
+    from kombu import Connection
+
+    if connection.vendor != "postgresql":
+        unavailable("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    try:
+        with Connection(broker, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as exc:  # noqa: BLE001 - any failure means: no broker
+        unavailable(f"Redis broker {broker} not reachable: {exc}")
+
+
+def _forget_connections(app) -> None:
+    """Drop the app's cached pools (as Celery does after a fork) so the next send uses the broker now
+    configured. Never close them: kombu shares pools per broker URL with the rest of the process."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def celery_on_broker(broker: str) -> Iterator:
+    """The portal's Celery app publishing to `broker`, not eager, restored exactly afterwards."""
+    from config.celery import app
+
+    keys = ("broker_url", "task_always_eager", "broker_transport_options")
+    saved = {key: app.conf[key] for key in keys}  # read before anything changes Django's settings
+    app.conf.update(broker_url=broker, task_always_eager=False, broker_transport_options={})
+    _forget_connections(app)
+    app.control.purge()
+    try:
+        yield app
+    finally:
+        app.control.purge()
+        app.conf.update(**saved)
+        _forget_connections(app)
+
+
+def test_database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # not a test, despite its name
+
+
+class WorkerProcesses:
+    """`celery -A config worker` subprocesses on the test database, each in its own process group."""
+
+    def __init__(self, *, broker: str, log_dir: Path, queues: str = "records,bulk,default",
+                 pool: str = "prefork", concurrency: int = 2, extra_env: dict[str, str] | None = None) -> None:
+        self.args = ["--pool", pool, "-c", str(concurrency), "-Q", queues]
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": test_database_url(),
+            "CELERY_BROKER_URL": broker,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            **(extra_env or {}),
+        }
+        self.log_dir = log_dir
+        self.procs: list[subprocess.Popen] = []
+
+    def log(self, index: int = -1) -> str:
+        return (self.log_dir / f"worker{index % len(self.procs)}.log").read_text()[-3000:]
+
+    def start(self) -> subprocess.Popen:
+        log = open(self.log_dir / f"worker{len(self.procs)}.log", "wb")  # noqa: SIM115 - lives as long as the process
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", *self.args,
+             "--without-gossip", "--without-mingle", "-n", f"test{len(self.procs)}-{os.getpid()}@%h", "-l", "INFO"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self.procs.append(proc)
+        return proc
+
+    def kill(self, proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self.kill(proc)
