@@ -126,8 +126,9 @@ class ImportBatch(models.Model):
 class Plot(models.Model):
     """A land plot of the registry, identified by (former commune, map sheet, plot number)."""
 
+    # No index of its own: plot_key_unique and plot_sheet_idx both start with former_commune_id.
     former_commune = models.ForeignKey(
-        FormerCommune, on_delete=models.PROTECT, related_name="plots", verbose_name=_("xã cũ")
+        FormerCommune, on_delete=models.PROTECT, related_name="plots", verbose_name=_("xã cũ"), db_index=False
     )
     map_sheet = models.CharField(_("số tờ"), max_length=20)
     plot_number = models.CharField(_("số thửa"), max_length=20)
@@ -137,7 +138,12 @@ class Plot(models.Model):
     area_m2 = models.DecimalField(_("diện tích (m²)"), max_digits=14, decimal_places=2)
     land_use = models.CharField(_("mục đích sử dụng"), max_length=100, blank=True)
     address = models.CharField(_("địa chỉ thửa đất"), max_length=300, blank=True)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Audit link to the import that last wrote the row: no database constraint nor index, so the
+    # bulk import does not pay a foreign-key check and an index entry per row (nothing filters on it).
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_constraint=False, db_index=False,
+    )
 
     class Meta:
         verbose_name = _("thửa đất")
@@ -230,14 +236,19 @@ class LandUser(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
     full_name = models.CharField(_("họ tên"), max_length=200)
-    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    name_folded = models.CharField(max_length=200, editable=False)  # indexed in Meta: one index, not two
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True)
     id_kind = models.CharField(max_length=8, choices=IdKind.choices, default=IdKind.EMPTY)
     former_id_number = models.CharField(_("số CMND cũ"), max_length=20, blank=True)
     address = models.CharField(_("địa chỉ thường trú"), max_length=300, blank=True)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Audit link to the import that last wrote the row: no database constraint nor index, so the
+    # bulk import does not pay a foreign-key check and an index entry per row (nothing filters on it).
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_constraint=False, db_index=False,
+    )
 
     class Meta:
         verbose_name = _("người sử dụng đất")
@@ -247,6 +258,10 @@ class LandUser(models.Model):
         indexes = [
             models.Index(fields=["id_number"], name="landuser_id_number_idx"),
             models.Index(fields=["former_id_number"], name="landuser_former_id_idx"),
+            # One pattern_ops btree serves both `=` and the prefix search (`LIKE 'x%'`) instead of
+            # the plain + `_like` pair of db_index=True: names repeat a lot, and every index entry
+            # costs the bulk import; substring search uses the trigram index (collection 0002).
+            models.Index(fields=["name_folded"], name="landuser_name_folded_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:

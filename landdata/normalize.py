@@ -93,6 +93,8 @@ _CENTURY_BY_DIGIT = {"0": 1900, "1": 1900, "2": 2000, "3": 2000}
 
 def clean_id(raw: str | None) -> str:
     """Digits of an ID as typed: spaces, dots and dashes removed; anything else kept to be judged."""
+    if raw.__class__ is str and raw.isdigit() and raw.isascii():  # the common case: nothing to clean
+        return raw
     if raw is None:
         return ""
     text = nfc(str(raw))
@@ -151,9 +153,17 @@ def mask_id(raw: str | None) -> str:
 # --- Certificates ------------------------------------------------------------
 
 
-@lru_cache(maxsize=65536)
 def certificate_key(raw: str | None) -> str:
     """Serial or book number ignoring spaces, dots, dashes and case, with Đ read as D."""
+    if raw.__class__ is str and raw.isascii():
+        key = raw.upper().replace(" ", "")
+        if key.isalnum():  # only ASCII letters and digits left: the general rule gives the same
+            return key
+    return _certificate_key(raw)
+
+
+@lru_cache(maxsize=65536)
+def _certificate_key(raw: str | None) -> str:
     text = nfc(raw).upper().replace("Đ", "D")
     return re.sub(r"[\s.\-_/]", "", text)
 
@@ -203,10 +213,13 @@ def parse_decimal(raw: str | int | float | Decimal | None) -> Decimal | None:
     """
     if raw is None:
         return None
-    if isinstance(raw, Decimal):
-        return raw
-    if isinstance(raw, (int, float)):
-        return Decimal(str(raw))
+    if isinstance(raw, bool):  # a TRUE/FALSE spreadsheet cell is not a number (Decimal("True") raised)
+        raise ValueError(f"{raw!r} is not a number")
+    if isinstance(raw, (Decimal, int, float)):
+        value = raw if isinstance(raw, Decimal) else Decimal(str(raw))
+        if not value.is_finite():  # NaN / infinity: comparing them later raised InvalidOperation
+            raise ValueError(f"{raw!r} is not a number")
+        return value
     text = nfc(raw).replace(" ", "").replace("\u00a0", "")
     if not text:
         return None
