@@ -165,6 +165,10 @@ def test_resubmitted_record_reopens_returned_flag(fc):
 
 
 def test_query_count_is_constant(fc, django_assert_max_num_queries):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the multi-row upserts that keep the count constant are PostgreSQL's (verification.bulk)")
     def make(start, n):
         ids = []
         for i in range(start, start + n):

@@ -197,7 +197,10 @@ def _collected_land_users(codes: list[str] | None) -> list[tuple[str, str | None
     outcome, user, status = (qn(m._meta.db_table) for m in (PlotOutcome, LandUser, LandUserStatus))
     where, params = "", [str(LandUser.IdKind.CCCD)]
     if codes is not None:
-        where, params = "WHERE o.former_commune_id = ANY(%s)", [*params, codes]
+        if not codes:
+            return []
+        # IN (...) rather than = ANY(%s): the embedded default runs on SQLite too.
+        where, params = f"WHERE o.former_commune_id IN ({', '.join(['%s'] * len(codes))})", [*params, *codes]
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT o.former_commune_id, s.status, (u.id_kind = %s) AS cccd, COUNT(*) FROM {outcome} o "
