@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from collection import validation
 from collection.models import CollectedRecord
-from collection.signals import record_submitted
+from collection.signals import record_submitted, records_imported
 from landdata import normalize
 from landdata.models import FormerCommune, ImportBatch, Plot
 
@@ -298,8 +298,7 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
         ids = [record.pk for record in created]
         if ids and ids[0] is None:  # a backend that does not return ids
             ids = list(CollectedRecord.objects.filter(batch=batch).values_list("pk", flat=True))
-        for record_id in ids:
-            record_submitted.send(sender=CollectedRecord, record_id=record_id)
+        records_imported.send(sender=CollectedRecord, record_ids=ids)
         batch.status = ImportBatch.Status.DONE
         batch.finished_at = timezone.now()
         batch.rows_done = len(rows)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from collection.models import CollectedRecord
-from collection.signals import record_submitted
+from collection.signals import records_imported
 from tests.factories import CommuneFactory, FormerCommuneFactory, PlotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +33,9 @@ def registry():
 @pytest.fixture
 def signals():
     sent = []
-    record_submitted.connect(lambda sender, record_id, **kw: sent.append(record_id), weak=False, dispatch_uid="imp")
+    records_imported.connect(lambda sender, record_ids, **kw: sent.extend(record_ids), weak=False, dispatch_uid="imp")
     yield sent
-    record_submitted.disconnect(dispatch_uid="imp")
+    records_imported.disconnect(dispatch_uid="imp")
 
 
 def run(path, capsys):

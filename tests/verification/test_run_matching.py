@@ -110,3 +110,23 @@ def test_submit_signal_queues_match(two_communes, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         record_submitted.send(sender=CollectedRecord, record_id=record.pk)
     assert Flag.objects.filter(record=record).count() == 1
+
+
+@pytest.mark.django_db
+def test_imported_records_are_matched_in_chunks_not_one_task_each(django_capture_on_commit_callbacks, monkeypatch):
+    """An import queues one chunk task per 500 records (eagerly here), and every record gets matched."""
+    from collection.models import CollectedRecord
+    from collection.signals import records_imported
+    from tests.factories import CollectedRecordFactory, FormerCommuneFactory
+    from verification import tasks
+
+    calls = []
+    real_delay = tasks.match_chunk.delay
+    monkeypatch.setattr(tasks, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(tasks.match_chunk, "delay", lambda ids, *a: calls.append(list(ids)) or real_delay(ids, *a))
+    fc = FormerCommuneFactory()
+    ids = [CollectedRecordFactory(former_commune=fc, plot_number=str(n)).pk for n in range(1, 6)]
+    with django_capture_on_commit_callbacks(execute=True):
+        records_imported.send(sender=CollectedRecord, record_ids=ids)
+    assert [len(chunk) for chunk in calls] == [2, 2, 1]
+    assert not CollectedRecord.objects.filter(matched_at__isnull=True).exists()
