@@ -2,44 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
+from tests.browser import ARTIFACTS, E2E_MARKS, open_page
 from tests.reports.campaign import build_campaign
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (os.path.exists(CHROMIUM) or shutil.which("chromium")) and os.environ.get("CI") != "true",
-        reason=f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH)",
-    ),
-]
+pytestmark = E2E_MARKS
 
 
 @pytest.fixture
 def page():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 1100}, locale="vi-VN", accept_downloads=True)
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        try:
-            yield tab
-        finally:
-            context.close()
-            browser.close()
+    with open_page(viewport={"width": 1280, "height": 1100}, accept_downloads=True, timeout_ms=15_000) as page:
+        yield page
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +36,6 @@ def _login(page, base: str, username: str, next_path: str) -> None:
 def test_admin_dashboard_drill_down_and_export(live_server, page, tmp_path):
     build_campaign()
     base = live_server.url
-    ARTIFACTS.mkdir(exist_ok=True)
     _login(page, base, "admin27", "/bao-cao/")
 
     assert page.locator("[data-figure=target]").first.inner_text() == "11"

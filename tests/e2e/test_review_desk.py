@@ -2,57 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from collection.models import Role
-from verification import outcomes
-from verification.models import Flag, PlotOutcome
+from tests.browser import ARTIFACTS, E2E_MARKS, log_in, open_page
 from tests.factories import CollectedRecordFactory, LandUserFactory, PlotFactory, user_with_scope
 from tests.verification.test_review_services import build_desk
+from verification import outcomes
+from verification.models import Flag, PlotOutcome
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (os.path.exists(CHROMIUM) or shutil.which("chromium")) and os.environ.get("CI") != "true",
-        reason=f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH); e2e runs only where a browser exists",
-    ),
-]
+pytestmark = E2E_MARKS
 
 
 @pytest.fixture
 def browser_page():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-
-
-def _login(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "mat-khau-123")
-    page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base_url}/")
+    with open_page(viewport={"width": 1280, "height": 1000}, timeout_ms=15_000) as page:
+        yield page
 
 
 def test_reviewer_filters_opens_accepts_returns(live_server, browser_page):
@@ -74,7 +39,7 @@ def test_reviewer_filters_opens_accepts_returns(live_server, browser_page):
     desk.reviewer.save()
 
     base = live_server.url
-    _login(page, base, "kiemtra_a")
+    log_in(page, base, "kiemtra_a")
     page.goto(f"{base}/kiem-tra/")
     assert page.locator("article.queue-item").count() == 2
 
@@ -84,7 +49,6 @@ def test_reviewer_filters_opens_accepts_returns(live_server, browser_page):
     page.wait_for_url("**code=OWNER_NAME_MISMATCH**")
     assert page.locator("article.queue-item").count() == 1
     assert page.locator(f"#record-{desk.record.pk}").is_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "review-queue.png"), full_page=True)
 
     # Open the record: registry and collected side by side, the difference highlighted.
@@ -122,7 +86,7 @@ def test_reviewer_filters_opens_accepts_returns(live_server, browser_page):
 
     # The official of the commune sees the note in the record's flag fragment.
     page.context.clear_cookies()
-    _login(page, base, official.username)
+    log_in(page, base, official.username)
     page.goto(f"{base}/kiem-tra/ban-ghi/{record2.pk}/sai-lech/")
     assert "Đo lại diện tích" in page.content()
     response = page.goto(f"{base}/kiem-tra/")

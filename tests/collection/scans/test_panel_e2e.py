@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from collection.models import CollectedRecord, Role, Scan
+from tests.browser import ARTIFACTS, E2E_MARKS, open_page
 from tests.collection.scans import images
-from tests.factories import CommuneFactory, CollectedRecordFactory, FormerCommuneFactory, user_with_scope
+from tests.factories import CollectedRecordFactory, CommuneFactory, FormerCommuneFactory, user_with_scope
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (os.path.exists(CHROMIUM) or shutil.which("chromium")) and os.environ.get("CI") != "true",
-        reason=f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH)",
-    ),
-]
+pytestmark = E2E_MARKS
 
 
 @pytest.fixture
 def page():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-        tab = context.new_page()
-        tab.set_default_timeout(20_000)
-        try:
-            yield tab
-        finally:
-            context.close()
-            browser.close()
+    with open_page(viewport={"width": 390, "height": 844}) as page:
+        yield page
 
 
 def test_upload_two_photos_and_fill_from_qr(live_server, page, tmp_path, settings):
@@ -80,6 +54,5 @@ def test_upload_two_photos_and_fill_from_qr(live_server, page, tmp_path, setting
     assert form.locator('[name="holder_birth"]').input_value() == "01/02/1985"
     assert form.locator('[name="holder_id_number"]').input_value() == "001085012345"
     assert form.locator('[name="holder_old_id_number"]').input_value() == "123456789"
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "scan_panel_filled_from_qr.png"), full_page=True)
     assert sorted(Scan.objects.values_list("kind", "status")) == [("cert_1", "ready"), ("id_front", "ready")]
