@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from landdata.models import Commune, FormerCommune, ImportBatch, Plot, Province, RegistrationBranch
+from landdata.models import Certificate, Commune, FormerCommune, ImportBatch, Plot, Province, RegistrationBranch
 
 
 class CommuneTarget(models.Model):
@@ -94,12 +94,8 @@ class UserScope(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
-class CertificateStatus(models.TextChoices):
-    HELD = "held", _("Đang giữ")
-    MORTGAGED = "mortgaged", _("Đang thế chấp")
-    LOST = "lost", _("Bị mất")
-    DAMAGED = "damaged", _("Bị hư hỏng")
-    NOT_ISSUED = "not_issued", _("Chưa cấp")
+# The same five states as the registry's certificates: one list, so a collected status maps 1:1.
+CertificateStatus = Certificate.Status
 
 
 class Channel(models.TextChoices):
