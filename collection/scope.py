@@ -100,9 +100,15 @@ def restrict(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:
 
 def get_scoped_or_404(queryset: QuerySet, user: User | AnonymousUser, **lookup) -> Model:
     """Fetch one object the user may see; an object outside the scope is reported as missing."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(restrict(queryset, user), **lookup)
+    try:
+        return get_object_or_404(restrict(queryset, user), **lookup)
+    except (TypeError, ValueError, ValidationError):
+        # A malformed id ("abc" for a number, "null" for a UUID) names no object: 404, not a 500.
+        raise Http404 from None
 
 
 def require_role(user: User | AnonymousUser, *roles: str) -> Scope:

@@ -21,3 +21,8 @@ urlpatterns += [
     path("bao-cao/", include("verification.reporting.urls", namespace="reports")),
     path("api/v1/", include("verification.api.urls", namespace="api")),
 ]
+
+# Optional second factor (TOTP) for the roles in OTP_REQUIRED_ROLES — config/second_factor.py.
+from config import second_factor  # noqa: E402
+
+urlpatterns += [path("xac-thuc-2-buoc/", second_factor.verify, name="otp_verify")]

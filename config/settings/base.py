@@ -173,7 +173,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "anon": "100/hour"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": get_str("API_THROTTLE_USER", "5000/hour"),
+        "anon": get_str("API_THROTTLE_ANON", "100/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Land-data campaign portal API",
@@ -237,3 +244,27 @@ CACHES = {
 }
 # Dashboards share their figures for this many seconds (0: always live). Reports and the API are always live.
 REPORTS_CACHE_SECONDS = get_int("REPORTS_CACHE_SECONDS", 60)
+
+# Content-Security-Policy (config/middleware.py): own static files only, no inline scripts.
+MIDDLEWARE += ["config.middleware.ContentSecurityPolicyMiddleware"]
+# Login lockout page: says in Vietnamese why and for how long (templates/registration/locked_out.html).
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Publishing fails fast when Redis is down or frozen (a request must never hang on the broker): bounded
+# socket timeouts and publish retries; callers log the error and the periodic sweeps queue the work later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "socket_timeout": 3,
+                                       "socket_connect_timeout": 2}
+
+# Optional second factor (TOTP, django-otp) for the roles listed in OTP_REQUIRED_ROLES, e.g.
+# "reviewer,admin"; empty (the default) turns it off. config.middleware.SecondFactorMiddleware enforces it.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "django_otp.middleware.OTPMiddleware"
+)
+MIDDLEWARE += ["config.middleware.SecondFactorMiddleware"]
+OTP_REQUIRED_ROLES = get_list("OTP_REQUIRED_ROLES", [])
+OTP_TOTP_ISSUER = get_str("OTP_TOTP_ISSUER", "Cong du lieu dat dai")

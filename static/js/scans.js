@@ -49,6 +49,23 @@
     var bar = progressFor(event.target);
     if (bar) { bar.hidden = false; bar.value = 0; }
   });
+  // An upload answered by an error (database or server down) or never answered (network): htmx swaps
+  // nothing, so say it, or the official would believe the photo was stored.
+  ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var box = event.target.closest && event.target.closest("[data-scan-upload-box]");
+      if (!box) { return; }
+      var bar = box.querySelector("[data-scan-progress]");
+      var message = box.querySelector("[data-scan-upload-error]");
+      if (bar) { bar.hidden = true; }
+      if (message) { message.hidden = false; }
+    });
+  });
+  document.addEventListener("htmx:xhr:loadstart", function (event) {
+    var box = event.target.closest && event.target.closest("[data-scan-upload-box]");
+    var message = box && box.querySelector("[data-scan-upload-error]");
+    if (message) { message.hidden = true; }
+  });
   document.addEventListener("htmx:xhr:progress", function (event) {
     var bar = progressFor(event.target);
     if (bar && event.detail && event.detail.lengthComputable) {

@@ -5,6 +5,9 @@ from rest_framework.routers import DefaultRouter
 from verification.api import views
 
 router = DefaultRouter()
+# No `.json` suffix routes: the custom actions do not take a `format` argument (they raised a 500),
+# and `?format=json` or the Accept header choose the renderer anyway.
+router.include_format_suffixes = False
 router.register("plots", views.PlotViewSet, basename="plot")
 router.register("records", views.RecordViewSet, basename="record")
 router.register("scans", views.ScanViewSet, basename="scan")

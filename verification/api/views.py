@@ -4,6 +4,7 @@ outside the caller's scope is simply not found (404); writes call the apps' serv
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -44,10 +45,17 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         qs = restrict(self.base_queryset.all(), self.request.user)
+        nul = sorted(key for key, value in self.request.query_params.items() if "\x00" in key + value)
+        if nul:  # PostgreSQL text cannot hold NUL: refuse like the forms do, instead of a 500
+            raise ValidationError({key or "?": [_("Không được chứa ký tự NUL.")] for key in nul})
         for param, lookup in self.filters.items():
             value = self.request.query_params.get(param)
             if value not in (None, ""):
-                qs = qs.filter(**{lookup: value})
+                try:
+                    qs = qs.filter(**{lookup: value})
+                except (TypeError, ValueError, DjangoValidationError):
+                    # "?record=abc": a bad filter value is the caller's mistake (400), not a 500.
+                    raise ValidationError({param: [_("Giá trị không hợp lệ.")]}) from None
         return qs
 
     def get_serializer_context(self):

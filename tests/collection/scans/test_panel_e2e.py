@@ -47,7 +47,8 @@ def test_upload_two_photos_and_fill_from_qr(live_server, page, tmp_path, setting
     page.wait_for_selector("[data-scan-fill]")
     assert page.locator(".scan-results li.scan-ok").count() == 2
     assert page.locator(".scan-item img").count() == 2
-    assert page.locator(".scan-item img").first.evaluate("img => img.naturalWidth") > 0  # served by the view
+    # decode() resolves once the thumbnail has loaded, so the width below is not read too early.
+    assert page.locator(".scan-item img").first.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     page.click("[data-scan-fill]")
     form = page.locator("#record-form")
     assert form.locator('[name="holder_name"]').input_value() == "Nguyễn Văn An"
