@@ -23,6 +23,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
+from config.queueing import queue_safely
 from landdata import resources, selectors, services
 from landdata.models import (
     Certificate,
@@ -207,6 +208,7 @@ class ImportKind:
 
 
 IMPORT_KINDS: dict[str, ImportKind] = {}
+NOT_QUEUED = _("Không gửi được việc nhập tới bộ xử lý nền (Redis không trả lời); tệp chưa được nhập, hãy tải lên lại.")
 
 
 def register_import_kind(kind: str, *, title: str, enqueue: Callable[[int, str, bool], None],
@@ -311,7 +313,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 uploaded=form.cleaned_data["file"], kind=kind, user=request.user
             )
             replace = entry.allows_replace and form.cleaned_data["replace"]
-            transaction.on_commit(lambda: entry.enqueue(batch.pk, stored_name, replace))
+            transaction.on_commit(lambda: queue_safely(
+                lambda: entry.enqueue(batch.pk, stored_name, replace), what=f"import batch {batch.pk}",
+                on_failure=lambda: services.import_batch_fail(batch_id=batch.pk, problems=[str(NOT_QUEUED)]),
+            ))
             messages.info(request, _("Đã nhận tệp; đang nhập ở chế độ nền."))
             return redirect("admin:landdata_importbatch_progress", pk=batch.pk)
         context = {

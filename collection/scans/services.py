@@ -23,6 +23,7 @@ from collection.models import CollectedRecord, DocumentAccess, Role, Scan, ScanK
 from collection.scans import processing
 from collection.scans.processing import ImageRejected, Rejection
 from collection.scope import user_scope
+from config.queueing import queue_safely
 
 logger = logging.getLogger(__name__)
 
@@ -167,10 +168,7 @@ def _queue_processing(scan_id) -> None:
     """
     from collection.tasks import process_scan
 
-    try:
-        process_scan.delay(str(scan_id))
-    except Exception:  # noqa: BLE001 — kombu/redis errors vary by transport
-        logger.exception("could not queue processing of scan %s; the stale-scan sweep will retry", scan_id)
+    queue_safely(lambda: process_scan.delay(str(scan_id)), what=f"processing of scan {scan_id}")
 
 
 def scans_upload(*, record: CollectedRecord, user, uploads: list[tuple[UploadedFile, str]]) -> list[UploadOutcome]:

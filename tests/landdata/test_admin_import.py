@@ -153,3 +153,21 @@ def test_land_user_export_masks_ids(province_admin_client):
     registry_import(path=SAMPLES / "registry_extract.csv")
     exported = LandUserResource().export().csv
     assert "027045605136" not in exported and "•••••••••136" in exported
+
+
+def test_upload_with_the_broker_down_says_so_on_the_batch(admin_client, django_capture_on_commit_callbacks,
+                                                          monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from landdata import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.import_registry, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(admin_client, "registry", SAMPLES / "registry_extract.csv")
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED and "Redis" in batch.errors
+    assert LandUser.objects.count() == 0

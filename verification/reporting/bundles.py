@@ -25,8 +25,10 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collection.models import CollectedRecord, DocumentAccess, Scan
+from config.queueing import queue_safely
 from landdata.models import Commune
 from verification.models import ScanBundle
 
@@ -57,7 +59,10 @@ def bundle_request(
             bundle = ScanBundle.objects.create(
                 commune=commune, date_from=date_from, date_to=date_to, requested_by=user
             )
-            transaction.on_commit(lambda: build_scan_bundle.delay(bundle.pk))
+            transaction.on_commit(lambda: queue_safely(
+                lambda: build_scan_bundle.delay(bundle.pk), what=f"scan bundle {bundle.pk}",
+                on_failure=lambda: _bundle_not_queued(bundle.pk),
+            ))
             return bundle, True
     except IntegrityError:  # a concurrent request won the race without the lock (another database)
         active = ScanBundle.objects.filter(
@@ -66,6 +71,14 @@ def bundle_request(
         if active is None:
             raise
         return active, False
+
+
+def _bundle_not_queued(bundle_id: int) -> None:
+    """The broker is down: say so on the bundle (so it is not 'pending' for ever) and let the user retry."""
+    ScanBundle.objects.filter(pk=bundle_id, status=ScanBundle.Status.PENDING).update(
+        status=ScanBundle.Status.FAILED, finished_at=timezone.now(),
+        error=str(_("Không gửi được yêu cầu tới bộ xử lý nền; hãy yêu cầu lại sau ít phút.")),
+    )
 
 
 def bundle_scans(bundle: ScanBundle) -> QuerySet[Scan]:
