@@ -28,8 +28,8 @@ E2E_MARKS = [
 
 
 @contextlib.contextmanager
-def open_page(*, timeout_ms: int = 20_000, **context_options) -> Iterator:
-    """A fresh browser and page; `context_options` go to `new_context` (viewport, accept_downloads…)."""
+def launch() -> Iterator:
+    """Debian's Chromium, headless, closed afterwards with every page it opened."""
     # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay synchronous.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
@@ -37,14 +37,23 @@ def open_page(*, timeout_ms: int = 20_000, **context_options) -> Iterator:
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(locale="vi-VN", **context_options)
-        page = context.new_page()
-        page.set_default_timeout(timeout_ms)
         try:
-            yield page
+            yield browser
         finally:
-            context.close()
             browser.close()
+
+
+def new_page(browser, *, timeout_ms: int = 20_000, **context_options):
+    """A page in a fresh context; `context_options` go to `new_context` (viewport, accept_downloads…)."""
+    page = browser.new_context(locale="vi-VN", **context_options).new_page()
+    page.set_default_timeout(timeout_ms)
+    return page
+
+
+@contextlib.contextmanager
+def open_page(*, timeout_ms: int = 20_000, **context_options) -> Iterator:
+    with launch() as browser:
+        yield new_page(browser, timeout_ms=timeout_ms, **context_options)
 
 
 def log_in(page, base_url: str, username: str, password: str = "mat-khau-123") -> None:

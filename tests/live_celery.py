@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,13 +47,13 @@ def _forget_connections(app) -> None:
 
 
 @contextlib.contextmanager
-def celery_on_broker(broker: str) -> Iterator:
-    """The portal's Celery app publishing to `broker`, not eager, restored exactly afterwards."""
+def celery_on_broker(broker: str, **conf) -> Iterator:
+    """The portal's Celery app publishing to `broker` (plus any `conf`), not eager, restored exactly afterwards."""
     from config.celery import app
 
-    keys = ("broker_url", "task_always_eager", "broker_transport_options")
-    saved = {key: app.conf[key] for key in keys}  # read before anything changes Django's settings
-    app.conf.update(broker_url=broker, task_always_eager=False, broker_transport_options={})
+    changes = {"broker_url": broker, "task_always_eager": False, "broker_transport_options": {}, **conf}
+    saved = {key: app.conf[key] for key in changes}  # read before anything changes Django's settings
+    app.conf.update(**changes)
     _forget_connections(app)
     app.control.purge()
     try:
@@ -115,3 +116,13 @@ class WorkerProcesses:
                     proc.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     self.kill(proc)
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    """Poll until `predicate()` is true; the worker runs in another process, so the test can only wait."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -5,7 +5,6 @@ Skipped with a reason when Redis or PostgreSQL cannot be reached, unless CI=true
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -14,7 +13,7 @@ from django.core.management import call_command
 from collection.models import CollectedRecord
 from landdata import normalize
 from landdata.models import Commune, FormerCommune, LandUser, Plot, Province
-from tests.live_celery import TEST_BROKER_URL, WorkerProcesses, celery_on_broker, require_services
+from tests.live_celery import TEST_BROKER_URL, WorkerProcesses, celery_on_broker, require_services, wait_for
 from verification import services
 from verification.models import Flag, FlagCode, MatchingRun
 
@@ -65,15 +64,6 @@ def make_province(n: int) -> list[int]:
     return [r.id for r in records]
 
 
-def _wait_for(predicate, timeout: float, what: str) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_run_matching_through_worker_survives_a_killed_worker(worker):
     n = 3000
     make_province(n)
@@ -92,7 +82,7 @@ def test_run_matching_through_worker_survives_a_killed_worker(worker):
     from verification.tasks import match_batch
 
     match_batch.delay(None, run.pk)
-    _wait_for(lambda: MatchingRun.objects.get(pk=run.pk).chunks_done >= 1, 120, "a first chunk")
+    wait_for(lambda: MatchingRun.objects.get(pk=run.pk).chunks_done >= 1, 120, "a first chunk")
     worker.kill(first)
     run.refresh_from_db()
     assert run.chunks_done < run.chunks_total, "the batch finished before the worker could be killed"

@@ -38,21 +38,12 @@ from tests.factories import (
     PlotFactory,
     user_with_scope,
 )
-from tests.live_celery import WorkerProcesses, _forget_connections, unavailable
+from tests.live_celery import WorkerProcesses, celery_on_broker, unavailable, wait_for
 from verification.models import Flag, FlagCode
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait_for(predicate, timeout: float, what: str) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _free_port() -> int:
@@ -79,7 +70,7 @@ class PrivateRedis:
              "--dir", str(self.workdir)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
-        _wait_for(self.answers, 10, f"redis-server on port {self.port}")
+        wait_for(self.answers, 10, f"redis-server on port {self.port}")
 
     def answers(self) -> bool:
         try:
@@ -123,16 +114,8 @@ def private_redis(tmp_path):
 @pytest.fixture
 def fault_app(private_redis):
     """The portal's Celery app on the private Redis with the production publish settings, not eager."""
-    from config.celery import app
-
-    conf = _redis_broker_settings(private_redis.url)
-    keys = ("broker_url", "task_always_eager", *conf)
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(broker_url=private_redis.url, task_always_eager=False, **conf)
-    _forget_connections(app)
-    yield app
-    app.conf.update(**saved)
-    _forget_connections(app)
+    with celery_on_broker(private_redis.url, **_redis_broker_settings(private_redis.url)) as app:
+        yield app
 
 
 @pytest.fixture
@@ -214,9 +197,9 @@ def test_redis_down_submission_and_upload_are_kept_then_processed(worker, privat
     Scan.objects.filter(pk=scan.pk).update(uploaded_at=scan.uploaded_at - dt.timedelta(hours=1))
     recovered = time.monotonic()
     requeue_stale_scans.delay()  # what beat sends every 10 minutes
-    _wait_for(lambda: Scan.objects.get(pk=scan.pk).status != Scan.Status.PENDING, 120, "the scan processed")
+    wait_for(lambda: Scan.objects.get(pk=scan.pk).status != Scan.Status.PENDING, 120, "the scan processed")
     sweep_unmatched.delay()  # what beat sends every 5 minutes
-    _wait_for(lambda: CollectedRecord.objects.get(pk=record.pk).matched_at is not None, 120, "the record matched")
+    wait_for(lambda: CollectedRecord.objects.get(pk=record.pk).matched_at is not None, 120, "the record matched")
     print(f"recovered {time.monotonic() - recovered:.1f}s after Redis came back")
 
     # Matched at its submitted values (the area differs; only one of the documents is there), nothing twice.

@@ -3,58 +3,26 @@ behaviours moved out of inline attributes into static/js/portal.js still work.""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
+from tests.browser import ARTIFACTS, E2E_MARKS, launch, log_in, new_page
 from tests.security.conftest import build_world
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (os.path.exists(CHROMIUM) or shutil.which("chromium")) and os.environ.get("CI") != "true",
-        reason=f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH)",
-    ),
-]
+pytestmark = E2E_MARKS
 
 
 @pytest.fixture
 def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launch() as chromium:
+        yield chromium
 
 
 def _page(browser, violations: list[str]):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = new_page(browser, viewport={"width": 1280, "height": 900}, timeout_ms=15_000)
     page.on("console", lambda msg: violations.append(f"{page.url}: {msg.text}")
             if "Content Security Policy" in msg.text or "Refused to" in msg.text else None)
     page.on("pageerror", lambda exc: violations.append(f"{page.url}: page error {exc}"))
     return page
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "mat-khau-123")
-    page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base}/")
 
 
 def test_pages_load_without_csp_violations(live_server, browser):
@@ -66,7 +34,7 @@ def test_pages_load_without_csp_violations(live_server, browser):
     a = world.a
 
     page = _page(browser, violations)
-    _login(page, base, world.users["official_a"].username)
+    log_in(page, base, world.users["official_a"].username)
     for path in ["/", "/thu-thap/thua-dat/", f"/thu-thap/thua-dat/{a['plot'].pk}/",
                  f"/thu-thap/ban-ghi/{a['draft'].pk}/", f"/bao-cao/xa/{a['commune'].code}/"]:
         page.goto(base + path)
@@ -76,7 +44,6 @@ def test_pages_load_without_csp_violations(live_server, browser):
     expect(page.locator("#record-form")).to_have_attribute("data-guarded", "1")
     # The scan panel's styles now come from static/css/scans.css.
     assert page.evaluate("[...document.styleSheets].some(s => (s.href || '').endsWith('/css/scans.css'))")
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "csp-record-form.png"), full_page=True)
     # The language switch (was an inline onchange) still submits on change.
     page.goto(f"{base}/")
@@ -85,7 +52,7 @@ def test_pages_load_without_csp_violations(live_server, browser):
     assert page.evaluate("document.documentElement.lang") == "en"
 
     reviewer = _page(browser, violations)
-    _login(reviewer, base, world.users["reviewer_a"].username)
+    log_in(reviewer, base, world.users["reviewer_a"].username)
     for path in ["/kiem-tra/", f"/kiem-tra/ban-ghi/{a['record'].pk}/", "/bao-cao/"]:
         reviewer.goto(base + path)
         reviewer.wait_for_load_state("networkidle")
@@ -111,7 +78,7 @@ def test_a_re_collect_button_still_asks_for_confirmation(live_server, browser):
     base = live_server.url
     violations: list[str] = []
     page = _page(browser, violations)
-    _login(page, base, world.users["official_a"].username)
+    log_in(page, base, world.users["official_a"].username)
     plot = world.campaign.plots["a1"]  # has a submitted record: the button asks first
     before = CollectedRecord.objects.filter(plot=plot).count()
     page.goto(f"{base}/thu-thap/thua-dat/{plot.pk}/")
