@@ -240,6 +240,7 @@ class ScanBundle(models.Model):
         RUNNING = "running", _("Đang tạo")
         DONE = "done", _("Hoàn tất")
         FAILED = "failed", _("Lỗi")
+        EXPIRED = "expired", _("Đã xoá sau thời hạn lưu")
 
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("xã/phường"))
     date_from = models.DateField(_("từ ngày"), null=True, blank=True)

@@ -268,3 +268,9 @@ MIDDLEWARE.insert(
 MIDDLEWARE += ["config.middleware.SecondFactorMiddleware"]
 OTP_REQUIRED_ROLES = get_list("OTP_REQUIRED_ROLES", [])
 OTP_TOTP_ISSUER = get_str("OTP_TOTP_ISSUER", "Cong du lieu dat dai")
+
+# Scan bundles (ZIPs of ID-card images for the registration office) are deleted this many days after
+# they were built; the request stays on record.
+BUNDLE_RETENTION_DAYS = get_int("BUNDLE_RETENTION_DAYS", 7)
+CELERY_BEAT_SCHEDULE["expire-scan-bundles"] = {"task": "verification.reporting.expire_scan_bundles", "schedule": 86400.0}
+CELERY_TASK_ROUTES["verification.reporting.expire_scan_bundles"] = {"queue": QUEUE_BULK}

@@ -203,3 +203,26 @@ def test_two_simultaneous_requests_share_one_bundle(monkeypatch):
     assert results[0][0].pk == results[1][0].pk
     assert sorted(created for _b, created in results) == [False, True]
     assert queued == [results[0][0].pk] and ScanBundle.objects.count() == 1
+
+
+def test_old_bundle_files_expire_but_the_request_stays_on_record(client, campaign, scans, settings,
+                                                                 django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from verification.reporting.tasks import expire_scan_bundles
+
+    old = _build(campaign, django_capture_on_commit_callbacks)
+    name = old.file.name
+    ScanBundle.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=settings.BUNDLE_RETENTION_DAYS + 1))
+    fresh = ScanBundle.objects.create(commune=campaign.b, status=ScanBundle.Status.DONE, finished_at=timezone.now(),
+                                      file=ContentFile(b"PK", name="fresh.zip"))
+
+    assert expire_scan_bundles() == 1
+
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.status == ScanBundle.Status.EXPIRED and not old.file and not default_storage.exists(name)
+    assert fresh.status == ScanBundle.Status.DONE and default_storage.exists(fresh.file.name)
+    client.force_login(campaign.reviewer_a)
+    assert client.get(reverse("reports:bundle_download", kwargs={"pk": old.pk})).status_code in (404, 410)

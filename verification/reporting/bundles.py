@@ -190,3 +190,20 @@ def bundle_download_log(*, bundle: ScanBundle, user, ip_address: str | None) -> 
         ],
         batch_size=1000,
     )
+
+
+def bundles_expire(*, older_than: dt.timedelta) -> int:
+    """Delete the ZIP files of bundles finished longer ago than the retention period.
+
+    A bundle is a copy of ID-card images for the registration office to download,
+    not an archive: keeping it longer than needed only multiplies personal data.
+    The row stays (who asked for what, when) with status `expired`.
+    """
+    cutoff = timezone.now() - older_than
+    expired = 0
+    for bundle in ScanBundle.objects.filter(status=ScanBundle.Status.DONE, finished_at__lt=cutoff).exclude(file=""):
+        name = bundle.file.name
+        ScanBundle.objects.filter(pk=bundle.pk).update(status=ScanBundle.Status.EXPIRED, file="")
+        bundle.file.storage.delete(name)
+        expired += 1
+    return expired

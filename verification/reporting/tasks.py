@@ -18,3 +18,15 @@ def build_scan_bundle(bundle_id: int) -> str:
         logger.info("scan bundle %s no longer exists", bundle_id)
         return "missing"
     return str(bundle.status)
+
+
+@shared_task(name="verification.reporting.expire_scan_bundles")
+def expire_scan_bundles() -> int:
+    """Daily (beat): delete bundle files older than settings.BUNDLE_RETENTION_DAYS."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from verification.reporting.bundles import bundles_expire
+
+    return bundles_expire(older_than=dt.timedelta(days=settings.BUNDLE_RETENTION_DAYS))
