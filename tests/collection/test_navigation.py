@@ -34,3 +34,24 @@ def test_user_without_scope_sees_no_links(client, django_user_model):
     html = client.get(reverse("home")).content.decode()
     assert reverse("collection:plot_list") not in html
     assert reverse("reports:dashboard") not in html
+
+
+@pytest.mark.parametrize(
+    ("delta", "vi", "en"),
+    [
+        ({"minutes": 2}, "2 phút", "2 minutes"),
+        ({"hours": 1, "minutes": 5}, "1 giờ", "1 hour"),
+        ({"days": 3, "hours": 4}, "3 ngày", "3 days"),
+    ],
+)
+def test_age_filter_speaks_vietnamese_and_english(delta, vi, en):
+    import datetime as dt
+
+    from django.utils import timezone, translation
+
+    from collection.templatetags.portal_tags import age
+
+    moment = timezone.now() - dt.timedelta(**delta)
+    assert age(moment) == vi
+    with translation.override("en"):
+        assert age(moment) == en

@@ -1,0 +1,25 @@
+"""Small template helpers shared by every app's pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+@register.filter
+def age(value: dt.datetime | None) -> str:
+    """How long ago, in the largest whole unit ("3 ngày"): Django ships no Vietnamese timesince."""
+    if value is None:
+        return ""
+    seconds = max(0, int((timezone.now() - value).total_seconds()))
+    days, hours, minutes = seconds // 86400, seconds // 3600, seconds // 60
+    if days:
+        return ngettext("%(n)d ngày", "%(n)d ngày", days) % {"n": days}
+    if hours:
+        return ngettext("%(n)d giờ", "%(n)d giờ", hours) % {"n": hours}
+    return ngettext("%(n)d phút", "%(n)d phút", minutes) % {"n": minutes}
