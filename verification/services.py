@@ -357,7 +357,8 @@ def _records_match(record_ids: list[int]) -> MatchSummary:
     registry_holders = (
         list(
             LandUser.objects.filter(id_number__in=id_numbers).values(
-                "id", "full_name", "birth_year", "birth_date", "id_number"
+                "id", "full_name", "birth_year", "birth_date", "id_number",
+                "plot__former_commune_id", "plot__sheet_key", "plot__number_key",
             )
         )
         if id_numbers
@@ -380,6 +381,7 @@ def _records_match(record_ids: list[int]) -> MatchSummary:
         province.IdHolder(
             id_number=u["id_number"], name=u["full_name"],
             birth_year=u["birth_date"].year if u["birth_date"] else u["birth_year"], land_user_id=u["id"],
+            plot_key=(u["plot__former_commune_id"], u["plot__sheet_key"], u["plot__number_key"]),
         )
         for u in registry_holders
         if normalize.clean_id(u["id_number"]) in id_numbers
@@ -392,7 +394,8 @@ def _records_match(record_ids: list[int]) -> MatchSummary:
                 field = f"{person.role}_id_number"
                 holders.append(
                     province.IdHolder(
-                        id_number=number, name=person.name, birth_year=person.year, record_id=rid, field=field
+                        id_number=number, name=person.name, birth_year=person.year, record_id=rid, field=field,
+                        plot_key=rv.plot_key,
                     )
                 )
                 partner_id_fields.add((rid, field))

@@ -233,8 +233,10 @@ def test_missing_documents(status, kinds, missing):
     assert rules.missing_documents(certificate_status=status, scan_kinds=frozenset(kinds)) == missing
 
 
-def H(number, name, year, record_id=None, field="holder_id_number"):  # noqa: N802
-    return province.IdHolder(id_number=number, name=name, birth_year=year, record_id=record_id, field=field)
+def H(number, name, year, record_id=None, field="holder_id_number", plot=None):  # noqa: N802
+    plot_key = ("09001", "1", str(plot)) if plot else None
+    return province.IdHolder(id_number=number, name=name, birth_year=year, record_id=record_id, field=field,
+                             plot_key=plot_key)
 
 
 @pytest.mark.parametrize(
@@ -250,6 +252,12 @@ def H(number, name, year, record_id=None, field="holder_id_number"):  # noqa: N8
         ),
         ([H(CCCD_1960, "Lê Văn Tám", 1960), H(CCCD_1960, "Nguyễn Văn Bình", 1960)], set()),  # registry only: no record
         ([H("001 060 012 345", "Lê Văn Tám", 1960), H(CCCD_1960, "Nguyễn Văn Bình", 1960, 1)], {(1, "holder_id_number")}),
+        # The registered owner of the record's own plot with another name: that is the plot's
+        # OWNER_NAME_MISMATCH (sample row 6), not a second person using the number...
+        ([H(CCCD_1960, "Trần Văn Thảo", 1960, plot=1), H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1)], set()),
+        # ...but the same number registered for someone on another plot still is a conflict.
+        ([H(CCCD_1960, "Trần Văn Thảo", 1960, plot=2), H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1)],
+         {(1, "holder_id_number")}),
     ],
 )
 def test_id_conflicts(holders, conflicted):

@@ -22,6 +22,7 @@ class IdHolder:
     record_id: int | None = None
     field: str = ""
     land_user_id: int | None = None
+    plot_key: tuple[str, str, str] | None = None
 
     def describe(self) -> str:
         where = f"#{self.record_id}" if self.record_id else "sổ địa chính"
@@ -34,8 +35,14 @@ def _same_person(a: IdHolder, b: IdHolder) -> bool:
     return a.birth_year is None or b.birth_year is None or a.birth_year == b.birth_year
 
 
+def _compared_by_plot_rules(holder: IdHolder, other: IdHolder) -> bool:
+    """A registered owner of the record's own plot: a different name or year there is already an
+    OWNER_NAME_MISMATCH or BIRTH_MISMATCH of that plot, not a second person using the number."""
+    return other.record_id is None and other.plot_key is not None and other.plot_key == holder.plot_key
+
+
 def id_conflicts(holders: Iterable[IdHolder]) -> dict[tuple[int, str], FlagFinding]:
-    """ID_CONFLICT per (record, field): the record's ID number is recorded for a different person."""
+    """ID_CONFLICT per (record, field): the record's ID number is recorded for a different person elsewhere."""
     groups: dict[str, list[IdHolder]] = defaultdict(list)
     for holder in holders:
         number = normalize.clean_id(holder.id_number)
@@ -46,7 +53,10 @@ def id_conflicts(holders: Iterable[IdHolder]) -> dict[tuple[int, str], FlagFindi
         for holder in members:
             if holder.record_id is None:
                 continue
-            others = [o for o in members if o is not holder and not _same_person(holder, o)]
+            others = [
+                o for o in members
+                if o is not holder and not _same_person(holder, o) and not _compared_by_plot_rules(holder, o)
+            ]
             if others:
                 found[(holder.record_id, holder.field)] = FlagFinding(
                     FlagCode.ID_CONFLICT,

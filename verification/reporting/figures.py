@@ -30,6 +30,7 @@ users of collected plots); the land users of the other plots are the difference.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -168,7 +169,8 @@ def registry_counts() -> dict[str, RegistryCounts]:
     """
     from django.core.cache import cache
 
-    key = "reports:v1:registry:" + "|".join(registry_version())
+    # Hashed: the version holds timestamps with spaces, which memcached-style keys must not contain.
+    key = "reports:v1:registry:" + hashlib.sha256("|".join(registry_version()).encode()).hexdigest()[:32]
     hit = cache.get(key)
     if hit is not None:
         return hit
