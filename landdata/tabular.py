@@ -76,13 +76,17 @@ class RowErrors:
         return self.count
 
     def raise_if_any(self, file_name: str) -> None:
+        """First a line naming the file, then one `row N: column: problem` line per bad row (contract §2)."""
         if not self.count:
             return
-        problems = [f"{file_name}: {line}" for line in self.lines]
+        problems = [
+            f"{file_name}: "
+            + _("%(total)d lỗi; không có dữ liệu nào được ghi:") % {"total": self.count},
+            *self.lines,
+        ]
         if self.count > len(self.lines):
             problems.append(
-                f"{file_name}: "
-                + _("… và %(more)d lỗi khác (tổng cộng %(total)d lỗi); không có dữ liệu nào được ghi.")
+                _("… và %(more)d lỗi khác (tổng cộng %(total)d lỗi); không có dữ liệu nào được ghi.")
                 % {"more": self.count - len(self.lines), "total": self.count}
             )
         raise ImportFailed(problems)

@@ -203,6 +203,8 @@ def assert_refused(path, *, expected: str, existing):
     with pytest.raises(ImportFailed) as info:
         registry_import(path=path)
     assert any(expected in line for line in info.value.problems), info.value.problems
+    if expected.startswith("row "):  # contract §2: each bad row on a line of its own, as `row N: column: problem`
+        assert any(line.startswith(expected) for line in info.value.problems), info.value.problems
     assert db_fingerprint() == existing
     with pytest.raises(CommandError) as command_info:
         call_command("import_registry", str(path))
@@ -242,15 +244,17 @@ def test_missing_required_columns_are_named(tmp_path, existing_data):
 
 def test_invalid_row_in_csv_names_row_and_column(tmp_csv, existing_data):
     rows = [registry_row(registry_id="N1", plot_number="901"), registry_row(registry_id="N2", plot_number="902", area_m2="abc")]
-    problems = assert_refused(tmp_csv(rows), expected="registry.csv: row 3: area_m2:", existing=existing_data)
-    assert len(problems) == 1
+    problems = assert_refused(tmp_csv(rows), expected="row 3: area_m2:", existing=existing_data)
+    assert problems[0].startswith("registry.csv: ")
+    assert len(problems) == 2  # the file line, then the one bad row
 
 
 def test_invalid_row_in_xlsx_names_row_and_column(tmp_path, existing_data):
     good = [registry_row(registry_id="N1", plot_number="901")[k] for k in REGISTRY_HEADER]
     bad = [registry_row(registry_id="N2", plot_number="902", commune_code="9x")[k] for k in REGISTRY_HEADER]
     path = write_xlsx(tmp_path / "registry.xlsx", [good, good[:0] or good, bad], header=REGISTRY_HEADER_VI)
-    problems = assert_refused(path, expected="registry.xlsx: row 4: commune_code:", existing=existing_data)
+    problems = assert_refused(path, expected="row 4: commune_code:", existing=existing_data)
+    assert problems[0].startswith("registry.xlsx: ")
     assert any("row 3: registry_id:" in p and "dòng 2" in p for p in problems)  # duplicate of row 2
 
 
@@ -276,7 +280,7 @@ def test_rows_of_one_plot_that_disagree_are_refused_naming_both_rows(tmp_csv, ex
         registry_row(registry_id="N2", plot_number="901", area_m2="999"),
     ]
     problems = assert_refused(tmp_csv(rows), expected="row 3: area_m2:", existing=existing_data)
-    assert "dòng 2" in problems[0]
+    assert "dòng 2" in problems[1]
 
 
 @pytest.mark.parametrize("encoding", ["cp1258", "latin-1"])
