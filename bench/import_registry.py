@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from _throwaway import admin_sql
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -96,13 +98,6 @@ def _database_urls() -> tuple[str, str, str]:
     return admin_url, urlunparse(parsed._replace(path="/" + bench_name)), bench_name
 
 
-def _admin_execute(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -114,8 +109,8 @@ def main() -> None:
     signal.alarm(TIME_LIMIT_SECONDS)  # bound the run even if something hangs
 
     admin_url, bench_url, bench_name = _database_urls()
-    _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}"')
-    _admin_execute(admin_url, f'CREATE DATABASE "{bench_name}"')
+    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}"')
+    admin_sql(admin_url, f'CREATE DATABASE "{bench_name}"')
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -129,7 +124,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+        admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
 
 
 def run(rows: int) -> None:

@@ -32,6 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from _throwaway import admin_sql
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -60,13 +62,6 @@ def _database_urls() -> tuple[str, str, str]:
     return urlunparse(parsed._replace(path="/postgres")), urlunparse(parsed._replace(path=f"/{name}")), name
 
 
-def _admin_execute(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def _timeout(signum, frame):  # noqa: ARG001
     raise TimeoutError(f"benchmark exceeded {TIME_LIMIT_SECONDS} s")
 
@@ -77,8 +72,8 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true", help="keep the database for profiling")
     args = parser.parse_args()
     admin_url, bench_url, bench_name = _database_urls()
-    _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
-    _admin_execute(admin_url, f'CREATE DATABASE "{bench_name}"')
+    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+    admin_sql(admin_url, f'CREATE DATABASE "{bench_name}"')
     os.environ["DATABASE_URL"] = bench_url
     os.environ["CELERY_BROKER_URL"] = BROKER
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
@@ -105,7 +100,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep_db:
-            _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+            admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
 
 
 # --- Data ----------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from _throwaway import admin_sql, bench_database_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,23 +41,6 @@ LAND_USE = ["ONT", "ODT", "LUC", "CLN", "ONT+CLN", "BHK", "NTS"]
 
 def _timeout(signum, frame):  # pragma: no cover - only when the machine is far too slow
     raise SystemExit(f"bench/plot_list.py: stopped after {TIME_LIMIT_SECONDS}s time limit")
-
-
-def _bench_url(url: str) -> tuple[str, str, str]:
-    parsed = urlparse(url)
-    if not parsed.scheme.startswith("postgres"):
-        raise SystemExit("DATABASE_URL must point at PostgreSQL")
-    name = parsed.path.lstrip("/") or "postgres"
-    bench_name = f"{name}_bench_plot_list"
-    admin_url = urlunparse(parsed._replace(path="/postgres"))
-    return urlunparse(parsed._replace(path=f"/{bench_name}")), admin_url, bench_name
-
-
-def _admin_sql(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def load(plots: int, seed: int = 27) -> dict:
@@ -169,9 +153,9 @@ def main() -> int:
     signal.alarm(TIME_LIMIT_SECONDS)
 
     source = os.environ.get("DATABASE_URL", "")
-    bench_url, admin_url, bench_name = _bench_url(source)
-    _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}"')
-    _admin_sql(admin_url, f'CREATE DATABASE "{bench_name}"')
+    bench_url, admin_url, bench_name = bench_database_urls(source, "bench_plot_list")
+    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}"')
+    admin_sql(admin_url, f'CREATE DATABASE "{bench_name}"')
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     try:
@@ -227,7 +211,7 @@ def main() -> int:
     finally:
         signal.alarm(0)
         if not args.keep:
-            _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+            admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
     return 0
 
 

@@ -30,7 +30,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from _throwaway import admin_sql, bench_database_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,23 +51,6 @@ FLAG_CODES = ["OWNER_NAME_MISMATCH", "ID_NUMBER_MISMATCH", "BIRTH_MISMATCH", "AR
 
 def _timeout(signum, frame):  # pragma: no cover - only when the machine is far too slow
     raise SystemExit(f"bench/reports.py: stopped after the {TIME_LIMIT_SECONDS}s time limit")
-
-
-def _bench_url(url: str) -> tuple[str, str, str]:
-    parsed = urlparse(url)
-    if not parsed.scheme.startswith("postgres"):
-        raise SystemExit("DATABASE_URL must point at PostgreSQL")
-    name = parsed.path.lstrip("/") or "postgres"
-    bench_name = f"{name}_bench_reports"
-    admin_url = urlunparse(parsed._replace(path="/postgres"))
-    return urlunparse(parsed._replace(path=f"/{bench_name}")), admin_url, bench_name
-
-
-def _admin_sql(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _peak_mb() -> float:
@@ -105,7 +89,6 @@ def load(plots: int, records: int, seed: int = 27) -> dict:
     from django.db import connection
 
     from collection.models import Assignment, CollectedRecord, CommuneTarget, WorkingGroup
-    from landdata import normalize
     from landdata.models import Commune, FormerCommune, LandUser, Plot, Province, RegistrationBranch
     from verification.models import Flag, LandUserStatus, PlotOutcome
 
@@ -315,9 +298,9 @@ def main() -> int:
     signal.alarm(TIME_LIMIT_SECONDS)
 
     source = os.environ.get("DATABASE_URL", "")
-    bench_url, admin_url, bench_name = _bench_url(source)
-    _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}"')
-    _admin_sql(admin_url, f'CREATE DATABASE "{bench_name}"')
+    bench_url, admin_url, bench_name = bench_database_urls(source, "bench_reports")
+    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}"')
+    admin_sql(admin_url, f'CREATE DATABASE "{bench_name}"')
     media = tempfile.TemporaryDirectory(prefix="bench-reports-media-")
     os.environ["DATABASE_URL"] = bench_url
     os.environ["MEDIA_ROOT"] = media.name
@@ -410,7 +393,7 @@ def main() -> int:
         except Exception:  # noqa: BLE001 — Django may not be set up yet
             pass
         if not args.keep:
-            _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+            admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
         media.cleanup()
 
 

@@ -19,7 +19,6 @@ The whole run is bounded by TIME_LIMIT_SECONDS.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import signal
@@ -29,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
+
+from _throwaway import admin_sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,13 +44,6 @@ def _database_urls() -> tuple[str, str, str]:
         sys.exit("DATABASE_URL must point at PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/landportal")
     name = f"{(parsed.path.lstrip('/') or 'landportal')}_bench_scans"
     return name, urlunparse(parsed._replace(path=f"/{name}")), urlunparse(parsed._replace(path="/postgres"))
-
-
-def _admin_execute(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -163,8 +157,8 @@ def main() -> None:
 
     import django
 
-    _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
-    _admin_execute(admin_url, f'CREATE DATABASE "{name}"')
+    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+    admin_sql(admin_url, f'CREATE DATABASE "{name}"')
     try:
         django.setup()
         from django.conf import settings
@@ -188,7 +182,7 @@ def main() -> None:
         report("worker task scan_process (storage read + processing + writes + row update)", task_times, 1.5)
         connections.close_all()
     finally:
-        _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(media, ignore_errors=True)
         signal.alarm(0)
 
