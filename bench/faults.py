@@ -29,7 +29,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.live_celery import PrivateRedis, free_port  # noqa: E402 - the same private Redis the fault tests use
+
 TIME_LIMIT_SECONDS = 1500
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 PG_PORT = 5499
@@ -52,12 +53,6 @@ PASSWORD = "thu-loi-2026"  # throwaway account of a throwaway cluster
 
 def _timeout(signum, frame):  # pragma: no cover - only when the machine is far too slow
     raise SystemExit(f"bench/faults.py: stopped after the {TIME_LIMIT_SECONDS}s time limit")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(predicate, timeout: float, what: str, poll: float = 0.5) -> float:
@@ -102,38 +97,6 @@ class PrivatePostgres:
 
     def url(self, name: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
-
-
-class PrivateRedis:
-    def __init__(self, workdir: Path) -> None:
-        self.port = _free_port()
-        self.workdir = workdir
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
-        _wait_for(self.answers, 10, "redis-server", poll=0.1)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
 
 
 class Processes:
@@ -530,7 +493,7 @@ def main() -> int:
         print(f"  {rows[-1].fault}: {'ok' if rows[-1].ok else 'FAILED'}", flush=True)
         rows.append(drill_redis_down(procs, redis, official, drafts[: args.drafts], args.redis_down))
         print(f"  {rows[-1].fault}: {'ok' if rows[-1].ok else 'FAILED'}", flush=True)
-        rows.append(drill_postgres_restart(procs, pg, reviewer, drafts[args.drafts:], args.pg_down, _free_port()))
+        rows.append(drill_postgres_restart(procs, pg, reviewer, drafts[args.drafts:], args.pg_down, free_port()))
         print(f"  {rows[-1].fault}: {'ok' if rows[-1].ok else 'FAILED'}", flush=True)
         print()
         for row in rows:
