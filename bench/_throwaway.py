@@ -21,3 +21,31 @@ def admin_sql(admin_url: str, sql: str) -> None:
 
     with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
         conn.execute(sql)
+
+
+def create_and_migrate(source: str, suffix: str) -> tuple[str, str]:
+    """Create the bench database beside `source`, point Django at it, set it up for the test Client
+    (DEBUG off, `testserver` allowed, INFO logs silenced) and migrate. Returns (admin URL, database name)
+    for the final DROP."""
+    import logging
+    import os
+    import time
+
+    bench_url, admin_url, name = bench_database_urls(source, suffix)
+    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+    admin_sql(admin_url, f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    logging.disable(logging.INFO)
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    print(f"migrated in {time.monotonic() - started:.1f}s")
+    return admin_url, name

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from _throwaway import admin_sql, bench_database_urls
+from _throwaway import admin_sql, create_and_migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -152,31 +152,13 @@ def main() -> int:
     signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(TIME_LIMIT_SECONDS)
 
-    source = os.environ.get("DATABASE_URL", "")
-    bench_url, admin_url, bench_name = bench_database_urls(source, "bench_plot_list")
-    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}"')
-    admin_sql(admin_url, f'CREATE DATABASE "{bench_name}"')
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    admin_url, bench_name = create_and_migrate(os.environ.get("DATABASE_URL", ""), "bench_plot_list")
     try:
-        import django
-
-        django.setup()
-        from django.conf import settings
         from django.contrib.auth import get_user_model
-        from django.core.management import call_command
         from django.db import connections
         from django.test import Client
         from django.urls import reverse
 
-        settings.DEBUG = False
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        import logging
-
-        logging.disable(logging.INFO)
-        t0 = time.monotonic()
-        call_command("migrate", verbosity=0)
-        print(f"migrated in {time.monotonic() - t0:.1f}s")
         samples = load(args.plots)
         print(f"loaded {args.plots:,} plots, {samples['users']:,} land users in {samples['seconds']:.1f}s")
 

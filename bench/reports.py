@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _throwaway import admin_sql, bench_database_urls
+from _throwaway import admin_sql, create_and_migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -297,32 +297,16 @@ def main() -> int:
     signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(TIME_LIMIT_SECONDS)
 
-    source = os.environ.get("DATABASE_URL", "")
-    bench_url, admin_url, bench_name = bench_database_urls(source, "bench_reports")
-    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}"')
-    admin_sql(admin_url, f'CREATE DATABASE "{bench_name}"')
     media = tempfile.TemporaryDirectory(prefix="bench-reports-media-")
-    os.environ["DATABASE_URL"] = bench_url
     os.environ["MEDIA_ROOT"] = media.name
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    admin_url, bench_name = create_and_migrate(os.environ.get("DATABASE_URL", ""), "bench_reports")
     try:
-        import django
-
-        django.setup()
-        import logging
-
         from django.conf import settings
         from django.core.management import call_command
         from django.db import connections
         from django.test import Client
         from django.urls import reverse
 
-        settings.DEBUG = False
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        logging.disable(logging.INFO)
-        t0 = time.monotonic()
-        call_command("migrate", verbosity=0)
-        print(f"migrated in {time.monotonic() - t0:.1f}s")
         loaded = load(args.plots, args.records)
         print(f"loaded {args.plots:,} plots, {loaded['users']:,} land users, {args.records:,} records and outcomes, "
               f"{loaded['flags']:,} flags in {loaded['seconds']:.1f}s")
