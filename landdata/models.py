@@ -126,7 +126,8 @@ class ImportBatch(models.Model):
 class Plot(models.Model):
     """A land plot of the registry, identified by (former commune, map sheet, plot number)."""
 
-    # No index of its own: plot_key_unique and plot_sheet_idx both start with former_commune_id.
+    # No index of its own: plot_key_unique starts with former_commune_id (then sheet_key, so it
+    # also serves the lists filtered by former commune and map sheet).
     former_commune = models.ForeignKey(
         FormerCommune, on_delete=models.PROTECT, related_name="plots", verbose_name=_("xã cũ"), db_index=False
     )
@@ -153,7 +154,6 @@ class Plot(models.Model):
                 fields=["former_commune", "sheet_key", "number_key"], name="plot_key_unique"
             ),
         ]
-        indexes = [models.Index(fields=["former_commune", "sheet_key"], name="plot_sheet_idx")]
 
     def __str__(self) -> str:
         return _("Tờ %(sheet)s thửa %(plot)s (%(commune)s)") % {
@@ -187,7 +187,8 @@ class Certificate(models.Model):
         DAMAGED = "damaged", _("Bị hư hỏng")
         NOT_ISSUED = "not_issued", _("Chưa cấp")
 
-    plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="certificates")
+    # No index of its own: certificate_unique starts with plot_id.
+    plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="certificates", db_index=False)
     serial = models.CharField(_("số phát hành"), max_length=40, blank=True)
     serial_key = models.CharField(max_length=40, blank=True, editable=False)
     book_number = models.CharField(_("số vào sổ"), max_length=40, blank=True)
@@ -229,7 +230,8 @@ class LandUser(models.Model):
         CCCD = "cccd", _("CCCD 12 số")
         INVALID = "invalid", _("Không hợp lệ")
 
-    registry_id = models.CharField(_("mã hồ sơ"), max_length=50, unique=True)
+    # Unique through Meta.constraints: one btree, without the LIKE twin unique=True adds on PostgreSQL.
+    registry_id = models.CharField(_("mã hồ sơ"), max_length=50)
     plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="land_users")
     certificate = models.ForeignKey(
         Certificate, on_delete=models.SET_NULL, null=True, blank=True, related_name="holders"
@@ -255,9 +257,13 @@ class LandUser(models.Model):
         verbose_name_plural = _("người sử dụng đất")
         # Exact-match lookups only: plain btree indexes, without the LIKE (pattern_ops)
         # twins that db_index=True adds on PostgreSQL and that slow the bulk import.
+        constraints = [models.UniqueConstraint(fields=["registry_id"], name="landuser_registry_id_unique")]
         indexes = [
             models.Index(fields=["id_number"], name="landuser_id_number_idx"),
-            models.Index(fields=["former_id_number"], name="landuser_former_id_idx"),
+            # Former ID numbers come only from accepted corrections: index the few that are set.
+            models.Index(
+                fields=["former_id_number"], name="landuser_former_id_idx", condition=~models.Q(former_id_number="")
+            ),
             # One pattern_ops btree serves both `=` and the prefix search (`LIKE 'x%'`) instead of
             # the plain + `_like` pair of db_index=True: names repeat a lot, and every index entry
             # costs the bulk import; substring search uses the trigram index (collection 0002).
