@@ -16,7 +16,10 @@ Primary keys are kept: other tables' foreign keys depend on them.
 The price: DROP INDEX locks the tables (ACCESS EXCLUSIVE) until commit, so readers
 wait for the rest of the import, a few seconds. That is why it is only worth it
 when the rows written are many compared to those already there
-(`worth_rebuilding`), as in the first import of a province.
+(`worth_rebuilding`), as in the first import of a province. And when a long
+transaction (an export, a report) is reading the tables, the import does not queue
+for them, stalling every page behind it: after `LOCK_WAIT` it keeps the indexes
+and writes the slower way.
 """
 
 from __future__ import annotations
@@ -24,12 +27,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from django.db import OperationalError, transaction
+
 # Below this many new rows, maintaining the indexes as rows arrive is cheap enough.
 MIN_ROWS = 20_000
 # Rebuilding costs about (existing + new rows) x build cost; maintaining costs about
 # new rows x 3 build costs (measured on land users: 12 µs against 4 µs per row),
 # so a rebuild pays for itself once the new rows are about half of those already there.
 MIN_SHARE_OF_EXISTING = 0.5
+# How long to wait for other transactions to release the tables before giving up rebuilding.
+LOCK_WAIT = "5s"
+_LOCK_NOT_AVAILABLE = "55P03"
 
 _SECONDARY_INDEXES = """
 SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
@@ -67,15 +75,35 @@ def _run_deferred_checks(cursor) -> None:
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+def _locked(cursor, tables: Sequence[str]) -> bool:
+    """Take the tables for this transaction, or False if others still hold them after LOCK_WAIT."""
+    cursor.execute("SELECT current_setting('lock_timeout')")
+    (previous,) = cursor.fetchone()
+    try:
+        with transaction.atomic(using=cursor.db.alias):  # a savepoint: a timeout undoes only this
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_WAIT])
+            cursor.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+            raise
+        return False
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+    return True
+
+
 @contextmanager
 def indexes_rebuilt_after(cursor, tables: Sequence[str], *, enabled: bool = True) -> Iterator[bool]:
     """Within a transaction: drop the tables' secondary indexes and constraints, run the body,
-    recreate them. Yields whether it did (PostgreSQL only, and only when `enabled`)."""
+    recreate them. Yields whether it did (PostgreSQL only, only when `enabled` and the tables
+    could be locked within LOCK_WAIT)."""
     if not enabled or cursor.db.vendor != "postgresql":
         yield False
         return
     if not cursor.db.in_atomic_block:  # outside a transaction a failure would leave the tables bare
         raise RuntimeError("indexes_rebuilt_after must run inside transaction.atomic()")
+    if not _locked(cursor, tables):
+        yield False
+        return
     _run_deferred_checks(cursor)
     cursor.execute(_SECONDARY_INDEXES, [list(tables)])
     indexes = cursor.fetchall()

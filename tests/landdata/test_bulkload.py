@@ -57,6 +57,9 @@ def test_large_import_rebuilds_every_index_and_constraint_as_migrated(monkeypatc
 
     assert result.indexes_rebuilt
     assert schema() == before
+    with connection.cursor() as cursor:  # the shorter lock wait ended with taking the tables
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"
     assert (Plot.objects.count(), Certificate.objects.count(), LandUser.objects.count()) == (30, 30, 30)
     assert LandUser.objects.get(registry_id="R0").plot.area_m2 == 2427
 
@@ -99,6 +102,31 @@ def test_large_replace_removes_absent_plots_and_keeps_collected_ones(monkeypatch
     assert result.indexes_rebuilt and (result.plots_removed, result.plots_kept) == (2, 1)
     assert sorted(Plot.objects.values_list("number_key", flat=True)) == ["1", "100", "101", "102"]
     assert schema() == before
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_while_another_transaction_reads_the_tables_the_import_keeps_the_indexes(monkeypatch):
+    """A long export holding the plots must not make the import (and every page behind it) wait."""
+    import psycopg
+
+    monkeypatch.setattr(bulkload, "MIN_ROWS", 1)
+    monkeypatch.setattr(bulkload, "LOCK_WAIT", "200ms")
+    db = connection.settings_dict
+    reader = psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
+    )
+    try:
+        reader.execute("SELECT 1 FROM landdata_plot LIMIT 1")  # its transaction stays open
+        before = schema()
+        result = registry_import(path=SAMPLES / "registry_extract.csv")
+    finally:
+        reader.close()
+    assert not result.indexes_rebuilt and result.land_users_created == 30
+    assert schema() == before
+    with connection.cursor() as cursor:  # the lock wait is back to the server's own
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"
 
 
 @postgres_only
