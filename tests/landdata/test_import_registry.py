@@ -158,6 +158,29 @@ def test_xlsx_numbers_from_spreadsheet_cells(tmp_path):
     assert user.certificate.issue_date == dt.date(2010, 2, 1)
 
 
+def test_xlsx_that_declares_a_wrong_size_is_read_whole(tmp_path):
+    """Registry exports often carry a stale <dimension>; a reader trusting it (openpyxl's
+    read-only mode) would see 3 rows and 3 columns here and miss the rest."""
+    import re
+    import zipfile
+
+    rows = [registry_row(registry_id=f"R{i}", plot_number=str(i)) for i in range(1, 41)]
+    good = write_xlsx(tmp_path / "good.xlsx", [[r[k] for k in REGISTRY_HEADER] for r in rows], header=REGISTRY_HEADER)
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(stale, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, replaced = re.subn(rb'<dimension ref="[^"]+" */>', b'<dimension ref="A1:C3"/>', data)
+                assert replaced == 1
+            dst.writestr(item, data)
+
+    result = registry_import(path=stale)
+
+    assert (result.rows, result.plots_created, result.land_users_created) == (40, 40, 40)
+    assert LandUser.objects.get(registry_id="R40").certificate.issue_date == dt.date(2010, 2, 1)
+
+
 def test_import_registry_command_prints_one_line_summary(capsys):
     call_command("import_registry", str(SAMPLES / "registry_extract.csv"))
     out = capsys.readouterr().out.strip()
