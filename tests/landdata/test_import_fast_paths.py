@@ -65,3 +65,19 @@ def test_read_values_are_read_rows_in_column_order(tmp_path):
         (5, ("09003", "a| b", None)),
         (6, (None, "Nam", None)),
     ]
+
+
+@pytest.mark.django_db
+def test_the_cycle_collector_is_back_on_after_an_import_good_or_refused(tmp_path):
+    """The registry row loop pauses Python's cycle collector; a worker left without it would leak."""
+    import gc
+
+    from landdata.services import registry_import
+    from landdata.tabular import ImportFailed
+    from tests.landdata.conftest import SAMPLES, registry_row, write_csv
+
+    registry_import(path=SAMPLES / "registry_extract.csv")
+    assert gc.isenabled()
+    with pytest.raises(ImportFailed):
+        registry_import(path=write_csv(tmp_path / "bad.csv", [registry_row(area_m2="lots")]))
+    assert gc.isenabled()
