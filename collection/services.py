@@ -18,6 +18,7 @@ from collection.models import CollectedRecord
 from collection.signals import record_submitted, records_imported
 from landdata import normalize
 from landdata.models import FormerCommune, ImportBatch, Plot
+from landdata.tabular import sha256_of
 
 EDITABLE_STATUSES = (CollectedRecord.Status.DRAFT, CollectedRecord.Status.RETURNED)
 # Model fields a form or an import may set (the cleaned values of collection.validation).
@@ -264,7 +265,7 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
         batch = ImportBatch.objects.create(
             kind=ImportBatch.Kind.COLLECTION,
             file_name=file_name,
-            sha256=_file_sha256(path),
+            sha256=sha256_of(path),
             imported_by=user if getattr(user, "pk", None) else None,
             status=ImportBatch.Status.RUNNING,
             rows_total=len(rows),
@@ -316,9 +317,3 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
     )
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

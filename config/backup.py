@@ -9,7 +9,6 @@ can check it has what it needs before it touches anything.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -18,6 +17,8 @@ import subprocess
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from landdata.tabular import sha256_of
 
 
 class BackupError(Exception):
@@ -30,12 +31,6 @@ class BackupResult:
     files: dict[str, str]  # name -> sha256
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _pg_env(db: dict) -> dict[str, str]:
@@ -79,7 +74,7 @@ def backup_create(*, db: dict, media_root: Path, out_dir: Path) -> BackupResult:
     with tarfile.open(out_dir / "media.tar.gz", "w:gz") as archive:
         if media_root.exists():
             archive.add(media_root, arcname="media")
-    files = {path.name: _sha256(path) for path in sorted(out_dir.iterdir())}
+    files = {path.name: sha256_of(path) for path in sorted(out_dir.iterdir())}
     manifest = {
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
         "engine": engine,
@@ -99,7 +94,7 @@ def backup_verify(backup_dir: Path) -> dict:
         path = backup_dir / name
         if not path.exists():
             raise BackupError(f"{name} is missing from {backup_dir}")
-        if _sha256(path) != digest:
+        if sha256_of(path) != digest:
             raise BackupError(f"{name} is damaged (SHA-256 differs from the manifest)")
     return manifest
 

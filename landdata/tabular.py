@@ -315,13 +315,11 @@ def estimate_rows(path: str | os.PathLike) -> int:
 
 
 def sha256_of(path: str | os.PathLike) -> str:
+    """SHA-256 of a file, read in blocks (import batches, backups and demo files record it)."""
     import hashlib
 
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def text_value(value: object) -> str:

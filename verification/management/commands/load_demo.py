@@ -9,7 +9,6 @@ and groups are updated in place.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from collection import demo
 from collection.models import Role, UserScope, WorkingGroup
 from landdata.models import Commune, ImportBatch, Province, RegistrationBranch
+from landdata.tabular import sha256_of
 
 DEMO_PASSWORD = "demo12345"  # DEMO ONLY: printed by demo_logins; the command refuses to run without DEBUG
 DEMO_SEED = 1
@@ -74,12 +74,6 @@ def _granted(codename: str, rules: tuple[str, ...]) -> bool:
     return any(codename.startswith(rule) if rule.endswith("_") else codename == rule for rule in rules)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def demo_files_ensure(*, out_dir: Path, plots: int, province_code: str) -> tuple[dict, bool]:
@@ -232,7 +226,7 @@ class Command(BaseCommand):
     def _import(self, out_dir: Path, command: str, kind: str, log) -> int:
         """Run one import command unless this very file (same sha256) was already imported."""
         path = out_dir / _IMPORTS[command]
-        done = ImportBatch.objects.filter(kind=kind, sha256=_sha256(path), status=ImportBatch.Status.DONE)
+        done = ImportBatch.objects.filter(kind=kind, sha256=sha256_of(path), status=ImportBatch.Status.DONE)
         if done.exists():
             return 0
         call_command(command, str(path), stdout=log, stderr=self.stderr)
