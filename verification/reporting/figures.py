@@ -78,12 +78,20 @@ class Figures:
     def add(self, other: Figures) -> None:
         if other.target_plots is not None:
             self.target_plots = (self.target_plots or 0) + other.target_plots
-        self.assigned_plots += other.assigned_plots
-        self.open_flags += other.open_flags
-        for key in OUTCOME_KEYS:
-            self.outcomes[key] += other.outcomes[key]
+        self.add_assigned(other)
+        self.add_collected(other)
+
+    def add_assigned(self, counts: Figures | FormerCounts) -> None:
+        """Plots assigned and their land users: they count for the unit the plots are assigned to."""
+        self.assigned_plots += counts.assigned_plots
         for key in LAND_USER_KEYS:
-            self.land_users[key] += other.land_users[key]
+            self.land_users[key] += counts.land_users[key]
+
+    def add_collected(self, counts: Figures | FormerCounts) -> None:
+        """Outcomes of what was collected, and open flags: they count for the commune the plots are in."""
+        self.open_flags += counts.open_flags
+        for key in OUTCOME_KEYS:
+            self.outcomes[key] += counts.outcomes[key]
 
     def as_contract_dict(self) -> dict:
         """Exactly the keys of contract §5, in its order."""
@@ -321,14 +329,10 @@ def commune_figures(*, communes: Iterable[Commune] | None = None, only_active: b
         # and flagged belongs to the commune the former commune is part of.
         owner = result.get(info.assigned_commune_id or "")
         if owner is not None:
-            owner.assigned_plots += c.assigned_plots
-            for key in LAND_USER_KEYS:
-                owner.land_users[key] += c.land_users[key]
+            owner.add_assigned(c)
         here = result.get(info.commune_id)
         if here is not None:
-            here.open_flags += c.open_flags
-            for key in OUTCOME_KEYS:
-                here.outcomes[key] += c.outcomes[key]
+            here.add_collected(c)
     figures = list(result.values())
     if only_active:
         figures = [f for f in figures if f.target_plots is not None or f.code in assigned_communes or f.collected_plots]
@@ -367,22 +371,14 @@ def commune_and_groups(*, commune: Commune) -> tuple[Figures, list[Figures]]:
         if c is None:
             continue
         if info.assigned_commune_id == commune.code:
-            total.assigned_plots += c.assigned_plots
-            for key in LAND_USER_KEYS:
-                total.land_users[key] += c.land_users[key]
+            total.add_assigned(c)
         if info.commune_id == commune.code:
-            total.open_flags += c.open_flags
-            for key in OUTCOME_KEYS:
-                total.outcomes[key] += c.outcomes[key]
+            total.add_collected(c)
         if info.assigned_commune_id != commune.code:
             continue
         unit = groups.get(info.working_group_id, ungrouped) if info.working_group_id else ungrouped
-        unit.assigned_plots += c.assigned_plots
-        unit.open_flags += c.open_flags
-        for key in OUTCOME_KEYS:
-            unit.outcomes[key] += c.outcomes[key]
-        for key in LAND_USER_KEYS:
-            unit.land_users[key] += c.land_users[key]
+        unit.add_assigned(c)
+        unit.add_collected(c)
     rows = list(groups.values())
     if ungrouped.assigned_plots or ungrouped.collected_plots:
         rows.append(ungrouped)
