@@ -97,6 +97,18 @@ def _key(row: dict, prefix: str = "") -> tuple[str, str, str]:
     return (row[f"{prefix}former_commune_id"], row[f"{prefix}sheet_key"], row[f"{prefix}number_key"])
 
 
+def _collected_person(row: dict, role: str) -> CollectedPerson:
+    """The holder or co-holder of a record row: its columns are the role's name plus a suffix."""
+    return CollectedPerson(
+        role=role,
+        name=row[f"{role}_name"],
+        birth_year=row[f"{role}_birth_year"],
+        birth_date=row[f"{role}_birth_date"],
+        id_number=row[f"{role}_id_number"],
+        old_id_number=row[f"{role}_old_id_number"],
+    )
+
+
 def record_values(row: dict, scans: Sequence[dict] = ()) -> RecordValues:
     """RecordValues from a `CollectedRecord.values(*RECORD_FIELDS)` row and its scans."""
     links = set()
@@ -104,27 +116,11 @@ def record_values(row: dict, scans: Sequence[dict] = ()) -> RecordValues:
         qr = parse_cccd_qr(scan.get("qr_payload")) if scan.get("qr_payload") else None
         if qr and qr.old_id_number:
             links.add((qr.id_number, qr.old_id_number))
-    co_holder = None
-    if (row["co_holder_name"] or "").strip():
-        co_holder = CollectedPerson(
-            role="co_holder",
-            name=row["co_holder_name"],
-            birth_year=row["co_holder_birth_year"],
-            birth_date=row["co_holder_birth_date"],
-            id_number=row["co_holder_id_number"],
-            old_id_number=row["co_holder_old_id_number"],
-        )
+    co_holder = _collected_person(row, "co_holder") if (row["co_holder_name"] or "").strip() else None
     return RecordValues(
         record_id=row["id"],
         plot_key=_key(row),
-        holder=CollectedPerson(
-            role="holder",
-            name=row["holder_name"],
-            birth_year=row["holder_birth_year"],
-            birth_date=row["holder_birth_date"],
-            id_number=row["holder_id_number"],
-            old_id_number=row["holder_old_id_number"],
-        ),
+        holder=_collected_person(row, "holder"),
         co_holder=co_holder,
         certificate_serial=row["certificate_serial"],
         certificate_book_number=row["certificate_book_number"],
