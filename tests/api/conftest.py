@@ -1,17 +1,3 @@
-import pytest
-from django.core.cache import cache
+"""The API tests use the report tests' campaign and their fresh report cache."""
 
-from tests.reports.campaign import build_campaign
-
-
-@pytest.fixture(autouse=True)
-def _fresh_report_cache():
-    """Dashboards keep figures for a minute; each test starts from an empty cache."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def campaign(db):
-    return build_campaign()
+from tests.reports.conftest import _fresh_report_cache, campaign  # noqa: F401  (fixtures)
