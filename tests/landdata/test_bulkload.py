@@ -9,6 +9,7 @@ from landdata import bulkload
 from landdata.models import Certificate, LandUser, Plot
 from landdata.services import REGISTRY_TABLES, registry_import
 from tests.factories import CollectedRecordFactory
+from tests.live_celery import test_database_url
 from tests.landdata.conftest import SAMPLES, registry_row, write_csv
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL catalogue and DDL")
@@ -112,10 +113,7 @@ def test_while_another_transaction_reads_the_tables_the_import_keeps_the_indexes
 
     monkeypatch.setattr(bulkload, "MIN_ROWS", 1)
     monkeypatch.setattr(bulkload, "LOCK_WAIT", "200ms")
-    db = connection.settings_dict
-    reader = psycopg.connect(
-        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
-    )
+    reader = psycopg.connect(test_database_url())
     try:
         reader.execute("SELECT 1 FROM landdata_plot LIMIT 1")  # its transaction stays open
         before = schema()

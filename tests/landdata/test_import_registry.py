@@ -18,6 +18,7 @@ from landdata.models import Certificate, Commune, FormerCommune, ImportBatch, La
 from landdata.services import registry_import
 from landdata.tabular import ImportFailed
 from tests.factories import CollectedRecordFactory, PlotFactory
+from tests.live_celery import test_database_url
 from tests.landdata.conftest import (
     REGISTRY_HEADER,
     REGISTRY_HEADER_VI,
@@ -330,32 +331,29 @@ def test_file_over_the_size_limit_is_refused(tmp_path, settings, existing_data):
     assert "10 MB" in problems[0]
 
 
-def test_command_exit_status_from_a_subprocess(tmp_path):
-    """The real exit codes: 1 with every problem on stderr, 0 with a one-line summary."""
+def import_registry_in_a_subprocess(path: Path) -> subprocess.CompletedProcess:
+    """`manage.py import_registry path` as a user runs it, against the test database."""
     if connection.vendor != "postgresql":
         pytest.skip("the subprocess reaches the test database only on PostgreSQL")
-    db = connection.settings_dict
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "LOG_LEVEL": "WARNING",
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"}
+           "DATABASE_URL": test_database_url()}
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, "manage.py", "import_registry", str(path)], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_command_exit_status_from_a_subprocess(tmp_path):
+    """The real exit codes: 1 with every problem on stderr, 0 with a one-line summary."""
     bad = write_csv(tmp_path / "bad.csv", [registry_row(area_m2="abc"), registry_row(registry_id="R2", plot_number="9",
                                                                                       owner_name="")])
-    root = Path(__file__).resolve().parents[2]
-    run = subprocess.run([sys.executable, "manage.py", "import_registry", str(bad)], cwd=root, env=env,
-                         capture_output=True, text=True, timeout=120)
+    run = import_registry_in_a_subprocess(bad)
     assert run.returncode == 1
     assert "row 2: area_m2:" in run.stderr and "row 3: owner_name:" in run.stderr
 
 
 @pytest.mark.django_db(transaction=True)
 def test_command_exit_status_zero_from_a_subprocess(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("the subprocess reaches the test database only on PostgreSQL")
-    db = connection.settings_dict
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "LOG_LEVEL": "WARNING",
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"}
-    root = Path(__file__).resolve().parents[2]
-    run = subprocess.run([sys.executable, "manage.py", "import_registry", str(SAMPLES / "registry_extract.csv")],
-                         cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    run = import_registry_in_a_subprocess(SAMPLES / "registry_extract.csv")
     assert run.returncode == 0, run.stderr
     assert len(run.stdout.strip().splitlines()) == 1
     assert LandUser.objects.count() == 30
