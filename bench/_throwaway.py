@@ -9,7 +9,7 @@ def bench_database_urls(source: str, suffix: str) -> tuple[str, str, str]:
     """(URL of the bench database, URL of the `postgres` admin database, bench database name)."""
     parsed = urlparse(source)
     if not parsed.scheme.startswith("postgres"):
-        raise SystemExit("DATABASE_URL must point at PostgreSQL")
+        raise SystemExit("DATABASE_URL must point at PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/landportal")
     name = f"{parsed.path.lstrip('/') or 'landportal'}_{suffix}"
     admin_url = urlunparse(parsed._replace(path="/postgres"))
     return urlunparse(parsed._replace(path=f"/{name}")), admin_url, name

@@ -31,9 +31,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from _throwaway import admin_sql
+from _names import FAMILY, GIVEN, LAND_USE, MIDDLE
+from _throwaway import admin_sql, bench_database_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,10 +46,6 @@ HEADER = [
     "plot_address", "owner_name", "owner_birth", "owner_id_number", "owner_address", "certificate_serial",
     "certificate_book_number", "certificate_issue_date",
 ]
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
-MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thu", "Ngọc", "Quang", "Xuân", "Thanh"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Hạnh", "Hoà", "Thuý", "Long", "Sơn", "Thảo", "Lan", "Hùng", "Tâm", "Nam"]
-LAND_USE = ["ONT", "ODT", "LUC", "CLN", "ONT+CLN", "BHK", "NTS"]
 SERIAL_LETTERS = "ABCDEGHKLMNPQRSTUVXY"
 
 
@@ -92,16 +88,6 @@ def generate(path: Path, rows: int, seed: int = 27) -> None:
             plot += 1
 
 
-def _database_urls() -> tuple[str, str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    parsed = urlparse(url)
-    if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
-        sys.exit("DATABASE_URL must point at PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/landportal")
-    bench_name = (parsed.path.lstrip("/") or "landportal") + "_bench_import"
-    admin_url = urlunparse(parsed._replace(path="/postgres"))
-    return admin_url, urlunparse(parsed._replace(path="/" + bench_name)), bench_name
-
-
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -112,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     signal.alarm(TIME_LIMIT_SECONDS)  # bound the run even if something hangs
 
-    admin_url, bench_url, bench_name = _database_urls()
+    bench_url, admin_url, bench_name = bench_database_urls(os.environ.get("DATABASE_URL", ""), "bench_import")
     admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}"')
     admin_sql(admin_url, f'CREATE DATABASE "{bench_name}"')
     os.environ["DATABASE_URL"] = bench_url

@@ -47,6 +47,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from _throwaway import admin_sql
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -70,13 +72,6 @@ def _urls(source: str) -> tuple[str, str]:
     if parsed.hostname not in ("127.0.0.1", "localhost", "::1", None, ""):
         raise SystemExit("loopback only: DATABASE_URL must point at 127.0.0.1")
     return urlunparse(parsed._replace(path=f"/{BENCH_DB}")), urlunparse(parsed._replace(path="/postgres"))
-
-
-def _admin_sql(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -274,11 +269,11 @@ def main() -> int:
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "VAR_DIR",
                                            "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "LOG_LEVEL")})
     procs = Processes(logs)
-    _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
     if args.template:
-        _admin_sql(admin_url, f'CREATE DATABASE "{BENCH_DB}" TEMPLATE "{args.template}"')
+        admin_sql(admin_url, f'CREATE DATABASE "{BENCH_DB}" TEMPLATE "{args.template}"')
     else:
-        _admin_sql(admin_url, f'CREATE DATABASE "{BENCH_DB}"')
+        admin_sql(admin_url, f'CREATE DATABASE "{BENCH_DB}"')
     try:
         t0 = time.monotonic()
         if not args.template:
@@ -453,7 +448,7 @@ def main() -> int:
         except Exception:  # noqa: BLE001,S110 - cleanup is best effort
             pass
         if not args.keep_db:
-            _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+            admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
             shutil.rmtree(tmp, ignore_errors=True)
 
 

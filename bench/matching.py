@@ -30,9 +30,9 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from _throwaway import admin_sql
+from _names import FAMILY, GIVEN, LAND_USE, MIDDLE
+from _throwaway import admin_sql, bench_database_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,20 +47,6 @@ PER_SHEET = 100
 COMMUNE_RECORDS = 4_000
 NAIVE_SLICE = 1_000
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
-MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thu", "Ngọc", "Quang", "Xuân", "Thanh"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Hạnh", "Hoà", "Thuý", "Long", "Sơn", "Thảo", "Lan", "Hùng", "Tâm", "Nam"]
-LAND_USE = ["ONT", "ODT", "LUC", "CLN", "ONT+CLN", "BHK", "NTS"]
-
-
-def _database_urls() -> tuple[str, str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    parsed = urlparse(url)
-    if parsed.scheme not in ("postgres", "postgresql"):
-        sys.exit("DATABASE_URL must point at PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/landportal")
-    name = f"{parsed.path.lstrip('/') or 'landportal'}_bench_matching"
-    return urlunparse(parsed._replace(path="/postgres")), urlunparse(parsed._replace(path=f"/{name}")), name
-
 
 def _timeout(signum, frame):  # noqa: ARG001
     raise TimeoutError(f"benchmark exceeded {TIME_LIMIT_SECONDS} s")
@@ -71,7 +57,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--keep-db", action="store_true", help="keep the database for profiling")
     args = parser.parse_args()
-    admin_url, bench_url, bench_name = _database_urls()
+    bench_url, admin_url, bench_name = bench_database_urls(os.environ.get("DATABASE_URL", ""), "bench_matching")
     admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
     admin_sql(admin_url, f'CREATE DATABASE "{bench_name}"')
     os.environ["DATABASE_URL"] = bench_url

@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from _names import FAMILY, GIVEN, LAND_USE, MIDDLE
 from _throwaway import admin_sql, create_and_migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,11 +33,6 @@ sys.path.insert(0, str(ROOT))
 
 TIME_LIMIT_SECONDS = 900
 GOAL_P95_MS = 150.0
-
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
-MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thu", "Ngọc", "Quang", "Xuân", "Thanh"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Hạnh", "Hoà", "Thuý", "Long", "Sơn", "Thảo", "Lan", "Hùng", "Tâm", "Nam"]
-LAND_USE = ["ONT", "ODT", "LUC", "CLN", "ONT+CLN", "BHK", "NTS"]
 
 
 def _timeout(signum, frame):  # pragma: no cover - only when the machine is far too slow

@@ -27,23 +27,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from _throwaway import admin_sql
+from _throwaway import admin_sql, bench_database_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TIME_LIMIT_SECONDS = 300
 
-
-def _database_urls() -> tuple[str, str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    parsed = urlparse(url)
-    if parsed.scheme not in ("postgres", "postgresql"):
-        sys.exit("DATABASE_URL must point at PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/landportal")
-    name = f"{(parsed.path.lstrip('/') or 'landportal')}_bench_scans"
-    return name, urlunparse(parsed._replace(path=f"/{name}")), urlunparse(parsed._replace(path="/postgres"))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -142,7 +133,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
-    name, bench_url, admin_url = _database_urls()
+    bench_url, admin_url, name = bench_database_urls(os.environ.get("DATABASE_URL", ""), "bench_scans")
     media = tempfile.mkdtemp(prefix="bench-scans-")
     os.environ["DATABASE_URL"] = bench_url
     os.environ["MEDIA_ROOT"] = media
