@@ -662,7 +662,7 @@ def _upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResul
         [batch_id],
     )
     result.plots_created = max(cursor.rowcount, 0)
-    _analyze_if_grown(cursor, Plot, result.plots_created)
+    _analyze_after_bulk_load(cursor, Plot, result)
     result.plots_unchanged = plots - result.plots_created - result.plots_updated
 
     cert_join = "c.plot_id = p.id AND c.serial_key = s.serial_key AND c.book_number = s.book_number"
@@ -681,7 +681,7 @@ def _upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResul
         [Certificate.Status.HELD],
     )
     result.certificates_created = max(cursor.rowcount, 0)
-    _analyze_if_grown(cursor, Certificate, result.certificates_created)
+    _analyze_after_bulk_load(cursor, Certificate, result)
 
     source = (
         f"{S} s JOIN landdata_plot p ON {_plot_join()} "
@@ -703,15 +703,15 @@ def _upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResul
         [LandUser.Kind.PERSON, batch_id],
     )
     result.land_users_created = max(cursor.rowcount, 0)
-    _analyze_if_grown(cursor, LandUser, result.land_users_created)
+    _analyze_after_bulk_load(cursor, LandUser, result)
     result.land_users_unchanged = rows - result.land_users_created - result.land_users_updated
 
 
-def _analyze_if_grown(cursor, model, created: int) -> None:
-    """Fresh planner statistics after a large insert: the next statements join the table, and
-    with the statistics of a (nearly) empty table PostgreSQL picks sort-merge joins that cost
-    seconds at province size instead of hash joins."""
-    if connection.vendor == "postgresql" and created >= bulkload.MIN_ROWS:
+def _analyze_after_bulk_load(cursor, model, result: ImportResult) -> None:
+    """Fresh planner statistics after a bulk load (many rows next to few): the next statements
+    join the table, and planned with the statistics of a (nearly) empty table they cost seconds
+    at province size. Same decision as the index rebuild, so the statement count follows the path."""
+    if result.indexes_rebuilt:
         cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
