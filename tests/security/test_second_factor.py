@@ -8,7 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from collection.models import Role
-from tests.factories import BranchFactory, CommuneFactory, user_with_scope
+from tests.factories import CommuneFactory, user_with_scope
 
 PASSWORD = "mat-khau-123"
 
