@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from collection.signals import records_imported
 from tests.factories import CommuneFactory, FormerCommuneFactory, PlotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-SAMPLE = "/work/shared/samples/collection_records.csv"
+SAMPLE = str(Path(__file__).resolve().parents[1] / "fixtures" / "collection_records.csv")
 HEADER = ("old_commune_code,map_sheet,plot_number,holder_name,holder_birth,holder_id_number,"
           "certificate_serial,area_m2,certificate_status,owner_far_away,collected_by,collected_on,channel\n")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures"
 
 REGISTRY_HEADER = [
     "registry_id", "commune_code", "old_commune_code", "map_sheet", "plot_number", "area_m2", "land_use",

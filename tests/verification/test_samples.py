@@ -1,4 +1,4 @@
-"""The shared sample files through the contract's commands, as an outside user would run them."""
+"""The sample files (tests/fixtures, twins of the product's samples) through the contract's commands, as an outside user would run them."""
 
 from __future__ import annotations
 
@@ -9,12 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures"
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not SAMPLES.exists(), reason=f"{SAMPLES} not found (../shared beside the checkout)"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def test_samples_raise_exactly_the_discrepancies_their_readme_lists(tmp_path, capsys):
