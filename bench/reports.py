@@ -264,7 +264,7 @@ def child(kind: str) -> int:
     baseline = _peak_mb()
     start = time.perf_counter()
     if kind == "xlsx":
-        from verification.reporting.exports import plots_xlsx_write
+        from reports.exports import plots_xlsx_write
 
         fd, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
@@ -272,8 +272,8 @@ def child(kind: str) -> int:
         size = os.path.getsize(path)
         os.unlink(path)
     else:
-        from verification.models import ScanBundle
-        from verification.reporting.bundles import bundle_build
+        from reports.models import ScanBundle
+        from reports.bundles import bundle_build
 
         bundle = ScanBundle.objects.create(commune=commune, requested_by=user)
         bundle = bundle_build(bundle_id=bundle.pk)

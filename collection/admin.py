@@ -3,8 +3,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from collection.models import CollectedRecord, DocumentAccess, Role, Scan
+from collection.models import (
+    Assignment,
+    CollectedRecord,
+    CommuneTarget,
+    DocumentAccess,
+    Role,
+    Scan,
+    UserScope,
+    WorkingGroup,
+)
 from collection.scope import restrict, user_scope
+from landdata.admin import ProvinceAdminAccess
 
 # --- Scans and the document access log (scans helper) ------------------------
 
@@ -79,21 +89,7 @@ class ScanAdmin(_ProvinceAdminOnly, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', reverse("collection:scan_image", args=[obj.pk]), _("Mở ảnh"))
 
 
-# --- Targets, working groups, assignments, user scopes (importers) ------------
-
-from landdata.admin import ProvinceAdminAccess, register_import_kind  # noqa: E402
-from landdata.models import ImportBatch  # noqa: E402
-
-from collection.models import Assignment, CommuneTarget, UserScope, WorkingGroup  # noqa: E402
-
-
-def _enqueue_assignments(batch_id: int, stored_name: str, replace: bool) -> None:
-    from collection.tasks import import_assignments
-
-    import_assignments.delay(batch_id, stored_name)
-
-
-register_import_kind(ImportBatch.Kind.ASSIGNMENTS, title=_("Nhập danh sách giao xã"), enqueue=_enqueue_assignments)
+# --- Targets, working groups, assignments, user scopes ------------------------
 
 
 @admin.register(CommuneTarget)

@@ -6,3 +6,6 @@ class CollectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "collection"
     verbose_name = _("Thu thập dữ liệu")
+
+    def ready(self) -> None:
+        from collection import import_kinds  # noqa: F401  (registers the campaign's kinds of import)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collection import import_kinds
 from collection.models import Assignment, CommuneTarget, WorkingGroup
 from landdata import normalize
 from landdata.models import Commune, FormerCommune, ImportBatch, Province
@@ -175,7 +176,7 @@ def _write_batch(rows: list[_Row], *, name: str, sha256: str, user, batch_id: in
             batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         else:
             batch = ImportBatch.objects.create(
-                kind=ImportBatch.Kind.ASSIGNMENTS, file_name=name[:255], sha256=sha256,
+                kind=import_kinds.ASSIGNMENTS, file_name=name[:255], sha256=sha256,
                 imported_by=user if user and user.pk else None, status=ImportBatch.Status.RUNNING,
             )
         result = _write(rows, batch=batch)

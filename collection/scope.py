@@ -15,8 +15,10 @@ from django.db.models import Model, Q, QuerySet
 from collection.models import Role, UserScope
 from landdata.models import Commune
 
-# How to reach the current commune (and the former commune, for working groups)
-# from each model that holds scoped data.
+# How to reach the current commune (and the former commune, for working groups) from each model that
+# holds scoped data: (commune path, former-commune path; "" when the model is the former commune's own
+# row, None when the model has no former commune). Apps above collection add theirs with
+# `register_scoped_model` in their AppConfig.ready(), so that this module never names them.
 COMMUNE_PATHS: dict[str, tuple[str, str | None]] = {
     "landdata.commune": ("code", None),
     "landdata.formercommune": ("commune", ""),
@@ -29,10 +31,11 @@ COMMUNE_PATHS: dict[str, tuple[str, str | None]] = {
     "collection.workinggroup": ("commune", None),
     "collection.communetarget": ("commune", None),
 }
-# Verification's scoped tables (setdefault: another helper may add them inside the dict).
-COMMUNE_PATHS.setdefault("verification.flag", ("commune", "former_commune"))
-COMMUNE_PATHS.setdefault("verification.plotoutcome", ("commune", "former_commune"))
-COMMUNE_PATHS.setdefault("verification.scanbundle", ("commune", None))
+
+
+def register_scoped_model(label: str, *, commune_path: str, former_path: str | None = None) -> None:
+    """Declare how `restrict()` reaches the commune (and former commune) from the model `label`."""
+    COMMUNE_PATHS[label] = (commune_path, former_path)
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def _text_search(qs: QuerySet[Plot], text: str, user) -> QuerySet[Plot]:
         plot_ids = _owner_plot_ids(user, name_folded__startswith=folded)
     if not plot_ids:
         # Any part of the name (a given name, "van hanh"): substring match, served by the trigram
-        # GIN index on PostgreSQL (collection migration 0002).
+        # GIN index on PostgreSQL (landdata migration 0001).
         plot_ids = _owner_plot_ids(user, name_folded__contains=folded)
     return qs.filter(pk__in=plot_ids)
 

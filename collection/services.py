@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collection import validation
+from collection import import_kinds, validation
 from collection.models import CollectedRecord
 from collection.signals import record_submitted, records_imported
 from landdata import normalize
@@ -263,7 +263,7 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
     now = timezone.now()
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            kind=ImportBatch.Kind.COLLECTION,
+            kind=import_kinds.COLLECTION,
             file_name=file_name,
             sha256=sha256_of(path),
             imported_by=user if getattr(user, "pk", None) else None,

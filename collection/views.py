@@ -4,51 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
-from django.template import TemplateDoesNotExist
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collection import selectors, services
 from collection.forms import PlotSearchForm, RecordForm
 from collection.models import CollectedRecord, Role
+from collection.panels import RECORD_PANELS
 from collection.scope import get_scoped_or_404, user_scope
 
 EDIT_ROLES = (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN)
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
-
-
-def _url_or_none(name: str, **kwargs) -> str | None:
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
-
-
-def _template_exists(name: str) -> bool:
-    try:
-        select_template([name])
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    scope = user_scope(request.user)
-    return render(request, "home.html", {
-        "scope": scope,
-        "progress": selectors.progress_for(request.user),
-        "is_collector": scope.role in (Role.OFFICIAL, Role.GROUP_LEADER),
-        "review_url": _url_or_none("verification:queue"),
-        "admin_url": reverse("admin:index") if request.user.is_staff else None,
-    })
 
 
 @login_required
@@ -87,7 +55,7 @@ def plot_detail(request: HttpRequest, plot_id: int) -> HttpResponse:
         "open_record": next((r for r in records if r.status in services.EDITABLE_STATUSES), None),
         "has_submitted": any(r.status == CollectedRecord.Status.SUBMITTED for r in records),
         "can_collect": user_scope(request.user).role in EDIT_ROLES,
-        "has_gallery": _template_exists("collection/scans/_gallery.html"),
+        "record_panels": RECORD_PANELS,
         "status_labels": PlotSearchForm.STATUS_LABELS,
     })
 
@@ -147,8 +115,7 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
         "record": record,
         "form": form,
         "editable": editable,
-        "scans_enabled": _template_exists("collection/scans/_panel.html"),
-        "has_gallery": _template_exists("collection/scans/_gallery.html"),
+        "record_panels": RECORD_PANELS,
     })
 
 

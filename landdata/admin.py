@@ -25,6 +25,7 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from config.queueing import queue_safely
 from landdata import resources, selectors, services
+from landdata.imports import IMPORT_KINDS, uploadable_kinds
 from landdata.models import (
     Certificate,
     Commune,
@@ -199,34 +200,20 @@ class CertificateAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
 # --- import pages ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImportKind:
-    title: str
-    # enqueue(batch_id, stored_name, replace) — queues the task (after commit).
-    enqueue: Callable[[int, str, bool], None]
-    allows_replace: bool = False
-
-
-IMPORT_KINDS: dict[str, ImportKind] = {}
 NOT_QUEUED = _("Không gửi được việc nhập tới bộ xử lý nền (Redis không trả lời); tệp chưa được nhập, hãy tải lên lại.")
 
 
-def register_import_kind(kind: str, *, title: str, enqueue: Callable[[int, str, bool], None],
-                         allows_replace: bool = False) -> None:
-    """Other apps (collection: the assignment list) add their upload to the import page."""
-    IMPORT_KINDS[kind] = ImportKind(title=title, enqueue=enqueue, allows_replace=allows_replace)
+class ImportKindFilter(admin.SimpleListFilter):
+    """The kind of file, by name: the field stores the code of a registered kind (landdata.imports)."""
 
+    title = _("loại")
+    parameter_name = "kind"
 
-def _enqueue_registry(batch_id: int, stored_name: str, replace: bool) -> None:
-    from landdata.tasks import import_registry
+    def lookups(self, request, model_admin):
+        return [(code, kind.label) for code, kind in IMPORT_KINDS.items()]
 
-    import_registry.delay(batch_id, stored_name, replace)
-
-
-register_import_kind(
-    ImportBatch.Kind.REGISTRY, title=_("Nhập trích xuất sổ địa chính"), enqueue=_enqueue_registry,
-    allows_replace=True,
-)
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 class ImportUploadForm(forms.Form):
@@ -250,9 +237,9 @@ class ImportUploadForm(forms.Form):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("started_at", "kind", "file_name", "status", "percent", "rows_total", "rows_created",
+    list_display = ("started_at", "kind_name", "file_name", "status", "percent", "rows_total", "rows_created",
                     "rows_updated", "rows_unchanged", "imported_by")
-    list_filter = ("kind", "status")
+    list_filter = (ImportKindFilter, "status")
     list_select_related = ("imported_by",)
     search_fields = ("file_name", "sha256")
     readonly_fields = ("kind", "file_name", "sha256", "imported_by", "status", "started_at", "finished_at",
@@ -261,6 +248,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
     fields = readonly_fields
     show_full_result_count = False
     change_list_template = "admin/landdata/importbatch/change_list.html"
+
+    @admin.display(description=_("loại"), ordering="kind")
+    def kind_name(self, obj: ImportBatch) -> str:
+        return obj.kind_label
 
     @admin.display(description=_("tiến độ"))
     def percent(self, obj: ImportBatch) -> str:
@@ -286,8 +277,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def _kinds(self):
-        return [(kind, entry.title, reverse("admin:landdata_importbatch_upload", args=[kind]))
-                for kind, entry in IMPORT_KINDS.items()]
+        return [(code, kind.upload_title, reverse("admin:landdata_importbatch_upload", args=[code]))
+                for code, kind in uploadable_kinds().items()]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -304,7 +295,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def upload_view(self, request, kind: str):
         self._require_admin(request)
-        entry = IMPORT_KINDS.get(kind)
+        entry = uploadable_kinds().get(kind)
         if entry is None:
             raise Http404
         form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -322,7 +313,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": entry.title,
+            "title": entry.upload_title,
             "form": form,
             "allows_replace": entry.allows_replace,
             "recent": selectors.import_batches_recent(limit=10),

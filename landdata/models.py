@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from landdata import normalize
+from landdata.imports import import_kind_label
 
 
 class Province(models.Model):
@@ -82,18 +83,14 @@ class FormerCommune(models.Model):
 class ImportBatch(models.Model):
     """One import of a file: who, when, what, how many rows, and how it ended."""
 
-    class Kind(models.TextChoices):
-        REGISTRY = "registry", _("Trích xuất sổ địa chính")
-        ASSIGNMENTS = "assignments", _("Danh sách giao xã")
-        COLLECTION = "collection", _("Bản ghi thu thập")
-
     class Status(models.TextChoices):
         PENDING = "pending", _("Đang chờ")
         RUNNING = "running", _("Đang nhập")
         DONE = "done", _("Hoàn tất")
         FAILED = "failed", _("Lỗi")
 
-    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    # A code of landdata.imports.IMPORT_KINDS: "registry" here, the campaign's kinds registered by collection.
+    kind = models.CharField(_("loại"), max_length=20)
     file_name = models.CharField(_("tệp"), max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     imported_by = models.ForeignKey(
@@ -116,7 +113,11 @@ class ImportBatch(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.file_name} ({self.started_at:%d/%m/%Y %H:%M})"
+        return f"{self.kind_label} {self.file_name} ({self.started_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def kind_label(self) -> str:
+        return import_kind_label(self.kind)
 
     @property
     def percent_done(self) -> int:
@@ -266,7 +267,7 @@ class LandUser(models.Model):
             ),
             # One pattern_ops btree serves both `=` and the prefix search (`LIKE 'x%'`) instead of
             # the plain + `_like` pair of db_index=True: names repeat a lot, and every index entry
-            # costs the bulk import; substring search uses the trigram index (collection 0002).
+            # costs the bulk import; substring search uses the trigram index (landdata migration 0001).
             models.Index(fields=["name_folded"], name="landuser_name_folded_idx", opclasses=["varchar_pattern_ops"]),
         ]
 

@@ -42,7 +42,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from landdata import bulkload, normalize
+from landdata import bulkload, imports, normalize
 from landdata.models import Certificate, ImportBatch, LandUser, Plot
 from landdata.tabular import (
     Column,
@@ -812,7 +812,7 @@ def registry_import(
                         cursor.execute("SET LOCAL enable_mergejoin = off")
                         cursor.execute("SET LOCAL jit = off")
                         cursor.execute(f"ANALYZE {STAGE_TABLE} ({_STAGE_ANALYZED})")
-                    batch = _batch_for(batch_id=batch_id, kind=ImportBatch.Kind.REGISTRY, name=name,
+                    batch = _batch_for(batch_id=batch_id, kind=imports.REGISTRY, name=name,
                                        sha256=sha256, user=user)
                     result.batch_id = batch.pk
                     result.rows = rows

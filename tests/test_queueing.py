@@ -41,8 +41,8 @@ def test_task_errors_are_not_swallowed():
 def test_bundle_request_with_the_broker_down_is_marked_failed(monkeypatch, django_capture_on_commit_callbacks):
     from collection.models import Role
     from tests.factories import BranchFactory, CommuneFactory, user_with_scope
-    from verification.models import ScanBundle
-    from verification.reporting import bundles, tasks
+    from reports.models import ScanBundle
+    from reports import bundles, tasks
 
     commune = CommuneFactory(branch=BranchFactory())
     reviewer = user_with_scope(Role.REVIEWER, branch=commune.branch)

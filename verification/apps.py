@@ -8,4 +8,10 @@ class VerificationConfig(AppConfig):
     verbose_name = _("Đối soát và kiểm tra")
 
     def ready(self) -> None:
+        from collection import panels, scope
         from verification import receivers  # noqa: F401  (connects collection's signals)
+
+        panels.register_record_panel("verification/_record_flags_panel.html")
+
+        scope.register_scoped_model("verification.flag", commune_path="commune", former_path="former_commune")
+        scope.register_scoped_model("verification.plotoutcome", commune_path="commune", former_path="former_commune")

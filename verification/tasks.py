@@ -60,6 +60,3 @@ def sweep_unmatched() -> int:
         match_chunk.delay(ids[start : start + CHUNK_SIZE])
     return len(ids)
 
-
-# Reports: the scan-bundle task lives in verification/reporting/tasks.py (autodiscover imports only this module).
-from verification.reporting.tasks import build_scan_bundle  # noqa: E402,F401

@@ -31,10 +31,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "config.apps.PortalConfig",
+    # The portal's apps, lowest first: each may import only those above it in this list.
     "landdata",
     "collection",
     "verification",
+    "reports",
+    "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -45,10 +51,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Content-Security-Policy: own static files only, no inline scripts.
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    # Optional second factor (TOTP) for the roles in OTP_REQUIRED_ROLES.
+    "config.middleware.SecondFactorMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -71,7 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "collection.context_processors.navigation",
+                "config.context_processors.navigation",
             ],
         },
     },
@@ -117,6 +128,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SCAN_MAX_BYTES = get_int("SCAN_MAX_BYTES", 25 * 1024 * 1024)
 SCAN_MAX_PIXELS = get_int("SCAN_MAX_PIXELS", 60_000_000)
+# Variance of the Laplacian below which a scan is marked blurred (needs a retake).
+SCAN_BLUR_THRESHOLD = float(get_str("SCAN_BLUR_THRESHOLD", "40"))
+# Scan bundles (ZIPs of ID-card images for the registration office) are deleted this many days after
+# they were built; the request stays on record.
+BUNDLE_RETENTION_DAYS = get_int("BUNDLE_RETENTION_DAYS", 7)
 IMPORT_MAX_BYTES = get_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 
 # Celery: JSON only, time limits, separate queues for per-record and bulk work.
@@ -131,6 +147,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Publishing fails fast when Redis is down or frozen (a request must never hang on the broker);
+    # callers log the error and the periodic sweeps queue the work later.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = get_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -155,12 +177,16 @@ CELERY_TASK_ROUTES = {
     "verification.tasks.sweep_unmatched": {"queue": QUEUE_BULK},
     "landdata.tasks.*": {"queue": QUEUE_BULK},
     "collection.tasks.*": {"queue": QUEUE_BULK},
+    "reports.tasks.build_scan_bundle": {"queue": QUEUE_BULK},
+    "reports.tasks.expire_scan_bundles": {"queue": QUEUE_BULK},
 }
 CELERY_BEAT_SCHEDULE = {
-    "sweep-unmatched-records": {
-        "task": "verification.tasks.sweep_unmatched",
-        "schedule": 300.0,
-    },
+    # Records submitted while the broker was down, or changed since they were matched.
+    "sweep-unmatched-records": {"task": "verification.tasks.sweep_unmatched", "schedule": 300.0},
+    # Scans left pending (a lost message, a killed worker).
+    "requeue-stale-scans": {"task": "collection.tasks.requeue_stale_scans", "schedule": 600.0},
+    # Scan bundles older than BUNDLE_RETENTION_DAYS.
+    "expire-scan-bundles": {"task": "reports.tasks.expire_scan_bundles", "schedule": 86400.0},
 }
 
 REST_FRAMEWORK = {
@@ -191,6 +217,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Distinct enum names for the several "kind" choice sets.
+    "ENUM_NAME_OVERRIDES": {
+        "LandUserKindEnum": "landdata.models.LandUser.Kind",
+        "ScanKindEnum": "collection.models.ScanKind",
+    },
 }
 
 # Login throttling
@@ -198,6 +229,13 @@ AXES_FAILURE_LIMIT = get_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Lockout page: says in Vietnamese why and for how long (templates/registration/locked_out.html).
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Optional second factor (TOTP, django-otp) for the roles listed, e.g. "reviewer,admin"; empty turns it off.
+OTP_REQUIRED_ROLES = get_list("OTP_REQUIRED_ROLES", [])
+OTP_TOTP_ISSUER = get_str("OTP_TOTP_ISSUER", "Cong du lieu dat dai")
 
 SESSION_COOKIE_AGE = get_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -220,19 +258,6 @@ LOGGING = {
 PROVINCE_CODE = get_str("PROVINCE_CODE", "27")
 PROVINCE_NAME = get_str("PROVINCE_NAME", "Bắc Ninh")
 
-# Reports: scan bundles are slow bulk work.
-CELERY_TASK_ROUTES["verification.reporting.build_scan_bundle"] = {"queue": QUEUE_BULK}
-
-# API schema: distinct enum names for the several "kind" choice sets.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    "LandUserKindEnum": "landdata.models.LandUser.Kind",
-    "ScanKindEnum": "collection.models.ScanKind",
-}
-
-# Scans: queue again any scan left pending (lost message, killed worker); blur threshold of the quality check.
-CELERY_BEAT_SCHEDULE["requeue-stale-scans"] = {"task": "collection.tasks.requeue_stale_scans", "schedule": 600.0}
-SCAN_BLUR_THRESHOLD = float(get_str("SCAN_BLUR_THRESHOLD", "40"))
-
 # Cache: per-process memory by default; set CACHE_URL=redis://... so every web process shares it.
 CACHE_URL = get_str("CACHE_URL", "")
 CACHES = {
@@ -244,33 +269,3 @@ CACHES = {
 }
 # Dashboards share their figures for this many seconds (0: always live). Reports and the API are always live.
 REPORTS_CACHE_SECONDS = get_int("REPORTS_CACHE_SECONDS", 60)
-
-# Content-Security-Policy (config/middleware.py): own static files only, no inline scripts.
-MIDDLEWARE += ["config.middleware.ContentSecurityPolicyMiddleware"]
-# Login lockout page: says in Vietnamese why and for how long (templates/registration/locked_out.html).
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_HTTP_RESPONSE_CODE = 429
-
-# Publishing fails fast when Redis is down or frozen (a request must never hang on the broker): bounded
-# socket timeouts and publish retries; callers log the error and the periodic sweeps queue the work later.
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "socket_timeout": 3,
-                                       "socket_connect_timeout": 2}
-
-# Optional second factor (TOTP, django-otp) for the roles listed in OTP_REQUIRED_ROLES, e.g.
-# "reviewer,admin"; empty (the default) turns it off. config.middleware.SecondFactorMiddleware enforces it.
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "django_otp.middleware.OTPMiddleware"
-)
-MIDDLEWARE += ["config.middleware.SecondFactorMiddleware"]
-OTP_REQUIRED_ROLES = get_list("OTP_REQUIRED_ROLES", [])
-OTP_TOTP_ISSUER = get_str("OTP_TOTP_ISSUER", "Cong du lieu dat dai")
-
-# Scan bundles (ZIPs of ID-card images for the registration office) are deleted this many days after
-# they were built; the request stays on record.
-BUNDLE_RETENTION_DAYS = get_int("BUNDLE_RETENTION_DAYS", 7)
-CELERY_BEAT_SCHEDULE["expire-scan-bundles"] = {"task": "verification.reporting.expire_scan_bundles", "schedule": 86400.0}
-CELERY_TASK_ROUTES["verification.reporting.expire_scan_bundles"] = {"queue": QUEUE_BULK}

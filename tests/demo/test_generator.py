@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from collection import demo
+from demo import generator as demo
 from landdata.normalize import (
     IdKind,
     certificate_key,

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 
-from collection import demo
+from demo import generator as demo
 from collection.models import CollectedRecord, Role, UserScope
 from landdata.models import Commune, LandUser, Plot
 from landdata.normalize import plot_key_part

@@ -16,8 +16,8 @@ from PIL import Image
 
 from collection.models import DocumentAccess, Scan
 from tests.reports.factories import ScanFactory
-from verification.models import ScanBundle
-from verification.reporting import bundles
+from reports.models import ScanBundle
+from reports import bundles
 
 pytestmark = pytest.mark.django_db
 
@@ -166,9 +166,9 @@ def test_task_is_registered_and_routed_to_the_bulk_queue(settings):
     from config.celery import app
 
     app.loader.import_default_modules()
-    assert "verification.reporting.build_scan_bundle" in app.tasks
-    assert settings.CELERY_TASK_ROUTES["verification.reporting.build_scan_bundle"] == {"queue": settings.QUEUE_BULK}
-    assert app.amqp.router.route({}, "verification.reporting.build_scan_bundle")["queue"].name == settings.QUEUE_BULK
+    assert "reports.tasks.build_scan_bundle" in app.tasks
+    assert settings.CELERY_TASK_ROUTES["reports.tasks.build_scan_bundle"] == {"queue": settings.QUEUE_BULK}
+    assert app.amqp.router.route({}, "reports.tasks.build_scan_bundle")["queue"].name == settings.QUEUE_BULK
 
 
 @pytest.mark.django_db(transaction=True)
@@ -179,7 +179,7 @@ def test_two_simultaneous_requests_share_one_bundle(monkeypatch):
     from django.db import connection
 
     from tests.reports.campaign import build_campaign
-    from verification.reporting import tasks
+    from reports import tasks
 
     queued = []
     monkeypatch.setattr(tasks.build_scan_bundle, "delay", lambda bundle_id: queued.append(bundle_id))
@@ -210,7 +210,7 @@ def test_old_bundle_files_expire_but_the_request_stays_on_record(client, campaig
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
-    from verification.reporting.tasks import expire_scan_bundles
+    from reports.tasks import expire_scan_bundles
 
     old = _build(campaign, django_capture_on_commit_callbacks)
     name = old.file.name

@@ -123,7 +123,7 @@ def test_office_layout_of_another_branch_is_404(client, campaign):
 
 def test_sex_unknown_without_cccd(campaign):
     from landdata.models import LandUser
-    from verification.reporting.exports import _sex
+    from reports.exports import _sex
 
     assert _sex(LandUser(id_number="123456789", id_kind="cmnd")) == ""
     assert _sex(LandUser(id_number="", id_kind="empty")) == ""

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from tests.factories import AssignmentFactory, CommuneFactory, CommuneTargetFactory, FormerCommuneFactory, PlotFactory
 from tests.reports.campaign import EXPECTED
-from verification.reporting import figures as fig
+from reports import figures as fig
 
 pytestmark = pytest.mark.django_db
 

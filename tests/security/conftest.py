@@ -29,7 +29,8 @@ from tests.factories import (
 )
 from tests.reports.campaign import Campaign, build_campaign
 from tests.reports.factories import FlagFactory, ScanFactory
-from verification.models import FlagStatus, ScanBundle
+from reports.models import ScanBundle
+from verification.models import FlagStatus
 
 # Commune B's personal data: must never reach a user of commune A.
 B_HOLDER = "Bùi Thị Bí Mật"
@@ -85,7 +86,7 @@ def build_world() -> World:
     scan_b.thumbnail.save("thumb-b.jpg", ContentFile(jpeg_bytes("green")), save=True)
     bundle_b = ScanBundle.objects.create(commune=c.b, status=ScanBundle.Status.DONE, record_ids=[record_b.pk])
     bundle_b.file.save("goi-b.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=True)
-    batch_b = ImportBatch.objects.create(kind=ImportBatch.Kind.choices[0][0], file_name="b.xlsx", sha256="b" * 64)
+    batch_b = ImportBatch.objects.create(kind="registry", file_name="b.xlsx", sha256="b" * 64)
     DocumentAccess.objects.create(user=c.official_b, scan=scan_b, record=record_b)
     TOTPDevice.objects.create(user=c.official_b, name="app", key=B_TOTP_KEY, confirmed=True)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from collection.demo import (
+from demo.generator import (
     EXPECTED_ENRICHMENTS_FILE,
     EXPECTED_FLAGS_FILE,
     RECORDS_FILE,

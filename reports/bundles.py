@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from collection.models import CollectedRecord, DocumentAccess, Scan
 from config.queueing import queue_safely
 from landdata.models import Commune
-from verification.models import ScanBundle
+from reports.models import ScanBundle
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def bundle_request(
     *, commune: Commune, user, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> tuple[ScanBundle, bool]:
     """The active bundle for this commune and range, or a new one queued for building."""
-    from verification.reporting.tasks import build_scan_bundle
+    from reports.tasks import build_scan_bundle
 
     try:
         with transaction.atomic():

@@ -23,8 +23,10 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
-from collection import demo
+from demo import generator as demo
+from collection import import_kinds
 from collection.models import Role, UserScope, WorkingGroup
+from landdata import imports
 from landdata.models import Commune, ImportBatch, Province, RegistrationBranch
 from landdata.tabular import sha256_of
 
@@ -180,7 +182,7 @@ class Command(BaseCommand):
         out_dir = Path(settings.VAR_DIR) / "demo"
         manifest, generated = demo_files_ensure(out_dir=out_dir, plots=plots, province_code=province_code)
         log = self.stdout if verbosity >= 2 else io.StringIO()
-        imported = self._import(out_dir, "import_assignments", ImportBatch.Kind.ASSIGNMENTS, log)
+        imported = self._import(out_dir, "import_assignments", import_kinds.ASSIGNMENTS, log)
         first_ward = Commune.objects.filter(code=manifest["first_ward"]).first()
         if first_ward is None:
             raise CommandError(
@@ -196,8 +198,8 @@ class Command(BaseCommand):
             accounts = demo_accounts_ensure(
                 province=province, first_ward=first_ward, branch=branches[0], groups=groups
             )
-        imported += self._import(out_dir, "import_registry", ImportBatch.Kind.REGISTRY, log)
-        imported += self._import(out_dir, "import_collection", ImportBatch.Kind.COLLECTION, log)
+        imported += self._import(out_dir, "import_registry", imports.REGISTRY, log)
+        imported += self._import(out_dir, "import_collection", import_kinds.COLLECTION, log)
         if use_worker or settings.CELERY_TASK_ALWAYS_EAGER:
             call_command("run_matching", wait=True, stdout=log, stderr=self.stderr)
         else:

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from landdata.models import Commune
-from verification.reporting import figures as fig
-from verification.reporting.text import figures_table
+from reports import figures as fig
+from reports.text import figures_table
 
 
 class Command(BaseCommand):

@@ -21,10 +21,10 @@ from collection.models import Role, WorkingGroup
 from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
 from landdata import normalize
 from landdata.models import Commune
-from verification.models import ScanBundle
-from verification.reporting import bundles, exports
-from verification.reporting import figures as fig
-from verification.reporting.charts import daily_chart
+from reports.models import ScanBundle
+from reports import bundles, exports
+from reports import figures as fig
+from reports.charts import daily_chart
 
 OFFICE_ROLES = (Role.REVIEWER, Role.ADMIN)
 CHART_DAYS = 90

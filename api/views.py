@@ -19,10 +19,10 @@ from rest_framework.response import Response
 from collection.models import CollectedRecord, Role, Scan
 from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
 from landdata.models import Commune, Plot
-from verification.api import serializers as s
+from api import serializers as s
 from verification.models import Flag
-from verification.reporting import figures as fig
-from verification.reporting.exports import sees_full_ids
+from reports import figures as fig
+from reports.exports import sees_full_ids
 
 COLLECT_ROLES = (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN)
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from collection.demo import demo_generate
+from demo.generator import demo_generate
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from collection.models import CollectedRecord, Scan, ScanKind
 from landdata import normalize
 from landdata.models import LandUser, Plot
 from verification.models import Flag
-from verification.reporting.figures import LAND_USER_KEYS
+from reports.figures import LAND_USER_KEYS
 
 
 def _id(serializer: serializers.Serializer, value: str) -> str:

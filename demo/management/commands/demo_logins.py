@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from collection.models import Role, UserScope
-from verification.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 def _sees(scope: UserScope | None) -> str:

@@ -9,9 +9,9 @@ from celery import shared_task
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="verification.reporting.build_scan_bundle")
+@shared_task(name="reports.tasks.build_scan_bundle")
 def build_scan_bundle(bundle_id: int) -> str:
-    from verification.reporting.bundles import bundle_build
+    from reports.bundles import bundle_build
 
     bundle = bundle_build(bundle_id=bundle_id)
     if bundle is None:
@@ -20,13 +20,13 @@ def build_scan_bundle(bundle_id: int) -> str:
     return str(bundle.status)
 
 
-@shared_task(name="verification.reporting.expire_scan_bundles")
+@shared_task(name="reports.tasks.expire_scan_bundles")
 def expire_scan_bundles() -> int:
     """Daily (beat): delete bundle files older than settings.BUNDLE_RETENTION_DAYS."""
     import datetime as dt
 
     from django.conf import settings
 
-    from verification.reporting.bundles import bundles_expire
+    from reports.bundles import bundles_expire
 
     return bundles_expire(older_than=dt.timedelta(days=settings.BUNDLE_RETENTION_DAYS))

@@ -6,7 +6,7 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from verification.reporting.figures import Figures, total_figures
+from reports.figures import Figures, total_figures
 
 
 def _width(text: str) -> int:

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from verification.api import views
+from api import views
 
 router = DefaultRouter()
 # No `.json` suffix routes: the custom actions do not take a `format` argument (they raised a 500),

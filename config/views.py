@@ -1,0 +1,32 @@
+"""Project-level pages: the home page every role lands on, and the load balancer's probe.
+
+They sit above every app (like the URLconf), so the home page may point to what each role can do
+without a lower app naming an upper one.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from collection import selectors
+from collection.models import Role
+from collection.scope import user_scope
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = user_scope(request.user)
+    return render(request, "home.html", {
+        "scope": scope,
+        "progress": selectors.progress_for(request.user),
+        "is_collector": scope.role in (Role.OFFICIAL, Role.GROUP_LEADER),
+        "is_reviewer": scope.role in (Role.REVIEWER, Role.ADMIN),
+        "admin_url": reverse("admin:index") if request.user.is_staff else None,
+    })
