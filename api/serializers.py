@@ -8,7 +8,7 @@ from rest_framework import serializers
 from collection.models import CollectedRecord, Scan, ScanKind
 from landdata import normalize
 from landdata.models import LandUser, Plot
-from verification.models import Flag
+from verification.models import Decision, Flag
 from reports.figures import LAND_USER_KEYS
 
 
@@ -176,6 +176,6 @@ class ScanUploadInputSerializer(serializers.Serializer):
 
 
 class FlagDecisionInputSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["accept", "keep", "return", "dismiss"])
+    decision = serializers.ChoiceField(choices=Decision.values)
     version = serializers.IntegerField(help_text="`version` of the flag as last read")
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -260,22 +260,22 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
         """accept / keep / return / dismiss, with the flag's `version` as read (409 if stale)."""
-        from verification import review
+        from verification import selectors, services
 
         get_scoped_or_404(Flag.objects.all(), request.user, pk=pk)
         payload = s.FlagDecisionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            flag = review.flag_decide(user=request.user, flag_id=int(pk), expected_version=data["version"],
+            flag = services.flag_decide(user=request.user, flag_id=int(pk), expected_version=data["version"],
                                       decision=data["decision"], note=data["note"])
         except DjangoPermissionDenied as exc:
             raise PermissionDenied from exc
         except Flag.DoesNotExist as exc:
             raise Http404 from exc
-        except review.StaleFlag as exc:
+        except services.StaleFlag as exc:
             return Response({"detail": str(exc.message)}, status=409)
-        except review.ReviewError as exc:
+        except services.ReviewError as exc:
             raise ValidationError({"detail": str(exc.message)}) from exc
         flag = Flag.objects.select_related("record").get(pk=flag.pk)
         return Response(self.get_serializer(flag).data)

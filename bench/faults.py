@@ -315,7 +315,7 @@ def drill_postgres_restart(procs: Processes, pg: PrivatePostgres, reviewer, draf
     from collection.models import Scan
     from collection.scans.services import scans_requeue_stale
     from verification.models import Flag, FlagDecision
-    from verification.review import flag_decide
+    from verification.services import flag_decide
 
     worker = procs.worker()
     web = procs.start("gunicorn", [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",

@@ -259,7 +259,7 @@ def naive_match(record_ids) -> None:
     from verification.matching.types import RegistryCertificate, RegistryOwner, RegistryPlot
     from verification.models import Enrichment, Flag
     from verification.outcomes import refresh_outcomes
-    from verification.services import RECORD_FIELDS, record_values
+    from verification.matching.load import RECORD_FIELDS, record_values
 
     for rid in record_ids:
         row = CollectedRecord.objects.filter(id=rid).values(*RECORD_FIELDS).get()
@@ -316,7 +316,7 @@ def run(n_records: int) -> subprocess.Popen:
     from collection.models import CollectedRecord
     from config.celery import app
     from verification.models import Flag
-    from verification.services import records_match
+    from verification.matching.pipeline import records_match
 
     print(f"bench/matching.py — {os.cpu_count()} CPU(s), worker: prefork -c 2, broker {BROKER}")
     call_command("migrate", verbosity=0)

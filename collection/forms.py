@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from collection import validation
+from landdata import normalize
 from collection.models import Channel, CertificateStatus, CollectedRecord
 from collection.selectors import STATUS_LABELS, STATUSES, PlotFilters
 
@@ -63,8 +64,8 @@ class RecordForm(forms.Form):
         from collection.services import record_version
 
         initial = {key: getattr(record, key) for key in validation.RECORD_KEYS if hasattr(record, key)}
-        initial["holder_birth"] = validation.birth_as_text(record.holder_birth_year, record.holder_birth_date)
-        initial["co_holder_birth"] = validation.birth_as_text(record.co_holder_birth_year,
+        initial["holder_birth"] = normalize.birth_text(record.holder_birth_year, record.holder_birth_date)
+        initial["co_holder_birth"] = normalize.birth_text(record.co_holder_birth_year,
                                                               record.co_holder_birth_date)
         initial["area_m2"] = str(record.area_m2).replace(".", ",") if record.area_m2 is not None else ""
         initial["version"] = record_version(record)

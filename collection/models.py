@@ -192,8 +192,10 @@ class ScanKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-ID_SCAN_KINDS = frozenset({ScanKind.ID_FRONT, ScanKind.ID_BACK, ScanKind.CO_ID_FRONT, ScanKind.CO_ID_BACK})
+CERTIFICATE_SCAN_KINDS = frozenset({ScanKind.CERT_PAGE_1, ScanKind.CERT_PAGE_2, ScanKind.CERT_PAGE_3, ScanKind.CERT_PAGE_4})
+ID_HOLDER_SCAN_KINDS = frozenset({ScanKind.ID_FRONT, ScanKind.ID_BACK})
 CO_HOLDER_SCAN_KINDS = frozenset({ScanKind.CO_ID_FRONT, ScanKind.CO_ID_BACK})
+ID_SCAN_KINDS = ID_HOLDER_SCAN_KINDS | CO_HOLDER_SCAN_KINDS
 
 
 class Scan(models.Model):

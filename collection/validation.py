@@ -247,10 +247,3 @@ def clean_record_values(raw: Mapping[str, object], *, require_complete: bool, st
     if not out.values["co_holder_name"] and (out.values["co_holder_id_number"] or out.values["co_holder_birth_year"]):
         out.add("co_holder_name", _("Nhập họ tên đồng sở hữu khi đã nhập ngày sinh hoặc số CCCD của người này."))
     return out
-
-
-def birth_as_text(year: int | None, date: dt.date | None) -> str:
-    """How a stored birth date or year is shown back in the one text field."""
-    if date:
-        return date.strftime("%d/%m/%Y")
-    return str(year) if year else ""

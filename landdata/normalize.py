@@ -254,6 +254,13 @@ class PartialDate:
         return self.date.strftime("%d/%m/%Y") if self.date else str(self.year)
 
 
+def birth_text(year: int | None, date: dt.date | None) -> str:
+    """A birth date as shown and typed (dd/mm/yyyy), or only its year when that is all that is known."""
+    if date:
+        return date.strftime("%d/%m/%Y")
+    return str(year) if year else ""
+
+
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _YEAR = re.compile(r"^(\d{4})(?:\.0)?$")

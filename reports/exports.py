@@ -44,12 +44,6 @@ def _id_text(value: str, *, full: bool) -> str:
     return normalize.clean_id(value) if full else normalize.mask_id(value)
 
 
-def _birth_text(year: int | None, date) -> str:
-    if date:
-        return f"{date:%d/%m/%Y}"
-    return str(year) if year else ""
-
-
 def _date_text(value) -> str:
     return f"{value:%d/%m/%Y}" if value else ""
 
@@ -130,7 +124,7 @@ def _collected_cells(record: CollectedRecord | None, *, full: bool, labels: dict
         return [""] * 15
     return [
         record.holder_name,
-        _birth_text(record.holder_birth_year, record.holder_birth_date),
+        normalize.birth_text(record.holder_birth_year, record.holder_birth_date),
         _id_text(record.holder_id_number, full=full),
         _id_text(record.holder_old_id_number, full=full),
         record.co_holder_name,
@@ -255,7 +249,7 @@ def holder_values(holder: LandUser) -> HolderValues:
     """The registry's values of a holder completed with what the campaign added (the latest
     enrichment of each kind from a submitted record): a CCCD where the registry had none or only
     a CMND, a full birth date where it had a year, the name with its diacritics."""
-    name, birth, id_number = holder.full_name, _birth_text(holder.birth_year, holder.birth_date), holder.id_number
+    name, birth, id_number = holder.full_name, normalize.birth_text(holder.birth_year, holder.birth_date), holder.id_number
     added: list[str] = []
     seen: set[str] = set()
     for item in getattr(holder, "enrichment_list", ()):

@@ -5,16 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from verification.models import FlagCode, FlagStatus, Severity
-from verification.review import DECISIONS, NOTE_REQUIRED, QueueFilters
-
-DECISION_CHOICES = [
-    ("accept", _("Chấp nhận giá trị thu thập")),
-    ("keep", _("Giữ giá trị sổ địa chính")),
-    ("return", _("Trả về xã")),
-    ("dismiss", _("Bỏ qua")),
-]
-assert {c for c, _label in DECISION_CHOICES} == set(DECISIONS)
+from verification.models import NOTE_REQUIRED, Decision, FlagCode, FlagStatus, Severity
+from verification.selectors import QueueFilters
 
 SORT_CHOICES = [
     ("age", _("Cũ nhất trước")),
@@ -59,7 +51,7 @@ class QueueFilterForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Quyết định"), choices=DECISION_CHOICES)
+    decision = forms.ChoiceField(label=_("Quyết định"), choices=Decision.choices)
     note = forms.CharField(label=_("Lý do"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -76,7 +68,7 @@ class BulkDecisionForm(forms.Form):
 
     decision = forms.ChoiceField(
         label=_("Quyết định"),
-        choices=[("", _("— Chọn quyết định —"))] + [c for c in DECISION_CHOICES if c[0] != "return"],
+        choices=[("", _("— Chọn quyết định —"))] + [c for c in Decision.choices if c[0] != Decision.RETURN],
     )
     note = forms.CharField(label=_("Lý do"), required=False, max_length=2000)
     flags = forms.CharField(required=False)  # replaced by the list in clean()

@@ -44,6 +44,26 @@ class FlagStatus(models.TextChoices):
 OPEN_STATUSES = (FlagStatus.OPEN, FlagStatus.RETURNED)
 
 
+class Decision(models.TextChoices):
+    """What a reviewer can decide on a flag (the form, the bulk form and the API offer these words)."""
+
+    ACCEPT = "accept", _("Chấp nhận giá trị thu thập")
+    KEEP = "keep", _("Giữ giá trị sổ địa chính")
+    RETURN = "return", _("Trả về xã")
+    DISMISS = "dismiss", _("Bỏ qua")
+
+
+# The flag status each decision leads to.
+DECISION_STATUS: dict[str, str] = {
+    Decision.ACCEPT: FlagStatus.ACCEPTED,
+    Decision.KEEP: FlagStatus.KEPT,
+    Decision.RETURN: FlagStatus.RETURNED,
+    Decision.DISMISS: FlagStatus.DISMISSED,
+}
+# Decisions that need a reason the commune (or the history) can read.
+NOTE_REQUIRED = frozenset({Decision.RETURN, Decision.DISMISS})
+
+
 class Flag(models.Model):
     """One discrepancy between a collected record and the registry (contract §4)."""
 

@@ -1,617 +1,71 @@
-"""Matching services: load a chunk of records in a constant number of queries, run the rules, write flags.
+"""Writes of verification: reviewers' decisions on flags, and the bookkeeping of batch matching runs.
 
-Writing is idempotent, upserting by (record, code, field):
-- a finding whose values are unchanged keeps its flag, status and decisions;
-- a finding whose values changed re-opens only that flag (a FlagDecision system note says why
-  when it had been decided);
-- a returned flag whose finding persists after the commune resubmitted is opened again;
-- a finding that disappeared: an open flag nobody decided (no FlagDecision) is deleted; a flag with a
-  decision history that is still open/returned is dismissed with a system FlagDecision note;
-  closed flags (accepted/kept/dismissed) are left as decided.
-
-Province-wide codes (ID_CONFLICT, DUPLICATE_RECORD, DUPLICATE_SCAN) are recomputed for the whole
-group (one ID number, one plot key, one image hash) whenever any member record is matched, so the
-partner records' flags stay right without re-matching them.
+Matching itself is `verification.matching.pipeline`; this module holds what a person or a batch
+command decides around it. Decisions (`flag_decide`, `flags_decide_bulk`) are the only writers of
+FlagDecision rows by people: they check the role and scope, guard against two reviewers deciding the
+same flag (optimistic concurrency on `Flag.version`), correct the registry when a collected value is
+accepted, append to the decision history and refresh the plot outcomes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections import defaultdict
-from collections.abc import Sequence
+import datetime as dt
+import functools
+import operator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from collection.models import CollectedRecord, Scan
-from collection.scans.qr import parse_cccd_qr
+from collection.models import CollectedRecord, DocumentAccess
 from landdata import normalize
-from landdata.models import Certificate, FormerCommune, LandUser, Plot
-from verification import bulk
-from verification.matching import province, rules
-from verification.matching.types import (
-    PROVINCE_CODES,
-    SEVERITY,
-    CollectedPerson,
-    EnrichmentFinding,
-    FlagFinding,
-    RecordValues,
-    RegistryCertificate,
-    RegistryOwner,
-    RegistryPlot,
-)
+from landdata.models import Certificate, LandUser, Plot
+from verification.matching.pipeline import MatchSummary
 from verification.models import (
+    DECISION_STATUS,
+    NOTE_REQUIRED,
     OPEN_STATUSES,
-    Enrichment,
-    EnrichmentKind,
+    Decision,
     Flag,
     FlagCode,
     FlagDecision,
-    FlagStatus,
     MatchingChunk,
     MatchingRun,
+    RegistryCorrection,
+    Severity,
 )
-from verification.outcomes import plot_keys_q, refresh_outcomes
-from verification.selectors import records_needing_match, submitted_records
+from verification import outcomes
+from verification.selectors import require_reviewer, scoped_flags, submitted_records, value_text
 
-RECORD_FIELDS = (
-    "id", "former_commune_id", "former_commune__commune_id", "sheet_key", "number_key", "plot_id",
-    "holder_name", "holder_birth_year", "holder_birth_date", "holder_id_number", "holder_old_id_number",
-    "co_holder_name", "co_holder_birth_year", "co_holder_birth_date", "co_holder_id_number",
-    "co_holder_old_id_number", "certificate_serial", "certificate_book_number", "area_m2", "land_use",
-    "actual_user_name", "certificate_status", "owner_far_away", "source", "matched_fingerprint",
-)
-FLAG_FIELDS = (
-    "id", "record_id", "code", "field", "registry_value", "collected_value", "severity", "status",
-    "similarity", "land_user_id", "version",
-)
-NOTE_REOPENED = "Đối soát lại: giá trị thay đổi, mở lại sai lệch."
-NOTE_RESUBMITTED = "Xã đã gửi lại bản ghi, sai lệch vẫn còn: mở lại."
-NOTE_GONE = "Đối soát lại: sai lệch không còn."
-ID_SCAN_KINDS = {"id_front", "id_back"}
-CO_ID_SCAN_KINDS = {"co_id_front", "co_id_back"}
+# Codes whose collected value has a registry field to go into (see `_planned_changes`).
+ACCEPTABLE_CODES = frozenset({
+    FlagCode.OWNER_NAME_MISMATCH, FlagCode.BIRTH_MISMATCH, FlagCode.ID_NUMBER_MISMATCH,
+    FlagCode.CERTIFICATE_MISMATCH, FlagCode.CERTIFICATE_STATUS, FlagCode.AREA_MISMATCH,
+    FlagCode.LAND_USE_MISMATCH,
+})
 
 
-@dataclass
-class MatchSummary:
-    records: int = 0
-    matched: int = 0
-    skipped: int = 0
-    flags_created: int = 0
-    flags_reopened: int = 0
-    flags_closed: int = 0
+class ReviewError(Exception):
+    """A decision that cannot be taken; the message is shown to the reviewer."""
 
-    def __iadd__(self, other: MatchSummary) -> MatchSummary:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        return self
+    def __init__(self, message: str):
+        super().__init__(str(message))
+        self.message = message
 
 
-# --- Building the rules' inputs -------------------------------------------------------------
+class StaleFlag(ReviewError):
+    """Another reviewer decided the flag after this one loaded it: nothing was changed."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("Sai lệch này vừa được người khác xử lý"))
 
 
-def _key(row: dict, prefix: str = "") -> tuple[str, str, str]:
-    return (row[f"{prefix}former_commune_id"], row[f"{prefix}sheet_key"], row[f"{prefix}number_key"])
-
-
-def _collected_person(row: dict, role: str) -> CollectedPerson:
-    """The holder or co-holder of a record row: its columns are the role's name plus a suffix."""
-    return CollectedPerson(
-        role=role,
-        name=row[f"{role}_name"],
-        birth_year=row[f"{role}_birth_year"],
-        birth_date=row[f"{role}_birth_date"],
-        id_number=row[f"{role}_id_number"],
-        old_id_number=row[f"{role}_old_id_number"],
-    )
-
-
-def record_values(row: dict, scans: Sequence[dict] = ()) -> RecordValues:
-    """RecordValues from a `CollectedRecord.values(*RECORD_FIELDS)` row and its scans."""
-    links = set()
-    for scan in scans:
-        qr = parse_cccd_qr(scan.get("qr_payload")) if scan.get("qr_payload") else None
-        if qr and qr.old_id_number:
-            links.add((qr.id_number, qr.old_id_number))
-    co_holder = _collected_person(row, "co_holder") if (row["co_holder_name"] or "").strip() else None
-    return RecordValues(
-        record_id=row["id"],
-        plot_key=_key(row),
-        holder=_collected_person(row, "holder"),
-        co_holder=co_holder,
-        certificate_serial=row["certificate_serial"],
-        certificate_book_number=row["certificate_book_number"],
-        area_m2=row["area_m2"],
-        land_use=row["land_use"],
-        actual_user_name=row["actual_user_name"],
-        certificate_status=row["certificate_status"],
-        owner_far_away=row["owner_far_away"],
-        id_links=frozenset(links),
-    )
-
-
-def _registry_plots(keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], RegistryPlot]:
-    """Registry plots with owners and certificates for many keys, in three queries."""
-    if not keys:
-        return {}
-    plots = list(
-        Plot.objects.filter(plot_keys_q(keys, model=Plot)).values(
-            "id", "former_commune_id", "sheet_key", "number_key", "area_m2", "land_use"
-        )
-    )
-    ids = [p["id"] for p in plots]
-    owners: dict[int, list[RegistryOwner]] = defaultdict(list)
-    for u in (
-        LandUser.objects.filter(plot_id__in=ids)
-        .order_by("id")
-        .values("id", "plot_id", "full_name", "birth_year", "birth_date", "id_number", "former_id_number")
-    ):
-        owners[u["plot_id"]].append(
-            RegistryOwner(
-                land_user_id=u["id"],
-                name=u["full_name"],
-                birth_year=u["birth_year"],
-                birth_date=u["birth_date"],
-                id_number=u["id_number"],
-                former_id_number=u["former_id_number"],
-            )
-        )
-    certs: dict[int, list[RegistryCertificate]] = defaultdict(list)
-    for c in Certificate.objects.filter(plot_id__in=ids).order_by("id").values("plot_id", "serial", "book_number"):
-        certs[c["plot_id"]].append(RegistryCertificate(serial=c["serial"], book_number=c["book_number"]))
-    return {
-        _key(p): RegistryPlot(
-            plot_id=p["id"],
-            area_m2=p["area_m2"],
-            land_use=p["land_use"],
-            owners=tuple(owners[p["id"]]),
-            certificates=tuple(certs[p["id"]]),
-        )
-        for p in plots
-    }
-
-
-def fingerprint(row: dict, scans: Sequence[dict], plot: RegistryPlot | None) -> str:
-    """Hash of everything a record's own findings depend on: its values, its scans, its plot's registry rows.
-
-    Used where the database is not PostgreSQL; on PostgreSQL `_state_sql` computes it in the database.
-    """
-    payload = {
-        "r": {k: v for k, v in row.items() if k not in ("matched_fingerprint", "plot_id")},
-        "s": sorted((s["kind"], s["sha256"], s.get("qr_payload") or "") for s in scans),
-        "p": plot,
-    }
-    return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class MatchState:
-    """Whether a submitted record needs matching: its fingerprint now and when last matched."""
-
-    id: int
-    fingerprint: str
-    matched: str
-    resubmitted: bool  # has a returned flag: the commune sent it back
-    stale: bool  # saved or given a scan since last matched
-
-
-def _match_states(record_ids: Sequence[int]) -> list[MatchState]:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_state_sql(), [list(record_ids)])
-            return [MatchState(*row) for row in cursor.fetchall()]
-    rows = list(
-        CollectedRecord.objects.filter(id__in=record_ids, status=CollectedRecord.Status.SUBMITTED).values(*RECORD_FIELDS)
-    )
-    ids = [r["id"] for r in rows]
-    scans: dict[int, list[dict]] = defaultdict(list)
-    for scan in Scan.objects.filter(record_id__in=ids).values("record_id", "kind", "sha256", "qr_payload"):
-        scans[scan["record_id"]].append(scan)
-    registry = _registry_plots({_key(r) for r in rows})
-    returned = set(Flag.objects.filter(record_id__in=ids, status=FlagStatus.RETURNED).values_list("record_id", flat=True))
-    stale = set(records_needing_match().filter(id__in=ids).values_list("id", flat=True))
-    return [
-        MatchState(r["id"], fingerprint(r, scans[r["id"]], registry.get(_key(r))), r["matched_fingerprint"],
-                   r["id"] in returned, r["id"] in stale)
-        for r in rows
-    ]
-
-
-def _state_sql() -> str:
-    """One query per chunk on PostgreSQL: the fingerprint (md5 of the record's values, its scans and its
-    plot's registry rows) is computed by the database, so unchanged records cost no registry load."""
-    q = connection.ops.quote_name
-    rec, plot, user, cert, scan, flag, former = (
-        q(m._meta.db_table) for m in (CollectedRecord, Plot, LandUser, Certificate, Scan, Flag, FormerCommune)
-    )
-    own = [
-        CollectedRecord._meta.get_field(name).column
-        for name in RECORD_FIELDS
-        if name not in ("id", "plot_id", "matched_fingerprint", "former_commune__commune_id")
-    ]
-    values = ", ".join(f"coalesce(r.{q(col)}::text, '~')" for col in own)
-    same_plot = "p.former_commune_id = r.former_commune_id AND p.sheet_key = r.sheet_key AND p.number_key = r.number_key"
-    return f"""
-        SELECT r.id,
-          md5(concat_ws('|', {values}, fc.commune_id,
-            coalesce(concat_ws(',', p.id, p.area_m2, p.land_use), '-'),
-            coalesce((SELECT string_agg(concat_ws(',', u.id, u.full_name, coalesce(u.birth_year::text, '~'),
-                                                  coalesce(u.birth_date::text, '~'), u.id_number, u.former_id_number),
-                                        ';' ORDER BY u.id)
-                      FROM {user} u WHERE u.plot_id = p.id), '-'),
-            coalesce((SELECT string_agg(concat_ws(',', c.id, c.serial, c.book_number), ';' ORDER BY c.id)
-                      FROM {cert} c WHERE c.plot_id = p.id), '-'),
-            coalesce((SELECT string_agg(concat_ws(',', s.kind, s.sha256, s.qr_payload), ';'
-                                        ORDER BY s.kind, s.sha256, s.qr_payload)
-                      FROM {scan} s WHERE s.record_id = r.id), '-')
-          )),
-          r.matched_fingerprint,
-          EXISTS (SELECT 1 FROM {flag} f WHERE f.record_id = r.id AND f.status = 'returned'),
-          (r.matched_at IS NULL OR r.updated_at > r.matched_at OR EXISTS (
-              SELECT 1 FROM {scan} s WHERE s.record_id = r.id
-              AND (s.uploaded_at > r.matched_at OR s.processed_at > r.matched_at)))
-        FROM {rec} r
-        JOIN {former} fc ON fc.code = r.former_commune_id
-        LEFT JOIN {plot} p ON {same_plot}
-        WHERE r.id = ANY(%s) AND r.status = 'submitted'
-        ORDER BY r.id
-    """
-
-
-# --- The service ----------------------------------------------------------------------------
-
-
-def records_match(*, record_ids: Sequence[int]) -> MatchSummary:
-    """Match a chunk of submitted records (drafts and returned records are ignored)."""
-    with transaction.atomic():
-        return _records_match(list(record_ids))
-
-
-def match_record(*, record_id: int) -> MatchSummary:
-    return records_match(record_ids=[record_id])
-
-
-def _records_match(record_ids: list[int]) -> MatchSummary:
-    summary = MatchSummary()
-    # Taken before reading: a save racing with this match looks newer than it, so the sweep re-queues it.
-    started = timezone.now()
-    states = _match_states(record_ids)
-    summary.records = len(states)
-    dirty_set = {s.id for s in states if s.fingerprint != s.matched or s.resubmitted}
-    prints = {s.id: s.fingerprint for s in states}
-    stale = [s.id for s in states if s.id not in dirty_set and s.stale]
-    summary.skipped = len(states) - len(dirty_set)
-    if stale:
-        # Saved or given a scan since, but nothing that matters changed: mark them as seen.
-        CollectedRecord.objects.filter(id__in=stale).update(matched_at=started)
-    if not dirty_set:
-        return summary
-    # Rows another matcher holds are skipped: that matcher writes them.
-    dirty = list(
-        CollectedRecord.objects.filter(id__in=sorted(dirty_set), status=CollectedRecord.Status.SUBMITTED)
-        .select_for_update(skip_locked=True, of=("self",))
-        .order_by("id")
-        .values(*RECORD_FIELDS)
-    )
-    summary.matched = len(dirty)
-    summary.skipped += len(dirty_set) - len(dirty)
-    if not dirty:
-        return summary
-    scans_by_record: dict[int, list[dict]] = defaultdict(list)
-    for scan in Scan.objects.filter(record_id__in=[r["id"] for r in dirty]).values(
-        "record_id", "kind", "sha256", "qr_payload"
-    ):
-        scans_by_record[scan["record_id"]].append(scan)
-    registry = _registry_plots({_key(r) for r in dirty})
-    for row in dirty:
-        plot = registry.get(_key(row))
-        row["plot_id"] = plot.plot_id if plot else None
-
-    dirty_ids = {r["id"] for r in dirty}
-    values = {r["id"]: record_values(r, scans_by_record[r["id"]]) for r in dirty}
-    row_by_id = {r["id"]: r for r in dirty}
-
-    # Own findings of each dirty record.
-    desired: dict[tuple[int, str, str], FlagFinding] = {}
-    enrichments: dict[int, list[EnrichmentFinding]] = {}
-    for rid, rv in values.items():
-        found = rules.match_record(rv, registry.get(rv.plot_key))
-        row = row_by_id[rid]
-        if row["source"] == CollectedRecord.Source.FORM:
-            kinds = frozenset(s["kind"] for s in scans_by_record[rid])
-            for field in rules.missing_documents(certificate_status=rv.certificate_status, scan_kinds=kinds):
-                found.flag(FlagCode.MISSING_DOCUMENTS, field, "", "")
-        for f in found.flags:
-            desired[(rid, f.code, f.field)] = f
-        enrichments[rid] = found.enrichments
-
-    existing = list(Flag.objects.filter(record_id__in=dirty_ids).values(*FLAG_FIELDS))
-
-    # Province-wide groups touched by the dirty records (now or before).
-    id_numbers = {
-        normalize.clean_id(p.id_number) for rv in values.values() for p in rv.persons if p.id_number
-    } | {f["collected_value"] for f in existing if f["code"] == FlagCode.ID_CONFLICT}
-    id_numbers.discard("")
-    dirty_keys = {rv.plot_key for rv in values.values()}
-    shas = {s["sha256"] for rid in dirty_ids for s in scans_by_record[rid] if s["sha256"]} | {
-        f["collected_value"] for f in existing if f["code"] == FlagCode.DUPLICATE_SCAN
-    }
-    candidate_q = plot_keys_q(dirty_keys, model=CollectedRecord)
-    if id_numbers:
-        candidate_q |= Q(holder_id_number__in=id_numbers) | Q(co_holder_id_number__in=id_numbers)
-    candidates = {
-        r["id"]: r
-        for r in CollectedRecord.objects.filter(candidate_q, status=CollectedRecord.Status.SUBMITTED).values(
-            *RECORD_FIELDS
-        )
-    }
-    candidates.update(row_by_id)  # the dirty rows as just read
-    cand_values = {rid: values.get(rid) or record_values(row) for rid, row in candidates.items()}
-    registry_holders = (
-        list(
-            LandUser.objects.filter(id_number__in=id_numbers).values(
-                "id", "full_name", "birth_year", "birth_date", "id_number",
-                "plot__former_commune_id", "plot__sheet_key", "plot__number_key",
-            )
-        )
-        if id_numbers
-        else []
-    )
-    group_scans = (
-        list(
-            Scan.objects.filter(sha256__in=shas, record__status=CollectedRecord.Status.SUBMITTED).values(
-                "record_id", "kind", "sha256",
-                "record__former_commune_id", "record__sheet_key", "record__number_key",
-                "record__former_commune__commune_id", "record__plot_id",
-            )
-        )
-        if shas
-        else []
-    )
-
-    # ID_CONFLICT over the complete groups of these ID numbers.
-    holders = [
-        province.IdHolder(
-            id_number=u["id_number"], name=u["full_name"],
-            birth_year=u["birth_date"].year if u["birth_date"] else u["birth_year"], land_user_id=u["id"],
-            plot_key=(u["plot__former_commune_id"], u["plot__sheet_key"], u["plot__number_key"]),
-        )
-        for u in registry_holders
-        if normalize.clean_id(u["id_number"]) in id_numbers
-    ]
-    partner_id_fields: set[tuple[int, str]] = set()
-    for rid, rv in cand_values.items():
-        for person in rv.persons:
-            number = normalize.clean_id(person.id_number)
-            if number in id_numbers:
-                field = f"{person.role}_id_number"
-                holders.append(
-                    province.IdHolder(
-                        id_number=number, name=person.name, birth_year=person.year, record_id=rid, field=field,
-                        plot_key=rv.plot_key,
-                    )
-                )
-                partner_id_fields.add((rid, field))
-    conflicts = province.id_conflicts(holders)
-
-    # DUPLICATE_RECORD over every submitted record of the dirty plot keys.
-    key_members = [rv for rv in cand_values.values() if rv.plot_key in dirty_keys]
-    duplicates = province.duplicate_records(key_members)
-    partner_key_records = {rv.record_id for rv in key_members}
-
-    # DUPLICATE_SCAN over every submitted record's scan with these hashes.
-    scan_refs = [
-        province.ScanRef(s["record_id"], _key(s, "record__"), s["kind"], s["sha256"]) for s in group_scans
-    ]
-    dup_scans = province.duplicate_scans(scan_refs)
-    partner_scan_fields = {(s.record_id, s.kind) for s in scan_refs}
-
-    province_findings: list[tuple[int, FlagFinding]] = [
-        *((rid, f) for (rid, _), f in conflicts.items()),
-        *duplicates.items(),
-        *((rid, f) for (rid, _), f in dup_scans.items()),
-    ]
-    for rid, f in province_findings:
-        desired[(rid, f.code, f.field)] = f
-
-    def managed(rid: int, code: str, field: str) -> bool:
-        if rid in dirty_ids:
-            return True
-        if code == FlagCode.ID_CONFLICT:
-            return (rid, field) in partner_id_fields
-        if code == FlagCode.DUPLICATE_RECORD:
-            return rid in partner_key_records
-        if code == FlagCode.DUPLICATE_SCAN:
-            return (rid, field) in partner_scan_fields
-        return False
-
-    partner_ids = {rid for rid, _ in province_findings} | {rid for rid, _ in partner_id_fields}
-    partner_ids |= partner_key_records | {rid for rid, _ in partner_scan_fields}
-    partner_ids -= dirty_ids
-    if partner_ids:
-        existing += list(
-            Flag.objects.filter(record_id__in=partner_ids, code__in=PROVINCE_CODES).values(*FLAG_FIELDS)
-        )
-    desired = {k: f for k, f in desired.items() if managed(*k)}
-
-    # A CCCD recorded for someone else is not an enrichment.
-    conflict_fields = {(rid, f.field) for rid, f in province_findings if f.code == FlagCode.ID_CONFLICT}
-    for rid, items in enrichments.items():
-        enrichments[rid] = [
-            e for e in items if not (e.kind == EnrichmentKind.CCCD and (rid, e.field) in conflict_fields)
-        ]
-
-    rows_all = {
-        s["record_id"]: {
-            "former_commune_id": s["record__former_commune_id"],
-            "former_commune__commune_id": s["record__former_commune__commune_id"],
-            "plot_id": s["record__plot_id"],
-            "sheet_key": s["record__sheet_key"],
-            "number_key": s["record__number_key"],
-        }
-        for s in group_scans
-    }
-    rows_all.update(candidates)
-    touched_records = _write_flags(
-        desired=desired, existing=existing, managed=managed, rows=rows_all, dirty_ids=dirty_ids, summary=summary
-    )
-    _write_enrichments(enrichments=enrichments, conflict_fields=conflict_fields, dirty_ids=dirty_ids)
-
-    now = started
-    updates = []
-    for row in dirty:
-        plot = registry.get(_key(row))
-        updates.append(
-            CollectedRecord(
-                id=row["id"],
-                plot_id=plot.plot_id if plot else None,
-                matched_fingerprint=prints[row["id"]],
-                matched_at=now,
-            )
-        )
-    bulk.bulk_set(CollectedRecord, updates, ["plot", "matched_fingerprint", "matched_at"])
-
-    keys = dirty_keys | {_key(rows_all[rid]) for rid in touched_records if rid in rows_all}
-    refresh_outcomes(plot_keys=keys)
-    return summary
-
-
-def _write_flags(*, desired, existing, managed, rows, dirty_ids, summary: MatchSummary) -> set[int]:
-    """Upsert flags by (record, code, field); returns the records whose flags changed."""
-    now = timezone.now()
-    seen: set[tuple[int, str, str]] = set()
-    to_update: list[Flag] = []
-    to_delete: list[int] = []
-    notes: list[FlagDecision] = []
-    touched: set[int] = set()
-    closing: list[dict] = []
-    for flag in existing:
-        key = (flag["record_id"], flag["code"], flag["field"])
-        if key in seen or not managed(*key):
-            continue
-        seen.add(key)
-        found = desired.get(key)
-        status = flag["status"]
-        if found is None:
-            if status not in OPEN_STATUSES:
-                continue  # decided and closed: the decision stands
-            touched.add(flag["record_id"])
-            summary.flags_closed += 1
-            closing.append(flag)
-            continue
-        changed = (found.registry_value, found.collected_value) != (flag["registry_value"], flag["collected_value"])
-        new_status = status
-        note = ""
-        if changed and status != FlagStatus.OPEN:
-            new_status, note = FlagStatus.OPEN, NOTE_REOPENED
-        elif status == FlagStatus.RETURNED and flag["record_id"] in dirty_ids:
-            new_status, note = FlagStatus.OPEN, NOTE_RESUBMITTED
-        quiet = (found.severity, found.similarity, found.land_user_id) != (
-            flag["severity"], flag["similarity"], flag["land_user_id"]
-        )
-        if changed or new_status != status or quiet:
-            touched.add(flag["record_id"])
-            bump = changed or new_status != status
-            to_update.append(_flag_update(flag, found=found, status=new_status, now=now, bump=bump))
-            if note:
-                summary.flags_reopened += 1
-                notes.append(FlagDecision(flag_id=flag["id"], from_status=status, to_status=new_status, note=note))
-
-    decided = (
-        set(FlagDecision.objects.filter(flag_id__in=[f["id"] for f in closing]).values_list("flag_id", flat=True))
-        if closing
-        else set()
-    )
-    for flag in closing:
-        if flag["status"] == FlagStatus.OPEN and flag["id"] not in decided:
-            to_delete.append(flag["id"])
-        else:
-            to_update.append(_flag_update(flag, status=FlagStatus.DISMISSED, now=now))
-            notes.append(
-                FlagDecision(flag_id=flag["id"], from_status=flag["status"], to_status=FlagStatus.DISMISSED,
-                             note=NOTE_GONE)
-            )
-
-    to_create = []
-    for key, found in desired.items():
-        if key in seen:
-            continue
-        row = rows[key[0]]
-        touched.add(key[0])
-        to_create.append(
-            Flag(
-                record_id=key[0],
-                plot_id=row["plot_id"] if found.code != FlagCode.PLOT_NOT_IN_REGISTRY else None,
-                former_commune_id=row["former_commune_id"],
-                commune_id=row["former_commune__commune_id"],
-                land_user_id=found.land_user_id,
-                code=found.code,
-                field=found.field,
-                registry_value=found.registry_value,
-                collected_value=found.collected_value,
-                severity=SEVERITY[found.code],
-                similarity=found.similarity,
-            )
-        )
-    if to_delete:
-        Flag.objects.filter(id__in=to_delete).delete()
-    if to_update:
-        to_update.sort(key=lambda f: f.id)
-        bulk.bulk_set(
-            Flag,
-            to_update,
-            ["registry_value", "collected_value", "severity", "similarity", "land_user", "status", "version",
-             "updated_at"],
-        )
-    if to_create:
-        # A concurrent matcher may have created the same partner flag: the first one stands.
-        Flag.objects.bulk_create(to_create, batch_size=1000, ignore_conflicts=True)
-        summary.flags_created += len(to_create)
-    if notes:
-        FlagDecision.objects.bulk_create(notes, batch_size=1000)
-    return touched
-
-
-def _flag_update(flag: dict, *, status: str, now, found: FlagFinding | None = None, bump: bool = True) -> Flag:
-    return Flag(
-        id=flag["id"],
-        registry_value=found.registry_value if found else flag["registry_value"],
-        collected_value=found.collected_value if found else flag["collected_value"],
-        severity=found.severity if found else flag["severity"],
-        similarity=found.similarity if found else flag["similarity"],
-        land_user_id=found.land_user_id if found else flag["land_user_id"],
-        status=status,
-        version=flag["version"] + (1 if bump else 0),
-        updated_at=now,
-    )
-
-
-def _write_enrichments(*, enrichments, conflict_fields, dirty_ids) -> None:
-    Enrichment.objects.filter(record_id__in=dirty_ids).delete()
-    partner_conflicts = [(rid, field) for rid, field in conflict_fields if rid not in dirty_ids]
-    if partner_conflicts:
-        q = Q(pk__in=[])
-        for rid, field in partner_conflicts:
-            q |= Q(record_id=rid, field=field)
-        Enrichment.objects.filter(q, kind=EnrichmentKind.CCCD).delete()
-    Enrichment.objects.bulk_create(
-        [
-            Enrichment(
-                record_id=rid,
-                land_user_id=e.land_user_id,
-                kind=e.kind,
-                field=e.field,
-                registry_value=e.registry_value,
-                collected_value=e.collected_value,
-            )
-            for rid, items in enrichments.items()
-            for e in {(e.kind, e.field): e for e in items}.values()
-        ],
-        batch_size=1000,
-    )
+class DecisionNotAllowed(ReviewError):
+    pass
 
 
 # --- Batch runs -----------------------------------------------------------------------------
@@ -671,4 +125,265 @@ def matching_chunk_finish(*, run_id: int, index: int, size: int, queries: int, s
         MatchingRun.objects.filter(
             pk=run_id, status=MatchingRun.Status.RUNNING, chunks_done__gte=F("chunks_total")
         ).update(status=MatchingRun.Status.DONE, finished_at=now)
+
+
+# --- registry corrections ----------------------------------------------------
+
+
+@dataclass
+class _Change:
+    flag: Flag
+    obj: Plot | LandUser | Certificate
+    attr: str
+    old: object
+    new: object
+
+
+def _land_user_for(flag: Flag) -> LandUser:
+    if flag.land_user_id is not None:
+        return flag.land_user
+    plot = flag.plot or flag.record.plot
+    users = list(plot.land_users.all()) if plot else []
+    if len(users) > 1 and flag.registry_value:
+        # Matching names the registered owner it compared against (e.g. the closest name): use that one.
+        key = normalize.name_key(flag.registry_value)
+        users = [u for u in users if normalize.name_key(u.full_name) == key] or users
+    if len(users) == 1:
+        return users[0]
+    raise DecisionNotAllowed(_("Không xác định được người sử dụng đất trong sổ cần sửa."))
+
+
+def _certificate_for(flag: Flag) -> Certificate:
+    if flag.land_user_id is not None and flag.land_user.certificate_id is not None:
+        return flag.land_user.certificate
+    plot = flag.plot or flag.record.plot
+    certificates = list(plot.certificates.all()) if plot else []
+    if len(certificates) > 1 and flag.registry_value:
+        key = normalize.certificate_key(flag.registry_value)
+        certificates = [
+            c for c in certificates if key in (normalize.certificate_key(c.serial), normalize.certificate_key(c.book_number))
+        ] or certificates
+    if len(certificates) == 1:
+        return certificates[0]
+    raise DecisionNotAllowed(_("Không xác định được giấy chứng nhận trong sổ cần sửa."))
+
+
+def _plot_for(flag: Flag) -> Plot:
+    plot = flag.plot or flag.record.plot
+    if plot is None:
+        raise DecisionNotAllowed(_("Thửa không có trong sổ địa chính: không có giá trị để sửa."))
+    return plot
+
+
+def _not_usable(flag: Flag) -> DecisionNotAllowed:
+    return DecisionNotAllowed(
+        _("Giá trị thu thập “%(value)s” không dùng được để sửa sổ địa chính.") % {"value": flag.collected_value}
+    )
+
+
+def _planned_changes(flag: Flag) -> list[_Change]:
+    """What accepting `flag` writes into the registry; DecisionNotAllowed when nothing can be written."""
+    value = flag.collected_value
+    code = flag.code
+    if code == FlagCode.OWNER_NAME_MISMATCH:
+        new = normalize.nfc(value)
+        if not new:
+            raise _not_usable(flag)
+        user = _land_user_for(flag)
+        return [_Change(flag, user, "full_name", user.full_name, new)]
+    if code == FlagCode.BIRTH_MISMATCH:
+        try:
+            birth = normalize.parse_partial_date(value)
+        except ValueError:
+            birth = None
+        if birth is None:
+            raise _not_usable(flag)
+        user = _land_user_for(flag)
+        return [
+            _Change(flag, user, "birth_year", user.birth_year, birth.year),
+            _Change(flag, user, "birth_date", user.birth_date, birth.date),
+        ]
+    if code == FlagCode.ID_NUMBER_MISMATCH:
+        user = _land_user_for(flag)
+        number = normalize.clean_id(value)
+        kind = normalize.classify_id(number, birth_year=user.birth_year)
+        if kind not in (normalize.IdKind.CCCD, normalize.IdKind.CMND):
+            raise _not_usable(flag)
+        changes = [_Change(flag, user, "id_number", user.id_number, number)]
+        old_kind = normalize.classify_id(user.id_number)
+        if old_kind == normalize.IdKind.CMND and kind == normalize.IdKind.CCCD and not user.former_id_number:
+            changes.append(_Change(flag, user, "former_id_number", "", normalize.clean_id(user.id_number)))
+        return changes
+    if code == FlagCode.CERTIFICATE_MISMATCH:
+        new = normalize.nfc(value)
+        if not new:
+            raise _not_usable(flag)
+        certificate = _certificate_for(flag)
+        attr = "book_number" if "book" in flag.field or "so_vao_so" in flag.field else "serial"
+        return [_Change(flag, certificate, attr, getattr(certificate, attr), new)]
+    if code == FlagCode.CERTIFICATE_STATUS:
+        status = normalize.nfc(value).casefold()
+        if status not in Certificate.Status.values:
+            status = flag.record.certificate_status
+        if status not in Certificate.Status.values or status == Certificate.Status.HELD:
+            raise DecisionNotAllowed(
+                _("Tình trạng này không có trường tương ứng trong sổ địa chính; hãy chọn Giữ hoặc Bỏ qua.")
+            )
+        certificate = _certificate_for(flag)
+        return [_Change(flag, certificate, "status", certificate.status, status)]
+    if code == FlagCode.AREA_MISMATCH:
+        try:
+            area = normalize.parse_decimal(value)
+        except ValueError:
+            area = None
+        if area is None or area <= 0:
+            raise _not_usable(flag)
+        plot = _plot_for(flag)
+        return [_Change(flag, plot, "area_m2", plot.area_m2, area)]
+    if code == FlagCode.LAND_USE_MISMATCH:
+        codes = normalize.parse_land_use(value)
+        if not codes:
+            raise _not_usable(flag)
+        plot = _plot_for(flag)
+        return [_Change(flag, plot, "land_use", plot.land_use, normalize.format_land_use(codes))]
+    raise DecisionNotAllowed(
+        _("Sai lệch loại %(code)s không có giá trị để ghi vào sổ địa chính; hãy chọn Giữ, Trả về xã hoặc Bỏ qua.")
+        % {"code": code}
+    )
+
+
+# Derived columns the models compute in save(); bulk_update bypasses save(), so recompute them here.
+_DERIVED = {
+    (LandUser, "full_name"): lambda obj: [("name_folded", normalize.name_folded(obj.full_name))],
+    (LandUser, "id_number"): lambda obj: [
+        ("id_kind", normalize.classify_id(obj.id_number, birth_year=obj.birth_year).value)
+    ],
+    (LandUser, "birth_year"): lambda obj: [
+        ("id_kind", normalize.classify_id(obj.id_number, birth_year=obj.birth_year).value)
+    ],
+    (Certificate, "serial"): lambda obj: [("serial_key", normalize.certificate_key(obj.serial))],
+}
+
+
+def _apply_changes(changes: Sequence[_Change], *, user) -> None:
+    """Write the registry changes (one bulk_update per model) and their RegistryCorrection rows."""
+    touched: dict[type, dict[object, object]] = {}
+    fields: dict[type, set[str]] = {}
+    corrections = []
+    for change in changes:
+        model = type(change.obj)
+        obj = touched.setdefault(model, {}).setdefault(change.obj.pk, change.obj)
+        setattr(obj, change.attr, change.new)
+        fields.setdefault(model, set()).add(change.attr)
+        for derived_attr, derived_value in _DERIVED.get((model, change.attr), lambda o: [])(obj):
+            setattr(obj, derived_attr, derived_value)
+            fields[model].add(derived_attr)
+        if value_text(change.old) != value_text(change.new):
+            corrections.append(
+                RegistryCorrection(
+                    flag=change.flag,
+                    model=model._meta.label,
+                    object_id=str(change.obj.pk),
+                    field=change.attr,
+                    old_value=value_text(change.old)[:300],
+                    new_value=value_text(change.new)[:300],
+                    corrected_by=user,
+                )
+            )
+    for model, objects in touched.items():
+        model.objects.bulk_update(list(objects.values()), sorted(fields[model]))
+    RegistryCorrection.objects.bulk_create(corrections)
+
+
+# --- decisions ---------------------------------------------------------------
+
+
+def _check_decision(decision: str, note: str) -> str:
+    if decision not in DECISION_STATUS:
+        raise DecisionNotAllowed(_("Quyết định không hợp lệ."))
+    if decision in NOTE_REQUIRED and not note.strip():
+        raise DecisionNotAllowed(_("Cần ghi lý do khi trả về xã hoặc bỏ qua."))
+    return DECISION_STATUS[decision]
+
+
+def _load_flags(user, flag_ids: Iterable[int]) -> list[Flag]:
+    return list(
+        scoped_flags(user)
+        .filter(pk__in=list(flag_ids))
+        .select_related("record__plot", "plot", "land_user__certificate")
+        .prefetch_related("plot__land_users", "plot__certificates", "record__plot__land_users",
+                          "record__plot__certificates")
+        .order_by("pk")
+    )
+
+
+def _decide(*, user, flags: Sequence[Flag], versions: dict[int, int], decision: str, note: str) -> list[Flag]:
+    """The shared body of single and bulk decisions; caller holds the transaction."""
+    to_status = _check_decision(decision, note)
+    for flag in flags:
+        if flag.status not in OPEN_STATUSES or flag.version != versions[flag.pk]:
+            raise StaleFlag()
+    changes: list[_Change] = []
+    if decision == Decision.ACCEPT:
+        for flag in flags:
+            changes.extend(_planned_changes(flag))
+    # One conditional UPDATE: a flag decided meanwhile (version moved on) matches no row.
+    guard = functools.reduce(operator.or_, (Q(pk=f.pk, version=versions[f.pk]) for f in flags))
+    updated = Flag.objects.filter(guard, status__in=OPEN_STATUSES).update(
+        status=to_status, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != len(flags):
+        raise StaleFlag()
+    FlagDecision.objects.bulk_create(
+        FlagDecision(flag=flag, from_status=flag.status, to_status=to_status, note=note.strip(), decided_by=user)
+        for flag in flags
+    )
+    if changes:
+        _apply_changes(changes, user=user)
+    if decision == Decision.RETURN:
+        CollectedRecord.objects.filter(pk__in={f.record_id for f in flags}).update(
+            status=CollectedRecord.Status.RETURNED, updated_at=timezone.now()
+        )
+    outcomes.refresh_outcomes(plot_keys=sorted({(f.former_commune_id, f.record.sheet_key, f.record.number_key) for f in flags}))
+    for flag in flags:
+        flag.status = to_status
+        flag.version += 1
+    return list(flags)
+
+
+@transaction.atomic
+def flag_decide(*, user, flag_id: int, expected_version: int, decision: str, note: str = "") -> Flag:
+    """Decide one flag as `user`: accept / keep / return / dismiss.
+
+    Raises PermissionDenied (not a reviewer), Flag.DoesNotExist (outside the scope),
+    StaleFlag (someone decided first; nothing changed), DecisionNotAllowed.
+    """
+    require_reviewer(user)
+    flags = _load_flags(user, [flag_id])
+    if not flags:
+        raise Flag.DoesNotExist
+    return _decide(user=user, flags=flags, versions={flag_id: expected_version}, decision=decision, note=note)[0]
+
+
+@transaction.atomic
+def flags_decide_bulk(*, user, versions: dict[int, int], decision: str, note: str = "") -> list[Flag]:
+    """Decide many LOW severity flags at once: all or nothing, outcomes refreshed once."""
+    require_reviewer(user)
+    if not versions:
+        raise DecisionNotAllowed(_("Chưa chọn sai lệch nào."))
+    if decision == Decision.RETURN:
+        raise DecisionNotAllowed(_("Trả về xã phải làm từng bản ghi, kèm lý do."))
+    flags = _load_flags(user, versions)
+    if len(flags) != len(versions):
+        raise Flag.DoesNotExist
+    if any(f.severity != Severity.LOW for f in flags):
+        raise DecisionNotAllowed(_("Chỉ xử lý hàng loạt được các sai lệch mức độ thấp."))
+    return _decide(user=user, flags=flags, versions=versions, decision=decision, note=note)
+
+
+def review_opened_log(*, user, record: CollectedRecord, ip_address: str | None) -> None:
+    """Opening the side-by-side page shows full IDs: the personal data law wants it logged."""
+    DocumentAccess.objects.create(user=user, record=record, action=DocumentAccess.Action.REVIEW,
+                                  ip_address=ip_address)
+
 

@@ -1,4 +1,4 @@
-"""Celery tasks of verification: thin callers of verification.services (ids only, idempotent).
+"""Celery tasks of verification: thin callers of the matching pipeline and services (ids only, idempotent).
 
 Only database hiccups (OperationalError: lost connection, deadlock between two chunks touching
 the same partner flags, serialization failure) are retried, with exponential backoff and jitter.
@@ -13,6 +13,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from verification import selectors, services
+from verification.matching import pipeline
 
 CHUNK_SIZE = 500
 RETRY = {
@@ -27,7 +28,7 @@ RETRY = {
 @shared_task(name="verification.tasks.match_record", soft_time_limit=60, time_limit=90, **RETRY)
 def match_record(record_id: int) -> int:
     """Match one record right after it was submitted (or a scan of it processed)."""
-    return services.match_record(record_id=record_id).matched
+    return pipeline.match_record(record_id=record_id).matched
 
 
 @shared_task(name="verification.tasks.match_chunk", soft_time_limit=600, time_limit=660, **RETRY)
@@ -35,7 +36,7 @@ def match_chunk(record_ids: list[int], run_id: int | None = None, index: int | N
     """Match ~500 records and count the chunk once in its MatchingRun."""
     connection.queries_log.clear()  # a long-lived worker's log is capped: count from zero
     with CaptureQueriesContext(connection) as ctx:
-        summary = services.records_match(record_ids=record_ids)
+        summary = pipeline.records_match(record_ids=record_ids)
     if run_id is not None and index is not None:
         services.matching_chunk_finish(
             run_id=run_id, index=index, size=len(record_ids), queries=len(ctx.captured_queries), summary=summary

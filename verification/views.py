@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from collection.scope import scoped_communes
 from landdata.models import FormerCommune
-from verification import review
+from verification import selectors, services
 from verification.forms import BulkDecisionForm, DecisionForm, QueueFilterForm
 from verification.models import Flag, FlagCode, Severity
 
@@ -30,15 +30,15 @@ def _client_ip(request: HttpRequest) -> str | None:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """Flagged plots of the reviewer's communes, grouped per record, filtered and counted per code."""
-    review.require_reviewer(request.user)
+    selectors.require_reviewer(request.user)
     communes = list(scoped_communes(request.user).order_by("code"))
     former_communes = list(
         FormerCommune.objects.filter(commune__in=[c.code for c in communes]).order_by("code")
     )
     form = QueueFilterForm(request.GET or None, communes=communes, former_communes=former_communes)
     filters = form.filters()
-    page = review.queue_page(request.user, filters)
-    counts = review.code_counts(request.user, filters)
+    page = selectors.queue_page(request.user, filters)
+    counts = selectors.code_counts(request.user, filters)
     code_labels = dict(FlagCode.choices)
     return render(
         request,
@@ -58,7 +58,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def bulk_decide(request: HttpRequest) -> HttpResponse:
-    review.require_reviewer(request.user)
+    selectors.require_reviewer(request.user)
     form = BulkDecisionForm(request.POST)
     back = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -69,7 +69,7 @@ def bulk_decide(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
         return redirect(back)
     try:
-        decided = review.flags_decide_bulk(
+        decided = services.flags_decide_bulk(
             user=request.user,
             versions=form.cleaned_data["versions"],
             decision=form.cleaned_data["decision"],
@@ -77,7 +77,7 @@ def bulk_decide(request: HttpRequest) -> HttpResponse:
         )
     except Flag.DoesNotExist:
         raise Http404 from None
-    except review.ReviewError as exc:
+    except services.ReviewError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _decided_message(len(decided)))
@@ -88,20 +88,20 @@ def bulk_decide(request: HttpRequest) -> HttpResponse:
 @require_GET
 def record_review(request: HttpRequest, record_id: int) -> HttpResponse:
     """Registry and collected values side by side, the scans, the flags to decide and the history."""
-    review.require_reviewer(request.user)
-    record = review.review_record(request.user, record_id)
-    review.review_opened_log(user=request.user, record=record, ip_address=_client_ip(request))
-    flags = review.record_flags(record)
+    selectors.require_reviewer(request.user)
+    record = selectors.review_record(request.user, record_id)
+    services.review_opened_log(user=request.user, record=record, ip_address=_client_ip(request))
+    flags = selectors.record_flags(record)
     return render(
         request,
         "verification/record_review.html",
         {
             "record": record,
             "flags": [(flag, DecisionForm(initial={"version": flag.version})) for flag in flags],
-            "rows": review.record_comparison(record, flags),
-            "history": review.plot_history(record),
+            "rows": selectors.record_comparison(record, flags),
+            "history": selectors.plot_history(record),
             "scans": list(record.scans.all()),
-            "acceptable_codes": review.ACCEPTABLE_CODES,
+            "acceptable_codes": services.ACCEPTABLE_CODES,
         },
     )
 
@@ -110,13 +110,13 @@ def record_review(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_POST
 def flag_decide(request: HttpRequest, flag_id: int) -> HttpResponse:
     """Decide one flag; htmx re-renders the flag's card (and the outcome), a plain POST redirects."""
-    review.require_reviewer(request.user)
+    selectors.require_reviewer(request.user)
     flag = _scoped_flag(request, flag_id)
     form = DecisionForm(request.POST)
     error = None
     if form.is_valid():
         try:
-            review.flag_decide(
+            services.flag_decide(
                 user=request.user,
                 flag_id=flag.pk,
                 expected_version=form.cleaned_data["version"],
@@ -125,7 +125,7 @@ def flag_decide(request: HttpRequest, flag_id: int) -> HttpResponse:
             )
         except Flag.DoesNotExist:
             raise Http404 from None
-        except review.ReviewError as exc:
+        except services.ReviewError as exc:
             error = exc.message
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
@@ -144,17 +144,17 @@ def flag_decide(request: HttpRequest, flag_id: int) -> HttpResponse:
             "flag": flag,
             "form": keep_form,
             "error": error,
-            "history": review.plot_history(flag.record),
-            "acceptable_codes": review.ACCEPTABLE_CODES,
+            "history": selectors.plot_history(flag.record),
+            "acceptable_codes": services.ACCEPTABLE_CODES,
             "record": flag.record,
         },
     )
 
 
 def _scoped_flag(request: HttpRequest, flag_id: int, *, with_note: bool = False) -> Flag:
-    flags = review.scoped_flags(request.user).select_related("record", "land_user")
+    flags = selectors.scoped_flags(request.user).select_related("record", "land_user")
     if with_note:
-        flags = review.with_latest_note(flags)
+        flags = selectors.with_latest_note(flags)
     try:
         return flags.get(pk=flag_id)
     except Flag.DoesNotExist:
@@ -165,9 +165,9 @@ def _scoped_flag(request: HttpRequest, flag_id: int, *, with_note: bool = False)
 @require_GET
 def plot_flags(request: HttpRequest, record_id: int) -> HttpResponse:
     """Read-only fragment of a record's flags and the latest note, for the officials' record page."""
-    record, flags = review.record_flags_with_notes(request.user, record_id)
+    record, flags = selectors.record_flags_with_notes(request.user, record_id)
     return render(
         request,
         "verification/_plot_flags.html",
-        {"record": record, "flags": flags, "can_review": review.can_review(request.user)},
+        {"record": record, "flags": flags, "can_review": selectors.can_review(request.user)},
     )

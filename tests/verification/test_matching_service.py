@@ -26,7 +26,7 @@ from verification.models import (
     Outcome,
     PlotOutcome,
 )
-from verification.services import match_record, records_match
+from verification.matching.pipeline import match_record, records_match
 
 pytestmark = pytest.mark.django_db
 

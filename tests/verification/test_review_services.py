@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from collection.models import CollectedRecord, Role
 from landdata.models import Certificate, LandUser, Plot
-from verification import outcomes, review
+from verification import outcomes, selectors, services
 from verification.models import Flag, FlagDecision, FlagStatus, Outcome, PlotOutcome, RegistryCorrection
 from tests.factories import (
     BranchFactory,
@@ -132,7 +132,7 @@ def test_accept_corrects_registry_and_records_correction(
     target = {LandUser: desk.owner, Certificate: desk.certificate, Plot: desk.plot}[model]
     old = getattr(target, attr)
 
-    decided = review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept",
+    decided = services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept",
                                  note="Đã đối chiếu với bản gốc")
 
     target.refresh_from_db()
@@ -145,14 +145,14 @@ def test_accept_corrects_registry_and_records_correction(
     assert correction.object_id == str(target.pk)
     assert correction.new_value != correction.old_value
     assert correction.corrected_by == desk.reviewer
-    assert correction.old_value == review._as_text(old)
+    assert correction.old_value == selectors.value_text(old)
     decision = FlagDecision.objects.get(flag=flag)
     assert (decision.from_status, decision.to_status, decision.decided_by) == ("open", "accepted", desk.reviewer)
 
 
 def test_accept_name_updates_derived_search_key(desk):
     flag = desk.flag()
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     desk.owner.refresh_from_db()
     assert desk.owner.name_folded == "nguyen van an"
     assert desk.owner.full_name == "Nguyễn Văn Ân"
@@ -163,7 +163,7 @@ def test_accept_name_on_plot_with_two_owners_uses_the_compared_owner(desk):
     wife = LandUserFactory(plot=desk.plot, full_name="Trần Thị Hoa", birth_year=1962)
     flag = desk.flag(field="co_holder_name", registry_value="Trần Thị Hoa", collected_value="Trần Thị Hoà Bình",
                      land_user=None)
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     wife.refresh_from_db()
     desk.owner.refresh_from_db()
     assert (wife.full_name, desk.owner.full_name) == ("Trần Thị Hoà Bình", "Nguyễn Văn An")
@@ -172,8 +172,8 @@ def test_accept_name_on_plot_with_two_owners_uses_the_compared_owner(desk):
 def test_accept_ambiguous_owner_is_refused(desk):
     LandUserFactory(plot=desk.plot, full_name="Trần Thị Hoa", birth_year=1962)
     flag = desk.flag(registry_value="Lê Văn Khác", land_user=None)
-    with pytest.raises(review.DecisionNotAllowed):
-        review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
+    with pytest.raises(services.DecisionNotAllowed):
+        services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     assert not RegistryCorrection.objects.exists()
 
 
@@ -181,7 +181,7 @@ def test_accept_serial_on_plot_with_two_certificates(desk):
     other = CertificateFactory(plot=desk.plot, serial="AN 065845", book_number="CH00121")
     flag = desk.flag("CERTIFICATE_MISMATCH", field="certificate_serial", registry_value="AN 065845",
                      collected_value="AN 065846", land_user=None, severity="medium")
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     other.refresh_from_db()
     desk.certificate.refresh_from_db()
     assert (other.serial, other.serial_key, desk.certificate.serial) == ("AN 065846", "AN065846", "BĐ 123456")
@@ -190,7 +190,7 @@ def test_accept_serial_on_plot_with_two_certificates(desk):
 def test_accept_cccd_keeps_former_cmnd(desk):
     flag = desk.flag("ID_NUMBER_MISMATCH", field="holder_id_number", registry_value="123456789",
                      collected_value="001060012345")
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     desk.owner.refresh_from_db()
     assert (desk.owner.id_number, desk.owner.former_id_number, desk.owner.id_kind) == (
         "001060012345", "123456789", "cccd")
@@ -200,7 +200,7 @@ def test_accept_makes_plot_cleaned(desk):
     flag = desk.flag()
     refresh_all(desk.record)
     assert outcome_of(desk.record) == Outcome.PENDING_REVIEW
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     assert outcome_of(desk.record) == Outcome.CLEANED
     desk.record.refresh_from_db()
     assert desk.record.open_flags == 0
@@ -209,8 +209,8 @@ def test_accept_makes_plot_cleaned(desk):
 @pytest.mark.parametrize("code", ["PLOT_NOT_IN_REGISTRY", "DUPLICATE_SCAN", "MISSING_DOCUMENTS", "ID_INVALID"])
 def test_accept_refused_when_nothing_can_be_written(desk, code):
     flag = desk.flag(code, field="", registry_value="", collected_value="x")
-    with pytest.raises(review.DecisionNotAllowed):
-        review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
+    with pytest.raises(services.DecisionNotAllowed):
+        services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     flag.refresh_from_db()
     assert (flag.status, flag.version) == ("open", 1)
     assert not FlagDecision.objects.exists() and not RegistryCorrection.objects.exists()
@@ -218,8 +218,8 @@ def test_accept_refused_when_nothing_can_be_written(desk, code):
 
 def test_accept_unparseable_value_changes_nothing(desk):
     flag = desk.flag("AREA_MISMATCH", field="area_m2", registry_value="250", collected_value="khoảng 300")
-    with pytest.raises(review.DecisionNotAllowed):
-        review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
+    with pytest.raises(services.DecisionNotAllowed):
+        services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     desk.plot.refresh_from_db()
     assert desk.plot.area_m2 == Decimal("250.00")
     flag.refresh_from_db()
@@ -231,7 +231,7 @@ def test_accept_unparseable_value_changes_nothing(desk):
 
 def test_keep_leaves_registry_and_plot_verified(desk):
     flag = desk.flag()
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="keep")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="keep")
     desk.owner.refresh_from_db()
     assert desk.owner.full_name == "Nguyễn Văn An"
     assert not RegistryCorrection.objects.exists()
@@ -242,15 +242,15 @@ def test_keep_leaves_registry_and_plot_verified(desk):
 
 def test_return_needs_a_note(desk):
     flag = desk.flag()
-    with pytest.raises(review.DecisionNotAllowed):
-        review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return", note="  ")
+    with pytest.raises(services.DecisionNotAllowed):
+        services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return", note="  ")
     flag.refresh_from_db()
     assert flag.status == "open"
 
 
 def test_return_sends_record_back_with_note(desk):
     flag = desk.flag()
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return",
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return",
                        note="Chụp lại trang 1 GCN, tên bị mờ")
     desk.record.refresh_from_db()
     flag.refresh_from_db()
@@ -259,14 +259,14 @@ def test_return_sends_record_back_with_note(desk):
     assert FlagDecision.objects.get(flag=flag).note == "Chụp lại trang 1 GCN, tên bị mờ"
     assert outcome_of(desk.record) == Outcome.PENDING_REVIEW
     # The official sees the note through the scoped fragment selector.
-    _, flags = review.record_flags_with_notes(desk.official, desk.record.pk)
+    _, flags = selectors.record_flags_with_notes(desk.official, desk.record.pk)
     assert flags[0].latest_note == "Chụp lại trang 1 GCN, tên bị mờ"
 
 
 def test_returned_flag_can_still_be_decided(desk):
     flag = desk.flag()
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return", note="Bổ sung")
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=2, decision="keep")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return", note="Bổ sung")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=2, decision="keep")
     assert list(FlagDecision.objects.filter(flag=flag).values_list("from_status", "to_status")) == [
         ("open", "returned"), ("returned", "kept")]
 
@@ -275,18 +275,18 @@ def test_returned_flag_can_still_be_decided(desk):
 def test_dismiss_needs_a_note(desk, note, ok):
     flag = desk.flag()
     if ok:
-        review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="dismiss", note=note)
+        services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="dismiss", note=note)
     else:
-        with pytest.raises(review.DecisionNotAllowed):
-            review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="dismiss", note=note)
+        with pytest.raises(services.DecisionNotAllowed):
+            services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="dismiss", note=note)
     flag.refresh_from_db()
     assert flag.status == (FlagStatus.DISMISSED if ok else FlagStatus.OPEN)
 
 
 def test_unknown_decision_refused(desk):
     flag = desk.flag()
-    with pytest.raises(review.DecisionNotAllowed):
-        review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="delete")
+    with pytest.raises(services.DecisionNotAllowed):
+        services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="delete")
 
 
 # --- history is append-only --------------------------------------------------
@@ -294,7 +294,7 @@ def test_unknown_decision_refused(desk):
 
 def test_decision_history_is_append_only(desk):
     flag = desk.flag()
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="keep")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="keep")
     decision = FlagDecision.objects.get(flag=flag)
     decision.note = "sửa lại lịch sử"
     with pytest.raises(ValueError):
@@ -310,9 +310,9 @@ def test_decision_history_is_append_only(desk):
 def test_stale_version_changes_nothing(desk):
     flag = desk.flag()
     other = user_with_scope(Role.REVIEWER, branch=desk.record.former_commune.commune.branch)
-    review.flag_decide(user=other, flag_id=flag.pk, expected_version=1, decision="keep")
-    with pytest.raises(review.StaleFlag) as caught:
-        review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
+    services.flag_decide(user=other, flag_id=flag.pk, expected_version=1, decision="keep")
+    with pytest.raises(services.StaleFlag) as caught:
+        services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     assert "vừa được người khác xử lý" in caught.value.message
     flag.refresh_from_db()
     desk.owner.refresh_from_db()
@@ -325,15 +325,15 @@ def test_stale_version_changes_nothing(desk):
 def test_concurrent_update_between_load_and_write_is_detected(desk, monkeypatch):
     """The guard is the conditional UPDATE itself, not only the version read before it."""
     flag = desk.flag()
-    real_planned = review._planned_changes
+    real_planned = services._planned_changes
 
     def someone_else_decides_meanwhile(f):
         Flag.objects.filter(pk=f.pk).update(status="kept", version=2)
         return real_planned(f)
 
-    monkeypatch.setattr(review, "_planned_changes", someone_else_decides_meanwhile)
-    with pytest.raises(review.StaleFlag):
-        review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
+    monkeypatch.setattr(services, "_planned_changes", someone_else_decides_meanwhile)
+    with pytest.raises(services.StaleFlag):
+        services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     desk.owner.refresh_from_db()
     assert desk.owner.full_name == "Nguyễn Văn An"
     assert not FlagDecision.objects.exists()
@@ -345,13 +345,13 @@ def test_concurrent_update_between_load_and_write_is_detected(desk, monkeypatch)
 def test_official_may_not_decide(desk):
     flag = desk.flag()
     with pytest.raises(PermissionDenied):
-        review.flag_decide(user=desk.official, flag_id=flag.pk, expected_version=1, decision="keep")
+        services.flag_decide(user=desk.official, flag_id=flag.pk, expected_version=1, decision="keep")
 
 
 def test_reviewer_of_other_branch_cannot_reach_flag(desk):
     flag = desk.flag()
     with pytest.raises(Flag.DoesNotExist):
-        review.flag_decide(user=desk.reviewer_b, flag_id=flag.pk, expected_version=1, decision="keep")
+        services.flag_decide(user=desk.reviewer_b, flag_id=flag.pk, expected_version=1, decision="keep")
     flag.refresh_from_db()
     assert flag.status == "open"
 
@@ -376,7 +376,7 @@ def test_bulk_dismiss_low_flags_once(desk, monkeypatch):
     real = outcomes.refresh_outcomes
     monkeypatch.setattr(outcomes, "refresh_outcomes", lambda *, plot_keys: (calls.append(list(plot_keys)),
                                                                              real(plot_keys=plot_keys)))
-    decided = review.flags_decide_bulk(user=desk.reviewer, versions={f.pk: f.version for f in flags},
+    decided = services.flags_decide_bulk(user=desk.reviewer, versions={f.pk: f.version for f in flags},
                                        decision="dismiss", note="Chủ ở xa: đã ghi nhận")
     assert len(decided) == 4
     assert set(Flag.objects.filter(pk__in=[f.pk for f in flags]).values_list("status", flat=True)) == {"dismissed"}
@@ -393,7 +393,7 @@ def test_bulk_accept_low_land_use(desk):
                    collected_value="ONT+CLN")
     f2 = desk.flag("LAND_USE_MISMATCH", record=record, severity="low", field="land_use", registry_value="LUC",
                    collected_value="LUK", land_user=None)
-    review.flags_decide_bulk(user=desk.reviewer, versions={f1.pk: 1, f2.pk: 1}, decision="accept")
+    services.flags_decide_bulk(user=desk.reviewer, versions={f1.pk: 1, f2.pk: 1}, decision="accept")
     desk.plot.refresh_from_db()
     other_plot.refresh_from_db()
     assert (desk.plot.land_use, other_plot.land_use) == ("CLN+ONT", "LUK")
@@ -405,17 +405,17 @@ def test_bulk_refuses_anything_but_low_severity(desk):
     flags = _low_flags(desk, 2)
     high = desk.flag()
     versions = {f.pk: 1 for f in [*flags, high]}
-    with pytest.raises(review.DecisionNotAllowed):
-        review.flags_decide_bulk(user=desk.reviewer, versions=versions, decision="dismiss", note="x")
+    with pytest.raises(services.DecisionNotAllowed):
+        services.flags_decide_bulk(user=desk.reviewer, versions=versions, decision="dismiss", note="x")
     assert set(Flag.objects.values_list("status", flat=True)) == {"open"}
     assert not FlagDecision.objects.exists()
 
 
 def test_bulk_is_all_or_nothing_on_a_stale_flag(desk):
     flags = _low_flags(desk, 3)
-    review.flag_decide(user=desk.reviewer, flag_id=flags[1].pk, expected_version=1, decision="keep")
-    with pytest.raises(review.StaleFlag):
-        review.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in flags}, decision="dismiss",
+    services.flag_decide(user=desk.reviewer, flag_id=flags[1].pk, expected_version=1, decision="keep")
+    with pytest.raises(services.StaleFlag):
+        services.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in flags}, decision="dismiss",
                                  note="x")
     assert list(Flag.objects.filter(pk__in=[f.pk for f in flags]).order_by("pk").values_list("status", flat=True)) == [
         "open", "kept", "open"]
@@ -424,23 +424,23 @@ def test_bulk_is_all_or_nothing_on_a_stale_flag(desk):
 
 def test_bulk_accept_refused_when_one_flag_has_no_registry_value(desk):
     flags = _low_flags(desk, 2)  # CERTIFICATE_STATUS "owner far away": nothing to write into the registry
-    with pytest.raises(review.DecisionNotAllowed):
-        review.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in flags}, decision="accept")
+    with pytest.raises(services.DecisionNotAllowed):
+        services.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in flags}, decision="accept")
     assert set(Flag.objects.values_list("status", flat=True)) == {"open"}
 
 
 def test_bulk_outside_scope_is_missing(desk):
     flag_b = desk.flag("CERTIFICATE_STATUS", record=desk.record_b, severity="low", land_user=None)
     with pytest.raises(Flag.DoesNotExist):
-        review.flags_decide_bulk(user=desk.reviewer, versions={flag_b.pk: 1}, decision="dismiss", note="x")
+        services.flags_decide_bulk(user=desk.reviewer, versions={flag_b.pk: 1}, decision="dismiss", note="x")
 
 
 def test_bulk_query_count_does_not_grow_with_flags(desk):
     small = _low_flags(desk, 2, sheet="20")
     big = _low_flags(desk, 12, sheet="21")
-    review.can_review(desk.reviewer)  # the user's scope is read once per request, not per decision
+    selectors.can_review(desk.reviewer)  # the user's scope is read once per request, not per decision
     with CaptureQueriesContext(connection) as few:
-        review.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in small}, decision="dismiss", note="x")
+        services.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in small}, decision="dismiss", note="x")
     with CaptureQueriesContext(connection) as lots:
-        review.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in big}, decision="dismiss", note="x")
+        services.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in big}, decision="dismiss", note="x")
     assert len(lots.captured_queries) == len(few.captured_queries)

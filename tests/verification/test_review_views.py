@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from collection.models import CollectedRecord, DocumentAccess, Role
 from landdata.models import LandUser
-from verification import review
+from verification import selectors, services
 from verification.models import Flag, FlagDecision
 from tests.factories import CollectedRecordFactory, FormerCommuneFactory, PlotFactory, user_with_scope
 from tests.verification.test_review_services import build_desk
@@ -123,7 +123,7 @@ def test_filter_by_code_and_counts_per_code(client, desk):
     login(client, desk.reviewer)
     response = client.get(QUEUE, {"code": "AREA_MISMATCH"})
     assert _listed(response) == [desk.record.pk]
-    counts = dict(review.code_counts(desk.reviewer, review.QueueFilters()))
+    counts = dict(selectors.code_counts(desk.reviewer, selectors.QueueFilters()))
     assert counts == {"OWNER_NAME_MISMATCH": 3, "LAND_USE_MISMATCH": 3, "AREA_MISMATCH": 1}
     body = response.content.decode()
     # Counts ignore the code filter so the other codes stay reachable.
@@ -136,8 +136,8 @@ def test_filter_by_severity_status_and_age(client, desk):
     flags = _flagged_records(desk, 2)
     old_record = flags[0].record
     Flag.objects.filter(record=old_record).update(created_at=timezone.now() - dt.timedelta(days=10))
-    review.flag_decide(user=desk.reviewer, flag_id=flags[2].pk, expected_version=1, decision="keep")
-    review.flag_decide(user=desk.reviewer, flag_id=flags[3].pk, expected_version=1, decision="keep")
+    services.flag_decide(user=desk.reviewer, flag_id=flags[2].pk, expected_version=1, decision="keep")
+    services.flag_decide(user=desk.reviewer, flag_id=flags[3].pk, expected_version=1, decision="keep")
     login(client, desk.reviewer)
     assert _listed(client.get(QUEUE, {"older_than": 7})) == [old_record.pk]
     assert _listed(client.get(QUEUE)) == [old_record.pk]  # default: open + returned only
@@ -192,7 +192,7 @@ def test_queue_query_count_is_constant(client, desk, django_assert_max_num_queri
 
 
 def test_pagination_is_bounded(client, desk, monkeypatch):
-    monkeypatch.setattr(review, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     _flagged_records(desk, 5)
     login(client, desk.reviewer)
     first = client.get(QUEUE)
@@ -233,8 +233,8 @@ def test_record_review_side_by_side_full_ids_and_access_logged(client, desk):
 def test_name_difference_uses_name_rule(desk, registry, collected, differs):
     LandUser.objects.filter(pk=desk.owner.pk).update(full_name=registry)
     CollectedRecord.objects.filter(pk=desk.record.pk).update(holder_name=collected)
-    record = review.review_record(desk.reviewer, desk.record.pk)
-    rows = {row.label: row for row in review.record_comparison(record, [])}
+    record = selectors.review_record(desk.reviewer, desk.record.pk)
+    rows = {row.label: row for row in selectors.record_comparison(record, [])}
     assert rows["Người đứng tên"].differs is differs
 
 
@@ -264,7 +264,7 @@ def test_accept_offered_only_where_registry_has_the_field(client, desk):
 
 def test_record_review_shows_history(client, desk):
     flag = desk.flag()
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept", note="Khớp CCCD")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept", note="Khớp CCCD")
     body = login(client, desk.reviewer).get(
         reverse("verification:record_review", kwargs={"record_id": desk.record.pk})).content.decode()
     assert "Khớp CCCD" in body and "full_name" in body and "Nguyễn Văn An" in body
@@ -297,7 +297,7 @@ def test_plain_post_redirects_back(client, desk):
 
 def test_second_reviewer_is_told_and_sees_current_state(client, desk):
     flag = desk.flag()
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="keep")
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="keep")
     second = user_with_scope(Role.REVIEWER, branch=desk.record.former_commune.commune.branch)
     login(client, second)
     response = client.post(reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}),
@@ -356,7 +356,7 @@ def test_bulk_rejects_external_redirect(client, desk, target):
 def test_official_sees_returned_note_in_fragment_with_ids_masked(client, desk):
     flag = desk.flag("ID_NUMBER_MISMATCH", field="holder_id_number", registry_value="123456789",
                      collected_value="001060012345")
-    review.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return",
+    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return",
                        note="Số CCCD không khớp ảnh, chụp lại mặt trước")
     response = login(client, desk.official).get(
         reverse("verification:plot_flags", kwargs={"record_id": desk.record.pk}))

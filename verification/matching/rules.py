@@ -15,11 +15,14 @@ from verification.matching.types import (
     RegistryOwner,
     RegistryPlot,
 )
+from collection.models import CERTIFICATE_SCAN_KINDS, ID_HOLDER_SCAN_KINDS, CertificateStatus, CollectedRecord
 from verification.models import EnrichmentKind, FlagCode
 
-HELD = "held"
+HELD = CertificateStatus.HELD
 # Certificate statuses that explain a missing certificate photo (MISSING_DOCUMENTS).
-EXPLAINS_NO_CERTIFICATE_IMAGE = frozenset({"lost", "not_issued"})
+EXPLAINS_NO_CERTIFICATE_IMAGE = frozenset({CertificateStatus.LOST, CertificateStatus.NOT_ISSUED})
+# Records sent through the portal (web form, API): only those must carry their documents' photos.
+PORTAL_SOURCES = frozenset({CollectedRecord.Source.FORM})
 
 
 # --- Names ---------------------------------------------------------------------------
@@ -244,8 +247,19 @@ def missing_documents(*, certificate_status: str, scan_kinds: frozenset[str]) ->
     """Fields of MISSING_DOCUMENTS for a portal record: a missing certificate photo unless the
     certificate is lost or not issued, and a missing ID card photo (front or back)."""
     missing = []
-    if not any(kind.startswith("cert_") for kind in scan_kinds) and certificate_status not in EXPLAINS_NO_CERTIFICATE_IMAGE:
+    if not scan_kinds & CERTIFICATE_SCAN_KINDS and certificate_status not in EXPLAINS_NO_CERTIFICATE_IMAGE:
         missing.append("certificate_image")
-    if not scan_kinds & {"id_front", "id_back"}:
+    if not scan_kinds & ID_HOLDER_SCAN_KINDS:
         missing.append("id_image")
     return missing
+
+
+def findings_for_record(
+    record: RecordValues, plot: RegistryPlot | None, *, scan_kinds: frozenset[str], source: str
+) -> Findings:
+    """Everything one record says against its plot: the worker and the live check call this alone."""
+    found = match_record(record, plot)
+    if source in PORTAL_SOURCES:
+        for field in missing_documents(certificate_status=record.certificate_status, scan_kinds=scan_kinds):
+            found.flag(FlagCode.MISSING_DOCUMENTS, field, "", "")
+    return found

@@ -26,6 +26,9 @@ SEVERITY: dict[str, str] = {
     FlagCode.MISSING_DOCUMENTS: Severity.LOW,
 }
 
+# (former commune code, sheet key, number key): contract §1's plot key, normalised.
+PlotKey = tuple[str, str, str]
+
 # Codes decided across records (province-wide), as opposed to one record against its plot.
 PROVINCE_CODES = frozenset({FlagCode.ID_CONFLICT, FlagCode.DUPLICATE_RECORD, FlagCode.DUPLICATE_SCAN})
 
@@ -51,7 +54,7 @@ class RecordValues:
     """What matching needs of one collected record."""
 
     record_id: int
-    plot_key: tuple[str, str, str]
+    plot_key: PlotKey
     holder: CollectedPerson
     co_holder: CollectedPerson | None = None
     certificate_serial: str = ""
