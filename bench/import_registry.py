@@ -7,7 +7,7 @@ Run from the repository root with DATABASE_URL pointing at PostgreSQL:
 It creates its own throwaway database (<name>_bench_import), migrates it, and in
 one run measures:
   1. the floor: a raw COPY of the CSV into a bare table of text columns;
-  2. the portal: `landdata.services.registry_import` (validation + staging + upserts),
+  2. the portal: `landdata.registry_import` (validation + staging + upserts),
      then a re-import of the same file (nothing changes), and its query count on the
      full file and on a 10,000-row slice (it must not depend on the row count);
   3. django-import-export's default row-by-row path (plain ModelResources for Plot
@@ -122,7 +122,7 @@ def run(rows: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from landdata.services import registry_import
+    from landdata.registry_import import registry_import
 
     call_command("migrate", verbosity=0)
     tmp = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -202,7 +202,7 @@ def _schema_floor() -> tuple[float, int]:
     from django.db import connection, transaction
 
     from landdata import bulkload
-    from landdata.services import REGISTRY_TABLES
+    from landdata.registry_import import REGISTRY_TABLES
 
     with connection.cursor() as cursor:
         for table in REGISTRY_TABLES:

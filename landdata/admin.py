@@ -8,8 +8,6 @@ page polls the batch every second with htmx.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings

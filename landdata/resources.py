@@ -1,7 +1,7 @@
 """django-import-export resources: list exports and small-table imports in the admin.
 
 The big registry import never goes through these (row by row); it uses
-`landdata.services.registry_import`.
+`landdata.registry_import`.
 """
 
 from __future__ import annotations

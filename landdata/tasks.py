@@ -7,7 +7,8 @@ import logging
 from celery import shared_task
 
 from landdata.models import ImportBatch
-from landdata.services import import_file_path, registry_import
+from landdata.registry_import import registry_import
+from landdata.services import import_file_path
 from landdata.tabular import ImportFailed
 
 logger = logging.getLogger(__name__)

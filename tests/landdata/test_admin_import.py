@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from collection.models import Assignment, Role
 from landdata.models import ImportBatch, LandUser
-from landdata.services import registry_import
+from landdata.registry_import import registry_import
 from tests.factories import CommuneFactory, ProvinceFactory, UserFactory, user_with_scope
 from tests.landdata.conftest import SAMPLES, db_fingerprint
 

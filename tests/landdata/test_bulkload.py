@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 
 from landdata import bulkload
 from landdata.models import Certificate, LandUser, Plot
-from landdata.services import REGISTRY_TABLES, registry_import
+from landdata.registry_import import REGISTRY_TABLES, registry_import
 from tests.factories import CollectedRecordFactory
 from tests.live_celery import test_database_url
 from tests.landdata.conftest import SAMPLES, registry_row, write_csv

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from collection.assignments import assignments_import
 from collection.models import Assignment, CommuneTarget, WorkingGroup
 from landdata.models import Commune, FormerCommune
-from landdata.services import registry_import
+from landdata.registry_import import registry_import
 from landdata.tabular import ImportFailed
 from tests.landdata.conftest import SAMPLES, db_fingerprint, write_csv, write_xlsx
 

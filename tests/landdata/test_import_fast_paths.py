@@ -72,7 +72,7 @@ def test_the_cycle_collector_is_back_on_after_an_import_good_or_refused(tmp_path
     """The registry row loop pauses Python's cycle collector; a worker left without it would leak."""
     import gc
 
-    from landdata.services import registry_import
+    from landdata.registry_import import registry_import
     from landdata.tabular import ImportFailed
     from tests.landdata.conftest import SAMPLES, registry_row, write_csv
 

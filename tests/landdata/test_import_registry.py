@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from landdata.models import Certificate, Commune, FormerCommune, ImportBatch, LandUser, Plot
-from landdata.services import registry_import
+from landdata.registry_import import registry_import
 from landdata.tabular import ImportFailed
 from tests.factories import CollectedRecordFactory, PlotFactory
 from tests.live_celery import test_database_url

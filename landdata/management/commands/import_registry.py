@@ -7,7 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from landdata.services import registry_import
+from landdata.registry_import import registry_import
 from landdata.tabular import ImportFailed
 
 

@@ -1,0 +1,210 @@
+"""Writing the staged rows: a fixed number of set-based statements whatever the row count."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from landdata import bulkload
+from landdata.models import Certificate, LandUser, Plot
+from landdata.registry_import.result import ImportResult
+from landdata.registry_import.stage import STAGE_TABLE
+
+# Names given to administrative units the registry mentions before the assignment list has named
+# them (data, not interface text: the assignment import overwrites them).
+PLACEHOLDER_COMMUNE_NAME = "Xã/phường "
+PLACEHOLDER_FORMER_COMMUNE_NAME = "Xã cũ "
+
+
+def _differs() -> str:
+    return "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+
+
+def _plot_join(alias: str = "p") -> str:
+    return (
+        f"{alias}.former_commune_id = s.former_code AND {alias}.sheet_key = s.sheet_key "
+        f"AND {alias}.number_key = s.number_key"
+    )
+
+
+def _one(cursor, sql: str, params=()) -> tuple:
+    cursor.execute(sql, params)
+    return tuple(value or 0 for value in cursor.fetchone())
+
+
+REGISTRY_TABLES = (Plot._meta.db_table, Certificate._meta.db_table, LandUser._meta.db_table)
+
+
+def worth_rebuilding_indexes(cursor) -> bool:
+    """Whether the staged rows add enough land users to rebuild the indexes after writing them."""
+    if connection.vendor != "postgresql":
+        return False
+    new_rows, existing_rows = _one(
+        cursor,
+        f"SELECT (SELECT COUNT(*) FROM {STAGE_TABLE} s WHERE NOT EXISTS "
+        f"(SELECT 1 FROM landdata_landuser u WHERE u.registry_id = s.registry_id)), "
+        f"(SELECT COUNT(*) FROM landdata_landuser)",
+    )
+    return bulkload.worth_rebuilding(new_rows=new_rows, existing_rows=existing_rows)
+
+
+def upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResult) -> None:
+    """Write the staged rows: a fixed number of set-based statements whatever the row count.
+
+    Rows that exist and differ are updated (UPDATE … FROM), new ones inserted with a plain
+    INSERT … WHERE NOT EXISTS: no ON CONFLICT, so no speculative insertion per row, and a
+    re-import of an unchanged file writes nothing. Imports are serialised by an advisory
+    lock; should anything else write the same key meanwhile, the unique constraints refuse
+    it and the whole import rolls back. Counts come from the row counts of the statements
+    (unchanged = staged − created − updated), so there is no separate counting query.
+    """
+    D = _differs()
+    S = STAGE_TABLE
+    cursor.execute(
+        "INSERT INTO landdata_province (code, name) VALUES (%s, %s) ON CONFLICT (code) DO NOTHING",
+        [settings.PROVINCE_CODE, settings.PROVINCE_NAME],
+    )
+    cursor.execute(
+        f"INSERT INTO landdata_commune (code, name, province_id, branch_id) "
+        f"SELECT DISTINCT s.commune_code, %s || s.commune_code, %s, NULL FROM {S} s WHERE 1 = 1 "
+        f"ON CONFLICT (code) DO NOTHING",
+        [PLACEHOLDER_COMMUNE_NAME, settings.PROVINCE_CODE],
+    )
+    result.communes_created = max(cursor.rowcount, 0)
+    cursor.execute(
+        f"INSERT INTO landdata_formercommune (code, name, commune_id) "
+        f"SELECT s.former_code, %s || s.former_code, s.commune_code FROM {S} s "
+        f"WHERE s.row_no IN (SELECT MIN(row_no) FROM {S} GROUP BY former_code) "
+        f"ON CONFLICT (code) DO NOTHING",
+        [PLACEHOLDER_FORMER_COMMUNE_NAME],
+    )
+    result.former_communes_created = max(cursor.rowcount, 0)
+    # Which commune a former commune merged into is the assignment list's business; the
+    # registry import never moves one, but says when the file disagrees.
+    (disagreeing,) = _one(
+        cursor,
+        f"SELECT COUNT(DISTINCT s.former_code) FROM {S} s JOIN landdata_formercommune f ON f.code = s.former_code "
+        f"WHERE f.commune_id <> s.commune_code",
+    )
+    if disagreeing:
+        result.notes.append(
+            _("%(count)d xã cũ trong tệp ghi mã xã khác với danh sách giao xã; giữ theo danh sách giao xã.")
+            % {"count": disagreeing}
+        )
+
+    plot_values = {"map_sheet": "s.map_sheet", "plot_number": "s.plot_number", "area_m2": "s.area_m2",
+                   "land_use": "s.land_use", "address": "s.plot_address"}
+    cursor.execute(
+        f"UPDATE landdata_plot AS p SET {_assign(plot_values)}, batch_id = %s FROM {S} s "
+        f"WHERE s.plot_first = 1 AND {_plot_join()} AND ({_changed('p', plot_values, D)})",
+        [batch_id],
+    )
+    result.plots_updated = max(cursor.rowcount, 0)
+    cursor.execute(
+        f"INSERT INTO landdata_plot (former_commune_id, sheet_key, number_key, {', '.join(plot_values)}, batch_id) "
+        f"SELECT s.former_code, s.sheet_key, s.number_key, {', '.join(plot_values.values())}, %s FROM {S} s "
+        f"WHERE s.plot_first = 1 AND NOT EXISTS (SELECT 1 FROM landdata_plot p WHERE {_plot_join()})",
+        [batch_id],
+    )
+    result.plots_created = max(cursor.rowcount, 0)
+    _analyze_after_bulk_load(cursor, Plot, result)
+    result.plots_unchanged = plots - result.plots_created - result.plots_updated
+
+    cert_join = "c.plot_id = p.id AND c.serial_key = s.serial_key AND c.book_number = s.book_number"
+    cert_values = {"serial": "s.serial", "issue_date": "s.issue_date"}
+    cursor.execute(
+        f"UPDATE landdata_certificate AS c SET {_assign(cert_values)} "
+        f"FROM {S} s JOIN landdata_plot p ON {_plot_join()} "
+        f"WHERE s.cert_first = 1 AND {cert_join} AND ({_changed('c', cert_values, D)})",
+    )
+    result.certificates_updated = max(cursor.rowcount, 0)
+    cursor.execute(
+        f"INSERT INTO landdata_certificate (plot_id, serial, serial_key, book_number, issue_date, status) "
+        f"SELECT p.id, s.serial, s.serial_key, s.book_number, s.issue_date, %s "
+        f"FROM {S} s JOIN landdata_plot p ON {_plot_join()} "
+        f"WHERE s.cert_first = 1 AND NOT EXISTS (SELECT 1 FROM landdata_certificate c WHERE {cert_join})",
+        [Certificate.Status.HELD],
+    )
+    result.certificates_created = max(cursor.rowcount, 0)
+    _analyze_after_bulk_load(cursor, Certificate, result)
+
+    source = (
+        f"{S} s JOIN landdata_plot p ON {_plot_join()} "
+        f"LEFT JOIN landdata_certificate c ON s.has_cert = 1 AND {cert_join}"
+    )
+    user_values = {"plot_id": "p.id", "certificate_id": "c.id", "full_name": "s.full_name",
+                   "name_folded": "s.name_folded", "birth_year": "s.birth_year", "birth_date": "s.birth_date",
+                   "id_number": "s.id_number", "id_kind": "s.id_kind", "address": "s.address"}
+    cursor.execute(
+        f"UPDATE landdata_landuser AS u SET {_assign(user_values)}, batch_id = %s FROM {source} "
+        f"WHERE u.registry_id = s.registry_id AND ({_changed('u', user_values, D)})",
+        [batch_id],
+    )
+    result.land_users_updated = max(cursor.rowcount, 0)
+    cursor.execute(
+        f"INSERT INTO landdata_landuser (registry_id, kind, former_id_number, batch_id, {', '.join(user_values)}) "
+        f"SELECT s.registry_id, %s, '', %s, {', '.join(user_values.values())} FROM {source} "
+        f"WHERE NOT EXISTS (SELECT 1 FROM landdata_landuser u WHERE u.registry_id = s.registry_id)",
+        [LandUser.Kind.PERSON, batch_id],
+    )
+    result.land_users_created = max(cursor.rowcount, 0)
+    _analyze_after_bulk_load(cursor, LandUser, result)
+    result.land_users_unchanged = rows - result.land_users_created - result.land_users_updated
+
+
+def _analyze_after_bulk_load(cursor, model, result: ImportResult) -> None:
+    """Fresh planner statistics after a bulk load (many rows next to few): the next statements
+    join the table, and planned with the statistics of a (nearly) empty table they cost seconds
+    at province size. Same decision as the index rebuild, so the statement count follows the path."""
+    if result.indexes_rebuilt:
+        cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
+def _assign(values: dict[str, str]) -> str:
+    return ", ".join(f"{column} = {value}" for column, value in values.items())
+
+
+def _changed(alias: str, values: dict[str, str], differs: str) -> str:
+    return " OR ".join(f"{alias}.{column} {differs} {value}" for column, value in values.items())
+
+
+def _external_references(model) -> list[tuple[str, str]]:
+    """(table, column) of every foreign key from outside landdata to `model` (campaign data)."""
+    refs = []
+    for rel in model._meta.related_objects:
+        related = rel.related_model
+        if related._meta.app_label != "landdata" and rel.field.concrete and not rel.many_to_many:
+            refs.append((related._meta.db_table, rel.field.column))
+    return refs
+
+
+def _referenced(alias: str, model) -> str:
+    clauses = [f"EXISTS (SELECT 1 FROM {t} x WHERE x.{c} = {alias}.id)" for t, c in _external_references(model)]
+    return " OR ".join(clauses) or "1 = 0"
+
+
+def replace_absent(cursor, *, result: ImportResult) -> None:
+    """Remove registry rows absent from the file, keeping plots the campaign refers to."""
+    S = STAGE_TABLE
+    drop = f"{S}_drop"
+    protected = (
+        f"({_referenced('p', Plot)}) "
+        f"OR EXISTS (SELECT 1 FROM landdata_landuser u WHERE u.plot_id = p.id AND ({_referenced('u', LandUser)})) "
+        f"OR EXISTS (SELECT 1 FROM landdata_certificate c WHERE c.plot_id = p.id AND ({_referenced('c', Certificate)}))"
+    )
+    absent = f"NOT EXISTS (SELECT 1 FROM {S} s WHERE s.plot_first = 1 AND {_plot_join()})"
+    cursor.execute(f"DROP TABLE IF EXISTS {drop}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {drop} AS SELECT p.id FROM landdata_plot p WHERE {absent} AND NOT ({protected})")
+    (result.plots_kept,) = _one(cursor, f"SELECT COUNT(*) FROM landdata_plot p WHERE {absent} AND ({protected})")
+    cursor.execute(
+        f"DELETE FROM landdata_landuser WHERE plot_id IN (SELECT id FROM {drop}) OR ("
+        f"NOT EXISTS (SELECT 1 FROM {S} s WHERE s.registry_id = landdata_landuser.registry_id) "
+        f"AND NOT ({_referenced('landdata_landuser', LandUser)}) "
+        f"AND plot_id NOT IN (SELECT p.id FROM landdata_plot p WHERE {absent}))"
+    )
+    result.land_users_removed = max(cursor.rowcount, 0)
+    cursor.execute(f"DELETE FROM landdata_certificate WHERE plot_id IN (SELECT id FROM {drop})")
+    cursor.execute(f"DELETE FROM landdata_plot WHERE id IN (SELECT id FROM {drop})")
+    result.plots_removed = max(cursor.rowcount, 0)
+    cursor.execute(f"DROP TABLE IF EXISTS {drop}")
