@@ -6,10 +6,11 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from collection.models import CollectedRecord, Scan, ScanKind
+from collection.services import record_version
 from landdata import normalize
 from landdata.models import LandUser, Plot
-from verification.models import Decision, Flag
 from reports.figures import LAND_USER_KEYS
+from verification.models import Decision, Flag
 
 
 def _id(serializer: serializers.Serializer, value: str) -> str:
@@ -74,8 +75,6 @@ class RecordOutputSerializer(serializers.ModelSerializer):
 
     def get_version(self, obj) -> str:
         """Optimistic-lock token to send back with an update or a submission."""
-        from collection.services import record_version
-
         return record_version(obj)
 
 

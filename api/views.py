@@ -16,13 +16,19 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from collection.models import CollectedRecord, Role, Scan
-from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
-from landdata.models import Commune, Plot
 from api import serializers as s
-from verification.models import Flag
+from collection import services as collection_services
+from collection import validation
+from collection.models import CollectedRecord, DocumentAccess, Role, Scan
+from collection.scans.services import ScanRejected, client_ip, scan_open, scan_upload
+from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
+from collection.services import record_create_draft
+from landdata import normalize
+from landdata.models import Commune, Plot
 from reports import figures as fig
 from reports.exports import sees_full_ids
+from verification import services as verification_services
+from verification.models import Flag
 
 COLLECT_ROLES = (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN)
 
@@ -82,8 +88,6 @@ class PlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     filters = {"commune": "former_commune__commune_id", "old_commune": "former_commune_id"}
 
     def get_queryset(self):
-        from landdata import normalize
-
         qs = super().get_queryset()
         for param, field in (("map_sheet", "sheet_key"), ("plot_number", "number_key")):
             value = self.request.query_params.get(param)
@@ -102,8 +106,6 @@ RECORD_PARAMS = [
 
 
 def _clean_values(data: dict, *, require_complete: bool) -> dict:
-    from collection import validation
-
     cleaned = validation.clean_record_values(data, require_complete=require_complete)
     if cleaned.errors:
         raise ValidationError({key: [str(m) for m in msgs] for key, msgs in cleaned.errors.items()})
@@ -136,8 +138,6 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                                                                      200: s.RecordOutputSerializer})
     def create(self, request: Request) -> Response:
         """Open the plot's draft (or returned record), or start one: 201 when new, 200 when it existed."""
-        from collection.services import record_create_draft
-
         self._require_collector()
         payload = s.RecordCreateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -146,8 +146,6 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return Response(self.get_serializer(record).data, status=201 if created else 200)
 
     def _write(self, request: Request, pk: str, *, submit: bool) -> Response:
-        from collection import services
-
         self._require_collector()
         record = get_scoped_or_404(CollectedRecord.objects.all(), request.user, pk=pk)
         payload = s.RecordValuesInputSerializer(data=request.data)
@@ -158,14 +156,14 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         values = _clean_values(raw, require_complete=False)
         try:
             if submit:
-                record = services.record_submit(record_id=record.pk, values=values, user=request.user, version=version)
+                record = collection_services.record_submit(record_id=record.pk, values=values, user=request.user, version=version)
             else:
-                record = services.record_update(record_id=record.pk, values=values, user=request.user, version=version)
-        except services.RecordConflict:
+                record = collection_services.record_update(record_id=record.pk, values=values, user=request.user, version=version)
+        except collection_services.RecordConflict:
             return Response({"detail": _("Bản ghi vừa được thay đổi; hãy đọc lại rồi gửi lại.")}, status=409)
-        except services.RecordAlreadySubmitted:
+        except collection_services.RecordAlreadySubmitted:
             return Response({"detail": _("Bản ghi đã được gửi.")}, status=409)
-        except services.RecordNotEditable:
+        except collection_services.RecordNotEditable:
             return Response({"detail": _("Bản ghi đã gửi không sửa được (trừ khi bị trả lại).")}, status=409)
         except ValueError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
@@ -187,8 +185,6 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @action(detail=True, methods=["post"], url_path="scans")
     def upload_scan(self, request: Request, pk: str) -> Response:
         """Upload one image of a certificate page or ID card (processed in the background)."""
-        from collection.scans.services import ScanRejected, scan_upload
-
         record = get_scoped_or_404(CollectedRecord.objects.all(), request.user, pk=pk)
         payload = s.ScanUploadInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -213,9 +209,6 @@ class ScanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     @extend_schema(responses={(200, "image/jpeg"): OpenApiResponse(response=OpenApiTypes.BINARY)})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> FileResponse:
-        from collection.models import DocumentAccess
-        from collection.scans.services import client_ip, scan_open
-
         scan = get_scoped_or_404(Scan.objects.all(), request.user, pk=pk)
         if scan.status != Scan.Status.READY:
             raise Http404
@@ -260,22 +253,20 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
         """accept / keep / return / dismiss, with the flag's `version` as read (409 if stale)."""
-        from verification import selectors, services
-
         get_scoped_or_404(Flag.objects.all(), request.user, pk=pk)
         payload = s.FlagDecisionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            flag = services.flag_decide(user=request.user, flag_id=int(pk), expected_version=data["version"],
+            flag = verification_services.flag_decide(user=request.user, flag_id=int(pk), expected_version=data["version"],
                                       decision=data["decision"], note=data["note"])
         except DjangoPermissionDenied as exc:
             raise PermissionDenied from exc
         except Flag.DoesNotExist as exc:
             raise Http404 from exc
-        except services.StaleFlag as exc:
+        except verification_services.StaleFlag as exc:
             return Response({"detail": str(exc.message)}, status=409)
-        except services.ReviewError as exc:
+        except verification_services.ReviewError as exc:
             raise ValidationError({"detail": str(exc.message)}) from exc
         flag = Flag.objects.select_related("record").get(pk=flag.pk)
         return Response(self.get_serializer(flag).data)

@@ -20,7 +20,7 @@ from collection import import_kinds
 from collection.models import Assignment, CommuneTarget, WorkingGroup
 from landdata import normalize
 from landdata.models import Commune, FormerCommune, ImportBatch, Province
-from landdata.services import import_batch_fail
+from landdata.services import import_batch_fail, import_file_path
 from landdata.tabular import Column, ImportFailed, RowErrors, read_rows, sha256_of, text_value
 
 ASSIGNMENT_COLUMNS: tuple[Column, ...] = (
@@ -273,8 +273,6 @@ def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
 
 def assignments_import_stored(*, batch_id: int, stored_name: str) -> str:
     """Import an uploaded file for its PENDING batch; a second delivery of the task does nothing."""
-    from landdata.services import import_file_path
-
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         return "missing"

@@ -9,9 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from collection import validation
-from landdata import normalize
-from collection.models import Channel, CertificateStatus, CollectedRecord
+from collection.models import CertificateStatus, Channel, CollectedRecord
 from collection.selectors import STATUS_LABELS, STATUSES, PlotFilters
+from collection.services import record_version
+from landdata import normalize
 
 
 def _text(label, *, max_length=200, **attrs):
@@ -61,8 +62,6 @@ class RecordForm(forms.Form):
     @classmethod
     def initial_for(cls, record: CollectedRecord) -> dict:
         """Stored values shown back in the form's text fields."""
-        from collection.services import record_version
-
         initial = {key: getattr(record, key) for key in validation.RECORD_KEYS if hasattr(record, key)}
         initial["holder_birth"] = normalize.birth_text(record.holder_birth_year, record.holder_birth_date)
         initial["co_holder_birth"] = normalize.birth_text(record.co_holder_birth_year,

@@ -8,7 +8,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from landdata.models import Certificate, Commune, FormerCommune, ImportBatch, Plot, Province, RegistrationBranch
+from landdata.models import (
+    Certificate,
+    Commune,
+    FormerCommune,
+    ImportBatch,
+    Plot,
+    Province,
+    RegistrationBranch,
+)
 
 
 class CommuneTarget(models.Model):
@@ -178,6 +186,10 @@ class CollectedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.former_commune_id} {self.map_sheet}/{self.plot_number} — {self.holder_name}"
+
+
+# A record may be changed (and its photos added or removed) while it is a draft or returned by the office.
+EDITABLE_STATUSES = (CollectedRecord.Status.DRAFT, CollectedRecord.Status.RETURNED)
 
 
 class ScanKind(models.TextChoices):

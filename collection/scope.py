@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from collection.models import Role, UserScope
 from landdata.models import Commune
@@ -103,10 +105,6 @@ def restrict(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:
 
 def get_scoped_or_404(queryset: QuerySet, user: User | AnonymousUser, **lookup) -> Model:
     """Fetch one object the user may see; an object outside the scope is reported as missing."""
-    from django.core.exceptions import ValidationError
-    from django.http import Http404
-    from django.shortcuts import get_object_or_404
-
     try:
         return get_object_or_404(restrict(queryset, user), **lookup)
     except (TypeError, ValueError, ValidationError):

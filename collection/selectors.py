@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collection.models import Assignment, CollectedRecord, CommuneTarget, WorkingGroup
-from collection.scope import restrict, scoped_communes, user_scope
+from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
 from landdata import normalize
 from landdata.models import FormerCommune, LandUser, Plot
 
@@ -189,8 +189,6 @@ def working_groups_for(user) -> list[WorkingGroup]:
 
 def plot_detail(*, user, plot_id: int) -> Plot:
     """A plot of the user's scope with its owners, certificates and collected records; 404 outside."""
-    from collection.scope import get_scoped_or_404
-
     qs = Plot.objects.select_related("former_commune__commune").prefetch_related(
         Prefetch("land_users", queryset=LandUser.objects.select_related("certificate").order_by("id")),
         "certificates",

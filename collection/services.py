@@ -14,13 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collection import import_kinds, validation
-from collection.models import CollectedRecord
+from collection.models import EDITABLE_STATUSES, CollectedRecord
 from collection.signals import record_submitted, records_imported
 from landdata import normalize
 from landdata.models import FormerCommune, ImportBatch, Plot
-from landdata.tabular import sha256_of
+from landdata.tabular import Column, RowErrors, read_rows, sha256_of
 
-EDITABLE_STATUSES = (CollectedRecord.Status.DRAFT, CollectedRecord.Status.RETURNED)
 # Model fields a form or an import may set (the cleaned values of collection.validation).
 RECORD_VALUE_FIELDS = (
     "holder_name", "holder_birth_year", "holder_birth_date", "holder_id_number", "holder_old_id_number",
@@ -144,8 +143,6 @@ def record_submit(*, record_id: int, values: dict, user, version: str) -> Collec
 
 
 def collection_columns():
-    from landdata.tabular import Column
-
     return [
         Column("old_commune_code", "Mã xã cũ", True),
         Column("map_sheet", "Số tờ", True),
@@ -200,7 +197,6 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
 
     Queries are batched (codes, plots, users, existing keys), then one bulk insert.
     """
-    from landdata.tabular import RowErrors, read_rows
 
     started = time.monotonic()
     path = Path(path)

@@ -6,7 +6,8 @@ import logging
 
 from celery import shared_task
 
-from collection.scans.services import ScanStorageError, scan_process
+from collection.assignments import assignments_import_stored
+from collection.scans.services import ScanStorageError, scan_process, scans_requeue_stale
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +32,10 @@ def process_scan(scan_id: str) -> str:
 @shared_task(name="collection.tasks.import_assignments", acks_late=True)
 def import_assignments(batch_id: int, stored_name: str, replace: bool = False) -> str:
     """Run the assignment list import of an uploaded file (queue "bulk"); outcome on the ImportBatch."""
-    from collection.assignments import assignments_import_stored
-
     return assignments_import_stored(batch_id=batch_id, stored_name=stored_name)
 
 
 @shared_task(name="collection.tasks.requeue_stale_scans")
 def requeue_stale_scans() -> int:
     """Periodic safety net for scans left pending (add to CELERY_BEAT_SCHEDULE; bulk queue)."""
-    from collection.scans.services import scans_requeue_stale
-
     return scans_requeue_stale()

@@ -1,19 +1,15 @@
 from django.urls import path
 
 from collection import views
+from collection.scans import views as scan_views
 
 app_name = "collection"
-urlpatterns: list = [
+urlpatterns = [
     path("thua-dat/", views.plot_list, name="plot_list"),
     path("thua-dat/<int:plot_id>/", views.plot_detail, name="plot_detail"),
     path("thua-dat/<int:plot_id>/thu-thap/", views.record_start, name="record_start"),
     path("ban-ghi/<int:record_id>/", views.record_edit, name="record_edit"),
-]
-
-# Scans (upload, polled list, authorised streaming) — collection/scans/views.py
-from collection.scans import views as scan_views  # noqa: E402
-
-urlpatterns += [
+    # Scans: upload, the record's polled list, authorised streaming.
     path("ban-ghi/<int:record_id>/anh/tai-len/", scan_views.scan_upload, name="scan_upload"),
     path("ban-ghi/<int:record_id>/anh/", scan_views.scan_list, name="scan_list"),
     path("anh/<uuid:pk>/", scan_views.scan_image, name="scan_image"),

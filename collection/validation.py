@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from collection.models import Channel, CertificateStatus
+from collection.models import CertificateStatus, Channel
 from landdata import normalize
 
 # Keys the form and the import share (contract §2.3, plus the co-holder's former CMND).

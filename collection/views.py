@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from collection import selectors, services
 from collection.forms import PlotSearchForm, RecordForm
-from collection.models import CollectedRecord, Role
+from collection.models import EDITABLE_STATUSES, CollectedRecord, Role
 from collection.panels import RECORD_PANELS
 from collection.scope import get_scoped_or_404, user_scope
 
@@ -52,7 +52,7 @@ def plot_detail(request: HttpRequest, plot_id: int) -> HttpResponse:
     return render(request, "collection/plot_detail.html", {
         "plot": plot,
         "records": records,
-        "open_record": next((r for r in records if r.status in services.EDITABLE_STATUSES), None),
+        "open_record": next((r for r in records if r.status in EDITABLE_STATUSES), None),
         "has_submitted": any(r.status == CollectedRecord.Status.SUBMITTED for r in records),
         "can_collect": user_scope(request.user).role in EDIT_ROLES,
         "record_panels": RECORD_PANELS,
@@ -77,7 +77,7 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
         CollectedRecord.objects.select_related("former_commune", "plot", "collected_by_user"),
         request.user, pk=record_id,
     )
-    editable = record.status in services.EDITABLE_STATUSES and user_scope(request.user).role in EDIT_ROLES
+    editable = record.status in EDITABLE_STATUSES and user_scope(request.user).role in EDIT_ROLES
     if request.method == "POST":
         if not editable:
             if record.status == CollectedRecord.Status.SUBMITTED:

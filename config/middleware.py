@@ -13,6 +13,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from collection.scope import user_scope
 
 DEFAULT_POLICY: dict[str, str] = {
     "default-src": "'self'",
@@ -77,11 +82,7 @@ class SecondFactorMiddleware:
         roles = set(getattr(settings, "OTP_REQUIRED_ROLES", []) or [])
         user = getattr(request, "user", None)
         if roles and user is not None and user.is_authenticated and not self._verified(user):
-            from django.shortcuts import redirect
-            from django.urls import reverse
-            from django.utils.http import urlencode
 
-            from collection.scope import user_scope
 
             role = user_scope(user).role
             if role in roles or (user.is_superuser and "admin" in roles):

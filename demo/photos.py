@@ -228,13 +228,13 @@ def render_id_front(person: Person, rng: random.Random) -> Image.Image:
     draw = ImageDraw.Draw(card)
     _emblem(draw, 9 * mm, 9.5 * mm, 6.5 * mm)
     bold, regular = "DejaVuSans-Bold", "DejaVuSans"
-    cx = 45 * mm
-    _text(draw, (cx, 3.5 * mm), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", _font(bold, int(2.3 * mm)), anchor="ma")
-    _text(draw, (cx, 6.6 * mm), "Độc lập - Tự do - Hạnh phúc", _font(bold, int(2.1 * mm)), anchor="ma")
-    _text(draw, (cx, 9.4 * mm), "SOCIALIST REPUBLIC OF VIET NAM", _font(regular, int(1.8 * mm)), anchor="ma")
-    _text(draw, (cx, 11.6 * mm), "Independence - Freedom - Happiness", _font(regular, int(1.7 * mm)), anchor="ma")
-    _text(draw, (cx, 14.2 * mm), "CĂN CƯỚC CÔNG DÂN", _font(bold, int(3.4 * mm)), (190, 30, 40), anchor="ma")
-    _text(draw, (cx, 18.2 * mm), "Citizen Identity Card", _font(regular, int(1.9 * mm)), anchor="ma")
+    cx = 42.5 * mm
+    _text(draw, (cx, 3.5 * mm), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", _font(bold, int(1.95 * mm)), anchor="ma")
+    _text(draw, (cx, 6.3 * mm), "Độc lập - Tự do - Hạnh phúc", _font(bold, int(1.9 * mm)), anchor="ma")
+    _text(draw, (cx, 9.1 * mm), "SOCIALIST REPUBLIC OF VIET NAM", _font(regular, int(1.6 * mm)), anchor="ma")
+    _text(draw, (cx, 11.3 * mm), "Independence - Freedom - Happiness", _font(regular, int(1.5 * mm)), anchor="ma")
+    _text(draw, (cx, 13.8 * mm), "CĂN CƯỚC CÔNG DÂN", _font(bold, int(3.2 * mm)), (190, 30, 40), anchor="ma")
+    _text(draw, (cx, 17.8 * mm), "Citizen Identity Card", _font(regular, int(1.7 * mm)), anchor="ma")
     qr = _qr(person.qr_text, 1).resize((int(15 * mm), int(15 * mm)), Image.Resampling.NEAREST)
     card.paste(qr, (int(69.5 * mm), int(1.5 * mm)))
     # portrait
@@ -323,22 +323,22 @@ def render_id_back(person: Person, rng: random.Random, *, mrz_rows: int = 3) -> 
                                                  "mắt phải", "Nốt ruồi C:1cm trên đầu mày trái")), label)
     _segments(draw, 3 * mm, 22.0 * mm, [("Ngày, tháng, năm / Date, month, year: ", small, (30, 30, 30)),
                                         (person.issue_date.strftime("%d/%m/%Y"), label, (20, 20, 20))])
-    _text(draw, (20 * mm, 25.5 * mm), "CỤC TRƯỞNG CỤC CẢNH SÁT", _font(bold, int(1.7 * mm)), anchor="ma")
-    _text(draw, (20 * mm, 27.7 * mm), "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", _font(bold, int(1.7 * mm)), anchor="ma")
-    _text(draw, (20 * mm, 29.7 * mm), "DIRECTOR GENERAL OF THE POLICE DEPARTMENT", _font(regular, int(1.2 * mm)),
+    _text(draw, (20 * mm, 24.6 * mm), "CỤC TRƯỞNG CỤC CẢNH SÁT", _font(bold, int(1.6 * mm)), anchor="ma")
+    _text(draw, (20 * mm, 26.5 * mm), "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", _font(bold, int(1.6 * mm)), anchor="ma")
+    _text(draw, (20 * mm, 28.4 * mm), "DIRECTOR GENERAL OF THE POLICE DEPARTMENT", _font(regular, int(1.1 * mm)),
           anchor="ma")
-    draw.ellipse((12 * mm, 30 * mm, 24 * mm, 42 * mm), outline=(200, 40, 50), width=6)
-    draw.ellipse((14.5 * mm, 32.5 * mm, 21.5 * mm, 39.5 * mm), outline=(200, 40, 50), width=3)
-    scribble = [(17 * mm + rng.uniform(-5, 5) * mm, 33 * mm + rng.uniform(0, 7) * mm) for _ in range(9)]
+    draw.ellipse((15 * mm, 29.6 * mm, 23 * mm, 37.6 * mm), outline=(200, 40, 50), width=6)
+    draw.ellipse((16.8 * mm, 31.4 * mm, 21.2 * mm, 35.8 * mm), outline=(200, 40, 50), width=3)
+    scribble = [(19 * mm + rng.uniform(-6, 6) * mm, 30.5 * mm + rng.uniform(0, 5.5) * mm) for _ in range(9)]
     draw.line(scribble, fill=(30, 40, 120), width=5)
-    _text(draw, (20 * mm, 41.5 * mm), "Tô Văn Huệ", _font(bold, int(1.9 * mm)), anchor="ma")
-    # MRZ: three 30-character lines across the bottom band
-    draw.rectangle((0, 43.5 * mm, CARD_SIZE[0], CARD_SIZE[1]), fill=(246, 246, 246))
-    mono = _font("DejaVuSansMono", int(3.05 * mm))
+    _text(draw, (20 * mm, 36.0 * mm), "Tô Văn Huệ", _font(bold, int(1.7 * mm)), anchor="ma")
+    # MRZ: three 30-character lines across the bottom band (OCR-B is not available: a monospaced font)
+    draw.rectangle((0, 39.0 * mm, CARD_SIZE[0], CARD_SIZE[1]), fill=(246, 246, 246))
+    mono = _font("DejaVuSansMono", int(4.25 * mm))
     lines = mrz_lines(person)
     first = 3 - mrz_rows
     for row, line in enumerate(lines[first:], start=first):
-        _text(draw, (3.5 * mm, (44.0 + row * 3.35) * mm), line, mono, (15, 15, 15))
+        _text(draw, (4.0 * mm, (39.6 + row * 4.75) * mm), line, mono, (15, 15, 15))
     return card
 
 
@@ -560,6 +560,7 @@ class PhotoOptions:
     zalo_share: float = 0.25  # downscaled to 1,200 px on the long side
     exif_share: float = 0.10  # pixels stored sideways with an EXIF Orientation tag that corrects them
     photocopy_share: float = 0.15  # certificates photographed from a greyscale photocopy
+    glare_share: float = 0.25  # cards with light reflected off the laminate
     max_blur: float = 2.2  # Gaussian radius at full size
     quality: tuple[int, int] = (60, 90)
 
@@ -608,10 +609,13 @@ def _place(doc: Image.Image, background: Image.Image, rng: random.Random, *, fil
     """Put `doc` on `background` rotated by `skew` degrees, scaled to `fill` of the frame, in perspective."""
     bw, bh = background.size
     dw, dh = doc.size
-    scale = fill * min(bw / dw, bh / dh)
-    cx = bw / 2 + rng.uniform(-0.5, 0.5) * max(0.0, bw - dw * scale) * 0.8
-    cy = bh / 2 + rng.uniform(-0.5, 0.5) * max(0.0, bh - dh * scale) * 0.8
     a = math.radians(-skew)
+    # `fill` is the share of the frame taken by the skewed document's bounding box: it stays in the frame
+    rot_w = dw * abs(math.cos(a)) + dh * abs(math.sin(a))
+    rot_h = dw * abs(math.sin(a)) + dh * abs(math.cos(a))
+    scale = fill * min(bw / rot_w, bh / rot_h) / (1 + 2 * perspective)
+    cx = bw / 2 + rng.uniform(-0.5, 0.5) * max(0.0, bw - rot_w * scale * (1 + 2 * perspective))
+    cy = bh / 2 + rng.uniform(-0.5, 0.5) * max(0.0, bh - rot_h * scale * (1 + 2 * perspective))
     corners = []
     for x, y in ((0, 0), (dw, 0), (dw, dh), (0, dh)):
         px, py = (x - dw / 2) * scale, (y - dh / 2) * scale
@@ -658,6 +662,19 @@ def _lighting(image: Image.Image, rng: random.Random, nrng: np.random.Generator)
     return ImageChops.add(lit, noise_rgb, scale=1.0, offset=-128)
 
 
+def _glare(doc: Image.Image, rng: random.Random) -> Image.Image:
+    """Light reflected by a laminated card: a bright, soft ellipse that can wash out what is under it."""
+    w, h = doc.size
+    gw, gh = 64, 40
+    yy, xx = np.mgrid[0:gh, 0:gw].astype(np.float32)
+    cx, cy = rng.uniform(0.1, 0.9) * gw, rng.uniform(0.1, 0.9) * gh
+    rx, ry = rng.uniform(0.08, 0.3) * gw, rng.uniform(0.1, 0.35) * gh
+    strength = rng.uniform(0.5, 0.95)
+    alpha = strength * np.exp(-(((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2))
+    mask = Image.fromarray((alpha * 255).astype(np.uint8), "L").resize((w, h), Image.Resampling.BICUBIC)
+    return Image.composite(Image.new("RGB", (w, h), (255, 255, 252)), doc, mask)
+
+
 def _photocopy(doc: Image.Image, rng: random.Random, nrng: np.random.Generator) -> Image.Image:
     """A greyscale photocopy of the page: colours gone, contrast up, toner specks."""
     grey = ImageOps.autocontrast(doc.convert("L"), cutoff=1)
@@ -682,7 +699,8 @@ _EXIF_TAG_FOR_TURN = {90: 6, 180: 3, 270: 8}
 
 
 def phone_photo(doc: Image.Image | None, rng: random.Random, options: PhotoOptions = PhotoOptions(), *,
-                fill: tuple[float, float] = (0.55, 0.92), photocopy: bool = False) -> tuple[bytes, dict]:
+                fill: tuple[float, float] = (0.55, 0.92), photocopy: bool = False, glare: bool = False
+                ) -> tuple[bytes, dict]:
     """Photograph `doc` (None: an unrelated scene) as a phone would; returns JPEG bytes and what was done."""
     nrng = np.random.default_rng(rng.getrandbits(64))
     size = rng.choice(PHONE_SIZES)
@@ -694,6 +712,8 @@ def phone_photo(doc: Image.Image | None, rng: random.Random, options: PhotoOptio
     else:
         if photocopy:
             doc = _photocopy(doc, rng, nrng)
+        if glare:
+            doc = _glare(doc, rng)
         background = _table(rng, nrng, size)
         image = _place(doc, background, rng, fill=rng.uniform(*fill), skew=skew, perspective=rng.uniform(0.0, 0.05))
     image = _lighting(image, rng, nrng)
@@ -715,8 +735,9 @@ def phone_photo(doc: Image.Image | None, rng: random.Random, options: PhotoOptio
         exif = Image.Exif()
         exif[0x0112] = _EXIF_TAG_FOR_TURN[stored_turn]
     data = _jpeg(image, quality, exif)
+    shown = image.size if exif is None or exif[0x0112] == 3 else image.size[::-1]
     return data, {"rotation": turn, "skew": round(skew, 2), "downscaled": zalo, "quality": quality,
-                  "blur": round(blur, 2), "photocopy": photocopy, "size": image.size, "exif_orientation": exif is not None}
+                  "blur": round(blur, 2), "photocopy": photocopy, "glare": glare, "size": shown, "exif_orientation": exif is not None}
 
 
 def near_duplicate(data: bytes, rng: random.Random) -> bytes:
@@ -746,14 +767,16 @@ def _truth(kind: str, **values) -> dict:
 
 
 def id_front_photo(person: Person, rng: random.Random, options: PhotoOptions = PhotoOptions()) -> tuple[bytes, dict]:
-    data, how = phone_photo(render_id_front(person, rng), rng, options, fill=(0.5, 0.9))
+    data, how = phone_photo(render_id_front(person, rng), rng, options, fill=(0.5, 0.9),
+                            glare=rng.random() < options.glare_share)
     return data, {**_truth("id_front", id_number=person.id_number, old_id_number=person.old_id_number,
                            name=person.name, birth_date=person.birth_date.strftime("%d/%m/%Y")), **how}
 
 
 def id_back_photo(person: Person, rng: random.Random, options: PhotoOptions = PhotoOptions()) -> tuple[bytes, dict]:
     rows = 3 if rng.random() < 0.75 else 2
-    data, how = phone_photo(render_id_back(person, rng, mrz_rows=rows), rng, options, fill=(0.5, 0.9))
+    data, how = phone_photo(render_id_back(person, rng, mrz_rows=rows), rng, options, fill=(0.5, 0.9),
+                            glare=rng.random() < options.glare_share)
     # with two rows shown the first (the one carrying the ID) is the one missing
     return data, {**_truth("id_back", id_number=person.id_number if rows == 3 else None, name=person.name,
                            birth_date=person.birth_date.strftime("%d/%m/%Y")), "mrz_rows": rows, **how}

@@ -8,7 +8,6 @@ page polls the batch every second with htmx.
 
 from __future__ import annotations
 
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from config.queueing import queue_safely
-from landdata import resources, selectors, services
+from landdata import normalize, resources, selectors, services
 from landdata.imports import IMPORT_KINDS, uploadable_kinds
 from landdata.models import (
     Certificate,
@@ -141,8 +140,6 @@ class PlotAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """"12/345" or "12 345" finds sheet 12, plot 345 (keys compared as the contract says)."""
-        from landdata import normalize
-
         parts = search_term.replace("/", " ").split()
         if len(parts) == 2:
             sheet, number = (normalize.plot_key_part(p) for p in parts)
@@ -171,8 +168,6 @@ class LandUserAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
         return obj.masked_id
 
     def get_search_results(self, request, queryset, search_term):
-        from landdata import normalize
-
         return super().get_search_results(request, queryset, normalize.name_folded(search_term) or search_term)
 
 
@@ -187,8 +182,6 @@ class CertificateAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
     readonly_fields = ("plot", "serial", "book_number", "issue_date", "status")
 
     def get_search_results(self, request, queryset, search_term):
-        from landdata import normalize
-
         key = normalize.certificate_key(search_term)
         if key:
             return queryset.filter(serial_key=key) | queryset.filter(book_number=search_term.strip()), False

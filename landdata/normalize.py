@@ -11,8 +11,8 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # --- Unicode and names -------------------------------------------------------
 

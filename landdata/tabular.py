@@ -9,6 +9,7 @@ message before any row is used.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import operator
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
 
 from landdata import normalize
 
@@ -207,8 +209,6 @@ def _chain(sample: str, rest: io.TextIOWrapper) -> Iterator[str]:
 
 
 def _iter_xlsx(path, name: str) -> Iterator[tuple[int, list[object]]]:
-    from python_calamine import CalamineWorkbook
-
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         rows = sheet.iter_rows()
@@ -298,7 +298,6 @@ def estimate_rows(path: str | os.PathLike) -> int:
         head = handle.read(4)
         if head.startswith(_XLSX_MAGIC):
             try:
-                from python_calamine import CalamineWorkbook
 
                 return max(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height - 1, 0)
             except Exception:
@@ -316,8 +315,6 @@ def estimate_rows(path: str | os.PathLike) -> int:
 
 def sha256_of(path: str | os.PathLike) -> str:
     """SHA-256 of a file, read in blocks (import batches, backups and demo files record it)."""
-    import hashlib
-
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 

@@ -36,15 +36,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, Min, Q, Sum
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from collection.models import CollectedRecord, CommuneTarget, WorkingGroup
-from landdata.models import Commune, FormerCommune, LandUser, Plot
-from verification.models import OPEN_STATUSES, Flag, FlagCode, LandUserStatus, Outcome, PlotOutcome
+from landdata.models import Commune, FormerCommune, ImportBatch, LandUser, Plot
+from verification.models import (
+    OPEN_STATUSES,
+    Flag,
+    FlagCode,
+    LandUserStatus,
+    Outcome,
+    PlotOutcome,
+    RegistryCorrection,
+)
 
 OUTCOME_KEYS = ("verified", "enriched", "cleaned", "pending_review", "not_in_registry")
 LAND_USER_KEYS = ("unified", "not_matched", "not_identified")
-_OPEN = [str(s) for s in OPEN_STATUSES]
 
 
 @dataclass
@@ -146,10 +158,7 @@ REGISTRY_CACHE_SECONDS = 600
 def registry_version() -> tuple:
     """Changes whenever the registry may have changed: an import started or finished, a reviewer's
     correction, plots or land users added. One query of index lookups."""
-    from django.db import connection
 
-    from landdata.models import ImportBatch
-    from verification.models import RegistryCorrection
 
     tables = {m: connection.ops.quote_name(m._meta.db_table) for m in (ImportBatch, RegistryCorrection, Plot, LandUser)}
     with connection.cursor() as cur:
@@ -175,7 +184,6 @@ def registry_counts() -> dict[str, RegistryCounts]:
     province size), yet they change only with imports and corrections: they are kept in
     the cache under the registry version (and for at most ten minutes).
     """
-    from django.core.cache import cache
 
     # Hashed: the version holds timestamps with spaces, which memcached-style keys must not contain.
     key = "reports:v1:registry:" + hashlib.sha256("|".join(registry_version()).encode()).hexdigest()[:32]
@@ -201,7 +209,6 @@ def registry_counts() -> dict[str, RegistryCounts]:
 def _collected_land_users(codes: list[str] | None) -> list[tuple[str, str | None, bool, int]]:
     """(former commune, status or None, has a valid CCCD, count) for the land users of collected
     plots: starts from PlotOutcome, so only collected plots are joined, never the whole registry."""
-    from django.db import connection
 
     qn = connection.ops.quote_name
     outcome, user, status = (qn(m._meta.db_table) for m in (PlotOutcome, LandUser, LandUserStatus))
@@ -245,7 +252,7 @@ def counts_by_former(former: dict[str, FormerInfo], *, whole_province: bool) -> 
             counts[row["former_commune_id"]].outcomes[row["outcome"]] += row["n"]
 
     flag_rows = (
-        Flag.objects.filter(status__in=_OPEN, **_former_filter(codes, "former_commune_id"))
+        Flag.objects.filter(status__in=OPEN_STATUSES, **_former_filter(codes, "former_commune_id"))
         .values("former_commune_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -411,7 +418,7 @@ def former_codes_for(*, communes: Iterable[str] | None = None, working_group_id:
 def open_flags_by_code(*, former_codes: list[str] | None) -> list[tuple[str, str, int]]:
     """(code, label, count) of open/returned flags, most frequent first."""
     rows = (
-        Flag.objects.filter(status__in=_OPEN, **_former_filter(former_codes, "former_commune_id"))
+        Flag.objects.filter(status__in=OPEN_STATUSES, **_former_filter(former_codes, "former_commune_id"))
         .values("code")
         .annotate(n=Count("id"))
         .order_by("-n", "code")
@@ -481,8 +488,6 @@ def outcome_labels() -> dict[str, str]:
 
 def cache_seconds() -> int:
     """How long dashboards may show figures already computed (settings.REPORTS_CACHE_SECONDS, 0 = never)."""
-    from django.conf import settings
-
     return int(getattr(settings, "REPORTS_CACHE_SECONDS", 60))
 
 
@@ -494,9 +499,6 @@ def cached(key: str, build):
     and may be a minute old, so they share one computation. `campaign_report` and the
     API compute live. The language is part of the key (the chart carries text).
     """
-    from django.core.cache import cache
-    from django.utils import timezone
-    from django.utils.translation import get_language
 
     seconds = cache_seconds()
     if seconds <= 0:

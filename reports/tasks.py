@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
+from django.conf import settings
+
+from reports.bundles import bundle_build, bundles_expire
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="reports.tasks.build_scan_bundle")
 def build_scan_bundle(bundle_id: int) -> str:
-    from reports.bundles import bundle_build
-
     bundle = bundle_build(bundle_id=bundle_id)
     if bundle is None:
         logger.info("scan bundle %s no longer exists", bundle_id)
@@ -23,10 +25,4 @@ def build_scan_bundle(bundle_id: int) -> str:
 @shared_task(name="reports.tasks.expire_scan_bundles")
 def expire_scan_bundles() -> int:
     """Daily (beat): delete bundle files older than settings.BUNDLE_RETENTION_DAYS."""
-    import datetime as dt
-
-    from django.conf import settings
-
-    from reports.bundles import bundles_expire
-
     return bundles_expire(older_than=dt.timedelta(days=settings.BUNDLE_RETENTION_DAYS))

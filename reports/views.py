@@ -18,21 +18,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from collection.models import Role, WorkingGroup
+from collection.scans.services import client_ip
 from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
 from landdata import normalize
 from landdata.models import Commune
-from reports.models import ScanBundle
 from reports import bundles, exports
 from reports import figures as fig
 from reports.charts import daily_chart
+from reports.models import ScanBundle
 
 OFFICE_ROLES = (Role.REVIEWER, Role.ADMIN)
 CHART_DAYS = 90
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    from collection.scans.services import client_ip  # the one reading of the proxy's header
-
     return client_ip(request)
 
 

@@ -43,7 +43,6 @@ IDENTITY_CODES = frozenset(
 )
 # Records that count as collected for a plot (drafts do not).
 COLLECTED_STATUSES = (CollectedRecord.Status.SUBMITTED, CollectedRecord.Status.RETURNED)
-_OPEN = {str(s) for s in OPEN_STATUSES}
 
 
 def plot_keys_q(keys: Iterable[PlotKey], *, model) -> Q:
@@ -102,7 +101,7 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
     # CollectedRecord.open_flags, written only where it changed.
     changed = []
     for rec in records:
-        count = sum(1 for f in flags_by_record[rec["id"]] if f["status"] in _OPEN)
+        count = sum(1 for f in flags_by_record[rec["id"]] if f["status"] in OPEN_STATUSES)
         if count != rec["open_flags"]:
             changed.append(CollectedRecord(id=rec["id"], open_flags=count))
     if changed:
@@ -119,7 +118,7 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
         plot = plots.get(key)
         key_flags = [f for r in recs for f in flags_by_record[r["id"]]]
         kinds = sorted({e["kind"] for r in recs for e in enrich_by_record[r["id"]]})
-        open_count = sum(1 for f in key_flags if f["status"] in _OPEN)
+        open_count = sum(1 for f in key_flags if f["status"] in OPEN_STATUSES)
         outcome = outcome_for(
             has_open=open_count > 0,
             in_registry=plot is not None,
@@ -163,7 +162,7 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
         if rec["status"] not in COLLECTED_STATUSES:
             continue
         for flag in flags_by_record[rec["id"]]:
-            if flag["status"] in _OPEN and flag["code"] in IDENTITY_CODES:
+            if flag["status"] in OPEN_STATUSES and flag["code"] in IDENTITY_CODES:
                 if flag["land_user_id"]:
                     blocked_users.add(flag["land_user_id"])
                 elif plot_of_record[rec["id"]]:

@@ -9,21 +9,18 @@ from django.dispatch import receiver
 
 from collection.signals import record_submitted, records_imported, scan_processed
 from config.queueing import queue_safely
+from verification import tasks
 
 
 def _queue_match(record_id: int) -> None:
-    from verification.tasks import match_record
-
-    queue_safely(lambda: match_record.delay(record_id), what=f"matching of record {record_id}")
+    queue_safely(lambda: tasks.match_record.delay(record_id), what=f"matching of record {record_id}")
 
 
 def _queue_chunks(record_ids: list[int]) -> None:
     """Imported records are matched in chunks on the bulk queue, not one task per record."""
-    from verification.tasks import CHUNK_SIZE, match_chunk
-
     def send() -> None:
-        for start in range(0, len(record_ids), CHUNK_SIZE):
-            match_chunk.delay(record_ids[start : start + CHUNK_SIZE])
+        for start in range(0, len(record_ids), tasks.CHUNK_SIZE):
+            tasks.match_chunk.delay(record_ids[start : start + tasks.CHUNK_SIZE])
 
     queue_safely(send, what=f"matching of {len(record_ids)} imported records")
 

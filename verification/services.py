@@ -9,12 +9,10 @@ accepted, append to the decision history and refresh the plot outcomes.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -24,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from collection.models import CollectedRecord, DocumentAccess
 from landdata import normalize
 from landdata.models import Certificate, LandUser, Plot
+from verification import outcomes
 from verification.matching.pipeline import MatchSummary
 from verification.models import (
     DECISION_STATUS,
@@ -38,7 +37,6 @@ from verification.models import (
     RegistryCorrection,
     Severity,
 )
-from verification import outcomes
 from verification.selectors import require_reviewer, scoped_flags, submitted_records, value_text
 
 # Codes whose collected value has a registry field to go into (see `_planned_changes`).

@@ -14,12 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_ipv46_address
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collection import signals
-from collection.models import CollectedRecord, DocumentAccess, Role, Scan, ScanKind
+from collection.models import EDITABLE_STATUSES, CollectedRecord, DocumentAccess, Role, Scan, ScanKind
 from collection.scans import processing
 from collection.scans.processing import ImageRejected, Rejection
 from collection.scope import user_scope
@@ -29,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 # Users who may add or remove images: the commune's own staff and province admins.
 UPLOAD_ROLES = (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN)
-EDITABLE_STATUSES = (CollectedRecord.Status.DRAFT, CollectedRecord.Status.RETURNED)
 
 REJECTION_MESSAGES = {
     Rejection.NOT_IMAGE: _("Tệp này không phải là ảnh (JPEG, PNG, WebP, HEIC)."),
@@ -268,7 +268,6 @@ def client_ip(request) -> str | None:
     """The client's address as the reverse proxy reports it (first X-Forwarded-For hop)."""
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     candidate = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-    from django.core.validators import validate_ipv46_address
 
     try:
         validate_ipv46_address(candidate)

@@ -2,11 +2,11 @@
 
 from django import template
 
+from collection.scans.views import panel_data
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def scan_panel_data(context, record):
-    from collection.scans.views import panel_data
-
     return panel_data(context["request"], record)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +17,7 @@ from landdata import bulkload, imports
 from landdata.models import FormerCommune, ImportBatch
 from landdata.registry_import.columns import REGISTRY_COLUMNS
 from landdata.registry_import.result import ImportResult
-from landdata.registry_import.stage import STAGE_TABLE, Stage, drop_stage, STAGE_ANALYZED
+from landdata.registry_import.stage import STAGE_ANALYZED, STAGE_TABLE, Stage, drop_stage
 from landdata.registry_import.validate import FormerUnit, RegistryValidator
 from landdata.registry_import.write import REGISTRY_TABLES, replace_absent, upsert, worth_rebuilding_indexes
 from landdata.services import Progress, import_batch_fail, import_batch_progress, throttled

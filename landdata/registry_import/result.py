@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+
 @dataclass
 class ImportResult:
     """What an import did."""

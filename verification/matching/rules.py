@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz
 
+from collection.models import CERTIFICATE_SCAN_KINDS, ID_HOLDER_SCAN_KINDS, CertificateStatus, CollectedRecord
 from landdata import normalize
 from landdata.normalize import IdKind
 from verification.matching.types import (
@@ -15,7 +16,6 @@ from verification.matching.types import (
     RegistryOwner,
     RegistryPlot,
 )
-from collection.models import CERTIFICATE_SCAN_KINDS, ID_HOLDER_SCAN_KINDS, CertificateStatus, CollectedRecord
 from verification.models import EnrichmentKind, FlagCode
 
 HELD = CertificateStatus.HELD

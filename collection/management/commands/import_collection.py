@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from collection.services import records_import
+from landdata.tabular import ImportFailed
 
 
 class Command(BaseCommand):
@@ -16,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file: str, **options):
-        from landdata.tabular import ImportFailed
-
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")

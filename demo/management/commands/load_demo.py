@@ -23,9 +23,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
-from demo import generator as demo
 from collection import import_kinds
 from collection.models import Role, UserScope, WorkingGroup
+from demo import generator as demo
 from landdata import imports
 from landdata.models import Commune, ImportBatch, Province, RegistrationBranch
 from landdata.tabular import sha256_of
