@@ -38,8 +38,17 @@ class PlotOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Plot
-        fields = ["id", "commune_code", "old_commune_code", "map_sheet", "plot_number", "area_m2", "land_use",
-                  "address", "land_users"]
+        fields = [
+            "id",
+            "commune_code",
+            "old_commune_code",
+            "map_sheet",
+            "plot_number",
+            "area_m2",
+            "land_use",
+            "address",
+            "land_users",
+        ]
 
 
 class RecordOutputSerializer(serializers.ModelSerializer):
@@ -53,12 +62,36 @@ class RecordOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = CollectedRecord
         fields = [
-            "id", "old_commune_code", "map_sheet", "plot_number", "plot", "holder_name", "holder_birth_year",
-            "holder_birth_date", "holder_id_number", "holder_old_id_number", "co_holder_name",
-            "co_holder_birth_year", "co_holder_birth_date", "co_holder_id_number", "co_holder_old_id_number",
-            "certificate_serial", "certificate_book_number", "area_m2", "land_use", "actual_user_name",
-            "certificate_status", "owner_far_away", "channel", "notes", "collected_by", "collected_on", "status",
-            "submitted_at", "open_flags", "version",
+            "id",
+            "old_commune_code",
+            "map_sheet",
+            "plot_number",
+            "plot",
+            "holder_name",
+            "holder_birth_year",
+            "holder_birth_date",
+            "holder_id_number",
+            "holder_old_id_number",
+            "co_holder_name",
+            "co_holder_birth_year",
+            "co_holder_birth_date",
+            "co_holder_id_number",
+            "co_holder_old_id_number",
+            "certificate_serial",
+            "certificate_book_number",
+            "area_m2",
+            "land_use",
+            "actual_user_name",
+            "certificate_status",
+            "owner_far_away",
+            "channel",
+            "notes",
+            "collected_by",
+            "collected_on",
+            "status",
+            "submitted_at",
+            "open_flags",
+            "version",
         ]
 
     def get_holder_id_number(self, obj) -> str:
@@ -81,8 +114,19 @@ class RecordOutputSerializer(serializers.ModelSerializer):
 class ScanOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Scan
-        fields = ["id", "record", "kind", "original_name", "sha256", "width", "height", "status",
-                  "needs_retake", "quality_note", "uploaded_at"]
+        fields = [
+            "id",
+            "record",
+            "kind",
+            "original_name",
+            "sha256",
+            "width",
+            "height",
+            "status",
+            "needs_retake",
+            "quality_note",
+            "uploaded_at",
+        ]
 
 
 class FlagOutputSerializer(serializers.ModelSerializer):
@@ -95,9 +139,25 @@ class FlagOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Flag
-        fields = ["id", "record", "plot", "commune_code", "old_commune_code", "map_sheet", "plot_number", "code",
-                  "field", "registry_value", "collected_value", "severity", "status", "similarity", "version",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "record",
+            "plot",
+            "commune_code",
+            "old_commune_code",
+            "map_sheet",
+            "plot_number",
+            "code",
+            "field",
+            "registry_value",
+            "collected_value",
+            "severity",
+            "status",
+            "similarity",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
     def _value(self, obj: Flag, value: str) -> str:
         if "id_number" in obj.field and not self.context.get("full_ids"):

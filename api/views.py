@@ -81,10 +81,14 @@ class PlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     """Registry plots in your scope with their land users (ID numbers masked for commune officials)."""
 
     serializer_class = s.PlotOutputSerializer
-    base_queryset = Plot.objects.select_related("former_commune").prefetch_related(
-        # Prefetch keeps pages at three queries whatever their size.
-        "land_users"
-    ).order_by("pk")
+    base_queryset = (
+        Plot.objects.select_related("former_commune")
+        .prefetch_related(
+            # Prefetch keeps pages at three queries whatever their size.
+            "land_users"
+        )
+        .order_by("pk")
+    )
     filters = {"commune": "former_commune__commune_id", "old_commune": "former_commune_id"}
 
     def get_queryset(self):
@@ -109,9 +113,11 @@ def _clean_values(data: dict, *, require_complete: bool) -> dict:
     cleaned = validation.clean_record_values(data, require_complete=require_complete)
     if cleaned.errors:
         raise ValidationError({key: [str(m) for m in msgs] for key, msgs in cleaned.errors.items()})
-    present = {key for key in data} | {f"{p}_birth_year" for p in ("holder", "co_holder") if f"{p}_birth" in data} | {
-        f"{p}_birth_date" for p in ("holder", "co_holder") if f"{p}_birth" in data
-    }
+    present = (
+        {key for key in data}
+        | {f"{p}_birth_year" for p in ("holder", "co_holder") if f"{p}_birth" in data}
+        | {f"{p}_birth_date" for p in ("holder", "co_holder") if f"{p}_birth" in data}
+    )
     return {key: value for key, value in cleaned.values.items() if key in present}
 
 
@@ -134,8 +140,9 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         if user_scope(self.request.user).role not in COLLECT_ROLES:
             raise PermissionDenied
 
-    @extend_schema(request=s.RecordCreateInputSerializer, responses={201: s.RecordOutputSerializer,
-                                                                     200: s.RecordOutputSerializer})
+    @extend_schema(
+        request=s.RecordCreateInputSerializer, responses={201: s.RecordOutputSerializer, 200: s.RecordOutputSerializer}
+    )
     def create(self, request: Request) -> Response:
         """Open the plot's draft (or returned record), or start one: 201 when new, 200 when it existed."""
         self._require_collector()
@@ -156,9 +163,13 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         values = _clean_values(raw, require_complete=False)
         try:
             if submit:
-                record = collection_services.record_submit(record_id=record.pk, values=values, user=request.user, version=version)
+                record = collection_services.record_submit(
+                    record_id=record.pk, values=values, user=request.user, version=version
+                )
             else:
-                record = collection_services.record_update(record_id=record.pk, values=values, user=request.user, version=version)
+                record = collection_services.record_update(
+                    record_id=record.pk, values=values, user=request.user, version=version
+                )
         except collection_services.RecordConflict:
             return Response({"detail": _("Bản ghi vừa được thay đổi; hãy đọc lại rồi gửi lại.")}, status=409)
         except collection_services.RecordAlreadySubmitted:
@@ -180,8 +191,9 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         """Submit (or resubmit a returned record); matching is queued after commit."""
         return self._write(request, pk, submit=True)
 
-    @extend_schema(request={"multipart/form-data": s.ScanUploadInputSerializer},
-                   responses={201: s.ScanOutputSerializer})
+    @extend_schema(
+        request={"multipart/form-data": s.ScanUploadInputSerializer}, responses={201: s.ScanOutputSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="scans")
     def upload_scan(self, request: Request, pk: str) -> Response:
         """Upload one image of a certificate page or ID card (processed in the background)."""
@@ -189,8 +201,12 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         payload = s.ScanUploadInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            scan = scan_upload(record=record, user=request.user, upload=payload.validated_data["file"],
-                               kind=payload.validated_data["kind"])
+            scan = scan_upload(
+                record=record,
+                user=request.user,
+                upload=payload.validated_data["file"],
+                kind=payload.validated_data["kind"],
+            )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied from exc
         except ScanRejected as exc:
@@ -213,12 +229,12 @@ class ScanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         if scan.status != Scan.Status.READY:
             raise Http404
         try:
-            handle = scan_open(scan=scan, user=request.user, action=DocumentAccess.Action.API,
-                               ip_address=client_ip(request))
+            handle = scan_open(
+                scan=scan, user=request.user, action=DocumentAccess.Action.API, ip_address=client_ip(request)
+            )
         except FileNotFoundError as exc:
             raise Http404 from exc
-        response = FileResponse(handle, content_type="image/jpeg", as_attachment=True,
-                                filename=f"{scan.pk}.jpg")
+        response = FileResponse(handle, content_type="image/jpeg", as_attachment=True, filename=f"{scan.pk}.jpg")
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
@@ -258,8 +274,13 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            flag = verification_services.flag_decide(user=request.user, flag_id=int(pk), expected_version=data["version"],
-                                      decision=data["decision"], note=data["note"])
+            flag = verification_services.flag_decide(
+                user=request.user,
+                flag_id=int(pk),
+                expected_version=data["version"],
+                decision=data["decision"],
+                note=data["note"],
+            )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied from exc
         except Flag.DoesNotExist as exc:

@@ -84,13 +84,20 @@ class PrivatePostgres:
         if self.as_postgres:
             shutil.chown(self.dir, "postgres")
             shutil.chown(self.dir.parent, "postgres")
-        self._run("initdb", "-D", str(self.dir / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--no-sync")
+        self._run("initdb", "-D", str(self.dir / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
 
     def start(self) -> None:
-        self._run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "log"), "-w", "-o",
-                  f"-p {self.port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100",
-                  "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.dir / "data"),
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "-o",
+            f"-p {self.port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", mode, "-w", "stop")
@@ -108,15 +115,35 @@ class Processes:
 
     def start(self, name: str, argv: list[str]) -> subprocess.Popen:
         log = open(self.logs / f"{name}-{len(self.started)}.log", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.started.append(proc)
         return proc
 
     def worker(self) -> subprocess.Popen:
-        return self.start("worker", [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork",
-                                     "-c", "2", "-Q", "records,bulk,default", "--without-gossip", "--without-mingle",
-                                     "-n", f"faults{len(self.started)}@%h", "-l", "INFO"])
+        return self.start(
+            "worker",
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=prefork",
+                "-c",
+                "2",
+                "-Q",
+                "records,bulk,default",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"faults{len(self.started)}@%h",
+                "-l",
+                "INFO",
+            ],
+        )
 
     @staticmethod
     def kill(proc: subprocess.Popen, sig=signal.SIGKILL) -> None:
@@ -160,21 +187,43 @@ def make_province(n: int, drafts: int):
     commune = Commune.objects.create(code="09265", name="Phường Một", province=province, branch=branch)
     former = FormerCommune.objects.create(code="09001", name="Xã Cũ", commune=commune)
     plots = Plot.objects.bulk_create(
-        Plot(former_commune=former, map_sheet="1", plot_number=str(i), sheet_key="1", number_key=str(i),
-             area_m2=Decimal(200), land_use="ONT")
+        Plot(
+            former_commune=former,
+            map_sheet="1",
+            plot_number=str(i),
+            sheet_key="1",
+            number_key=str(i),
+            area_m2=Decimal(200),
+            land_use="ONT",
+        )
         for i in range(1, n + drafts + 1)
     )
     LandUser.objects.bulk_create(
-        LandUser(registry_id=f"R{p.number_key}", plot=p, full_name="Nguyễn Văn An",
-                 name_folded=normalize.name_folded("Nguyễn Văn An"), birth_year=1960)
+        LandUser(
+            registry_id=f"R{p.number_key}",
+            plot=p,
+            full_name="Nguyễn Văn An",
+            name_folded=normalize.name_folded("Nguyễn Văn An"),
+            birth_year=1960,
+        )
         for p in plots
     )
     CollectedRecord.objects.bulk_create(
         CollectedRecord(
-            former_commune=former, map_sheet="1", plot_number=str(i), sheet_key="1", number_key=str(i),
-            plot=plots[i - 1], holder_name="Nguyễn Văn An", holder_birth_year=1960, land_use="ONT",
+            former_commune=former,
+            map_sheet="1",
+            plot_number=str(i),
+            sheet_key="1",
+            number_key=str(i),
+            plot=plots[i - 1],
+            holder_name="Nguyễn Văn An",
+            holder_birth_year=1960,
+            land_use="ONT",
             area_m2=Decimal(260) if i % 3 == 0 else Decimal(200),
-            collected_by="canbo01", collected_on="2025-10-01", status="submitted", source="import",
+            collected_by="canbo01",
+            collected_on="2025-10-01",
+            status="submitted",
+            source="import",
         )
         for i in range(1, n + 1)
     )
@@ -229,8 +278,9 @@ def drill_worker_kill(procs: Processes, n: int) -> Row:
     run.refresh_from_db()
     done_at_kill = run.chunks_done
     second = procs.worker()
-    call_command("run_matching", "--wait", "--timeout", "600", "--poll", "0.3", stdout=io.StringIO(),
-                 stderr=io.StringIO())
+    call_command(
+        "run_matching", "--wait", "--timeout", "600", "--poll", "0.3", stdout=io.StringIO(), stderr=io.StringIO()
+    )
     recovery = time.monotonic() - killed
     procs.kill(second, signal.SIGTERM)
     unmatched = CollectedRecord.objects.filter(status="submitted", matched_at__isnull=True).count()
@@ -266,15 +316,27 @@ def drill_redis_down(procs: Processes, redis: PrivateRedis, official, draft_ids:
     for record_id in draft_ids:
         record = CollectedRecord.objects.get(pk=record_id)
         started = time.monotonic()
-        outcome = scans_upload(record=record, user=official, uploads=[
-            (SimpleUploadedFile(f"redis-{record_id}.jpg", photo(f"redis-{record_id}"), "image/jpeg"), "cert_1")
-        ])[0]
+        outcome = scans_upload(
+            record=record,
+            user=official,
+            uploads=[
+                (SimpleUploadedFile(f"redis-{record_id}.jpg", photo(f"redis-{record_id}"), "image/jpeg"), "cert_1")
+            ],
+        )[0]
         latencies.append(time.monotonic() - started)
         uploaded += outcome.ok
         started = time.monotonic()
-        record_submit(record_id=record_id, values={"holder_name": "Nguyễn Văn An", "holder_birth_year": 1960,
-                                                   "area_m2": Decimal(260), "land_use": "ONT"},
-                      user=official, version=record_version(record))
+        record_submit(
+            record_id=record_id,
+            values={
+                "holder_name": "Nguyễn Văn An",
+                "holder_birth_year": 1960,
+                "area_m2": Decimal(260),
+                "land_use": "ONT",
+            },
+            user=official,
+            version=record_version(record),
+        )
         latencies.append(time.monotonic() - started)
         submitted += 1
         time.sleep(pause)
@@ -286,8 +348,14 @@ def drill_redis_down(procs: Processes, redis: PrivateRedis, official, draft_ids:
     # What beat sends (every 5 and 10 minutes); the stale-scan cutoff is shortened from 10 minutes to 0.
     sweep_unmatched.delay()
     scans_requeue_stale(older_than=dt.timedelta(0))
-    _wait_for(lambda: not Scan.objects.filter(status=Scan.Status.PENDING).exists()
-              and not selectors.records_needing_match().exists(), 300, "the sweeps after Redis came back")
+    _wait_for(
+        lambda: (
+            not Scan.objects.filter(status=Scan.Status.PENDING).exists()
+            and not selectors.records_needing_match().exists()
+        ),
+        300,
+        "the sweeps after Redis came back",
+    )
     recovery = time.monotonic() - back
     procs.kill(worker, signal.SIGTERM)
     lost_records = CollectedRecord.objects.filter(pk__in=draft_ids).exclude(status="submitted").count()
@@ -307,8 +375,9 @@ def drill_redis_down(procs: Processes, redis: PrivateRedis, official, draft_ids:
     )
 
 
-def drill_postgres_restart(procs: Processes, pg: PrivatePostgres, reviewer, draft_ids: list[int], down: float,
-                           port: int) -> Row:
+def drill_postgres_restart(
+    procs: Processes, pg: PrivatePostgres, reviewer, draft_ids: list[int], down: float, port: int
+) -> Row:
     import requests
     from django.db import close_old_connections, connections
 
@@ -318,9 +387,23 @@ def drill_postgres_restart(procs: Processes, pg: PrivatePostgres, reviewer, draf
     from verification.services import flag_decide
 
     worker = procs.worker()
-    web = procs.start("gunicorn", [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
-                                   "--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "gthread",
-                                   "--threads", "2", "--timeout", "60"])
+    web = procs.start(
+        "gunicorn",
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "2",
+            "--timeout",
+            "60",
+        ],
+    )
     host = f"http://127.0.0.1:{port}"
     _wait_for(lambda: _answers(f"{host}/healthz"), 60, "gunicorn")
     results: list[tuple[str, float, str]] = []  # (file name, time, "ok" | error)
@@ -330,16 +413,21 @@ def drill_postgres_restart(procs: Processes, pg: PrivatePostgres, reviewer, draf
     def official(record_id: int) -> None:
         session = requests.Session()
         session.get(f"{host}/dang-nhap/", timeout=30)
-        session.post(f"{host}/dang-nhap/", timeout=30, data={
-            "username": "canbo_thu", "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]})
+        session.post(
+            f"{host}/dang-nhap/",
+            timeout=30,
+            data={"username": "canbo_thu", "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        )
         i = 0
         while not stop.is_set():
             i += 1
             name = f"pg-{record_id}-{i}-{uuid.uuid4().hex[:6]}.jpg"
             try:
                 response = session.post(
-                    f"{host}/thu-thap/ban-ghi/{record_id}/anh/tai-len/", timeout=30,
-                    data={"kind": "cert_1"}, files={"files": (name, photo(name), "image/jpeg")},
+                    f"{host}/thu-thap/ban-ghi/{record_id}/anh/tai-len/",
+                    timeout=30,
+                    data={"kind": "cert_1"},
+                    files={"files": (name, photo(name), "image/jpeg")},
                     headers={"HX-Request": "true", "X-CSRFToken": session.cookies.get("csrftoken", "")},
                 )
                 if response.status_code == 200 and "scan-ok" in response.text:
@@ -356,8 +444,9 @@ def drill_postgres_restart(procs: Processes, pg: PrivatePostgres, reviewer, draf
 
     decided: list[int] = []
     refused: dict[int, str] = {}
-    to_decide = list(Flag.objects.filter(status="open", code="AREA_MISMATCH").order_by("pk")
-                     .values_list("pk", "version")[:400])
+    to_decide = list(
+        Flag.objects.filter(status="open", code="AREA_MISMATCH").order_by("pk").values_list("pk", "version")[:400]
+    )
 
     def review() -> None:
         """A reviewer deciding flags through the service, each decision as one request would run it
@@ -393,8 +482,9 @@ def drill_postgres_restart(procs: Processes, pg: PrivatePostgres, reviewer, draf
     connections.close_all()
     # The scans whose processing was cut by the restart: the stale-scan sweep (cutoff shortened to 0).
     scans_requeue_stale(older_than=dt.timedelta(0))
-    settle = _wait_for(lambda: not Scan.objects.filter(status=Scan.Status.PENDING).exists(), 300,
-                       "every scan processed")
+    settle = _wait_for(
+        lambda: not Scan.objects.filter(status=Scan.Status.PENDING).exists(), 300, "every scan processed"
+    )
     procs.kill(web, signal.SIGTERM)
     procs.kill(worker, signal.SIGTERM)
     ok_names = {name for name, _t, result in results if result == "ok"}
@@ -407,7 +497,9 @@ def drill_postgres_restart(procs: Processes, pg: PrivatePostgres, reviewer, draf
             errors[result] = errors.get(result, 0) + 1
     unclear = sum(count for result, count in errors.items() if not result.startswith("error shown"))
     stored_despite_error = len(set(stored) - ok_names)
-    logged = set(FlagDecision.objects.filter(flag_id__in=[pk for pk, _v in to_decide]).values_list("flag_id", flat=True))
+    logged = set(
+        FlagDecision.objects.filter(flag_id__in=[pk for pk, _v in to_decide]).values_list("flag_id", flat=True)
+    )
     kept = set(Flag.objects.filter(pk__in=decided, status="kept").values_list("pk", flat=True))
     lost_decisions = len(set(decided) - (logged & kept))
     half_done = len(set(refused) & logged)
@@ -460,8 +552,20 @@ def main() -> int:
     try:
         pg.init()
         pg.start()
-        subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-qc",
-                        "CREATE DATABASE landportal_faults"], check=True)
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(PG_PORT),
+                "-U",
+                "postgres",
+                "-qc",
+                "CREATE DATABASE landportal_faults",
+            ],
+            check=True,
+        )
         redis.start()
         env = {
             **os.environ,
@@ -473,8 +577,20 @@ def main() -> int:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "LOG_LEVEL": "WARNING",
         }
-        os.environ.update({k: env[k] for k in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE",
-                                               "DEBUG", "VAR_DIR", "CELERY_TASK_ALWAYS_EAGER", "LOG_LEVEL")})
+        os.environ.update(
+            {
+                k: env[k]
+                for k in (
+                    "DATABASE_URL",
+                    "CELERY_BROKER_URL",
+                    "DJANGO_SETTINGS_MODULE",
+                    "DEBUG",
+                    "VAR_DIR",
+                    "CELERY_TASK_ALWAYS_EAGER",
+                    "LOG_LEVEL",
+                )
+            }
+        )
         import django
 
         django.setup()
@@ -486,19 +602,23 @@ def main() -> int:
         logging.getLogger("collection.scans.services").setLevel(logging.CRITICAL)
         call_command("migrate", verbosity=0)
         official, reviewer, drafts = make_province(args.records, args.drafts + 4)
-        print(f"private PostgreSQL on :{PG_PORT}, private Redis on :{redis.port}; {args.records} submitted records, "
-              f"{len(drafts)} drafts; logs in {logs}")
+        print(
+            f"private PostgreSQL on :{PG_PORT}, private Redis on :{redis.port}; {args.records} submitted records, "
+            f"{len(drafts)} drafts; logs in {logs}"
+        )
         procs = Processes(logs, env)
         rows = [drill_worker_kill(procs, args.records)]
         print(f"  {rows[-1].fault}: {'ok' if rows[-1].ok else 'FAILED'}", flush=True)
         rows.append(drill_redis_down(procs, redis, official, drafts[: args.drafts], args.redis_down))
         print(f"  {rows[-1].fault}: {'ok' if rows[-1].ok else 'FAILED'}", flush=True)
-        rows.append(drill_postgres_restart(procs, pg, reviewer, drafts[args.drafts:], args.pg_down, free_port()))
+        rows.append(drill_postgres_restart(procs, pg, reviewer, drafts[args.drafts :], args.pg_down, free_port()))
         print(f"  {rows[-1].fault}: {'ok' if rows[-1].ok else 'FAILED'}", flush=True)
         print()
         for row in rows:
-            print(f"{row.fault}\n  done:     {row.done}\n  lost:     {row.lost}\n  recovery: {row.recovery}\n"
-                  f"  verdict:  {'nothing lost' if row.ok else 'FAILED'}")
+            print(
+                f"{row.fault}\n  done:     {row.done}\n  lost:     {row.lost}\n  recovery: {row.recovery}\n"
+                f"  verdict:  {'nothing lost' if row.ok else 'FAILED'}"
+            )
         return 0 if all(row.ok for row in rows) else 1
     finally:
         signal.alarm(0)

@@ -42,9 +42,21 @@ TIME_LIMIT_SECONDS = 900
 SLICE = 10_000
 
 HEADER = [
-    "registry_id", "commune_code", "old_commune_code", "map_sheet", "plot_number", "area_m2", "land_use",
-    "plot_address", "owner_name", "owner_birth", "owner_id_number", "owner_address", "certificate_serial",
-    "certificate_book_number", "certificate_issue_date",
+    "registry_id",
+    "commune_code",
+    "old_commune_code",
+    "map_sheet",
+    "plot_number",
+    "area_m2",
+    "land_use",
+    "plot_address",
+    "owner_name",
+    "owner_birth",
+    "owner_id_number",
+    "owner_address",
+    "certificate_serial",
+    "certificate_book_number",
+    "certificate_issue_date",
 ]
 SERIAL_LETTERS = "ABCDEGHKLMNPQRSTUVXY"
 
@@ -73,17 +85,34 @@ def generate(path: Path, rows: int, seed: int = 27) -> None:
                 year = rnd.randint(1930, 2000)
                 kind = rnd.random()
                 if kind < 0.4:
-                    id_number = f"027{(year // 100 - 19) * 2 + rnd.randint(0, 1)}{year % 100:02d}{rnd.randint(0, 999999):06d}"
+                    id_number = (
+                        f"027{(year // 100 - 19) * 2 + rnd.randint(0, 1)}{year % 100:02d}{rnd.randint(0, 999999):06d}"
+                    )
                 elif kind < 0.8:
                     id_number = f"{rnd.randint(100000000, 199999999)}"
                 else:
                     id_number = ""
                 birth = str(year) if rnd.random() < 0.6 else f"{rnd.randint(1, 28):02d}/{rnd.randint(1, 12):02d}/{year}"
                 name = f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}"
-                out.writerow([
-                    f"R{written}", f"{commune:05d}", f"{former:05d}", sheet, number, area, land_use,
-                    f"Thôn {sheet}", name, birth, id_number, f"Xã cũ {former:05d}", serial, book, "01/02/2010",
-                ])
+                out.writerow(
+                    [
+                        f"R{written}",
+                        f"{commune:05d}",
+                        f"{former:05d}",
+                        sheet,
+                        number,
+                        area,
+                        land_use,
+                        f"Thôn {sheet}",
+                        name,
+                        birth,
+                        id_number,
+                        f"Xã cũ {former:05d}",
+                        serial,
+                        book,
+                        "01/02/2010",
+                    ]
+                )
                 written += 1
             plot += 1
 
@@ -140,7 +169,10 @@ def run(rows: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_bare (" + ", ".join(f"{c} text" for c in HEADER) + ")")
         t0 = time.perf_counter()
-        with open(big, "rb") as handle, cursor.cursor.copy("COPY bench_bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+        with (
+            open(big, "rb") as handle,
+            cursor.cursor.copy("COPY bench_bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+        ):
             while chunk := handle.read(1 << 20):
                 copy.write(chunk)
         copy_seconds = time.perf_counter() - t0
@@ -153,23 +185,31 @@ def run(rows: int) -> None:
         result = registry_import(path=big)
         portal_seconds = time.perf_counter() - t0
     full_queries = len(queries)
-    print(f"portal import:   {portal_seconds:6.2f} s  {rows / portal_seconds:10,.0f} rows/s  "
-          f"({result.plots_created:,} plots, {result.land_users_created:,} land users, "
-          f"{result.certificates_created:,} certificates; {full_queries} queries)")
-    print(f"    of which read+validate+stage {result.stage_seconds:.2f} s, set-based writes {result.write_seconds:.2f} s"
-          f" ({'indexes rebuilt after the load' if result.indexes_rebuilt else 'indexes kept up to date'})")
+    print(
+        f"portal import:   {portal_seconds:6.2f} s  {rows / portal_seconds:10,.0f} rows/s  "
+        f"({result.plots_created:,} plots, {result.land_users_created:,} land users, "
+        f"{result.certificates_created:,} certificates; {full_queries} queries)"
+    )
+    print(
+        f"    of which read+validate+stage {result.stage_seconds:.2f} s, set-based writes {result.write_seconds:.2f} s"
+        f" ({'indexes rebuilt after the load' if result.indexes_rebuilt else 'indexes kept up to date'})"
+    )
     t0 = time.perf_counter()
     again = registry_import(path=big)
     reimport_seconds = time.perf_counter() - t0
-    print(f"portal re-import:{reimport_seconds:6.2f} s  {rows / reimport_seconds:10,.0f} rows/s  "
-          f"(created {again.plots_created + again.land_users_created}, updated "
-          f"{again.plots_updated + again.land_users_updated}, unchanged {again.land_users_unchanged:,})")
+    print(
+        f"portal re-import:{reimport_seconds:6.2f} s  {rows / reimport_seconds:10,.0f} rows/s  "
+        f"(created {again.plots_created + again.land_users_created}, updated "
+        f"{again.plots_updated + again.land_users_updated}, unchanged {again.land_users_unchanged:,})"
+    )
     print(f"    of which read+validate+stage {again.stage_seconds:.2f} s, set-based writes {again.write_seconds:.2f} s")
     portal_peak = peak_mb()
 
     floor_seconds, floor_objects = _schema_floor()
-    print(f"schema floor:    {floor_seconds:6.2f} s  {rows / floor_seconds:10,.0f} rows/s  "
-          f"(same rows into emptied tables, then {floor_objects} indexes and constraints built once)")
+    print(
+        f"schema floor:    {floor_seconds:6.2f} s  {rows / floor_seconds:10,.0f} rows/s  "
+        f"(same rows into emptied tables, then {floor_objects} indexes and constraints built once)"
+    )
 
     _truncate_landdata()
     from landdata import bulkload
@@ -185,16 +225,20 @@ def run(rows: int) -> None:
     _truncate_landdata()
     per_row_seconds = _import_export_row_by_row(small)
     scaled = per_row_seconds * rows / SLICE
-    print(f"import-export row-by-row on {SLICE:,} rows: {per_row_seconds:6.2f} s  "
-          f"{SLICE / per_row_seconds:10,.0f} rows/s  (x{rows / SLICE:.0f} ≈ {scaled:,.0f} s for {rows:,})")
+    print(
+        f"import-export row-by-row on {SLICE:,} rows: {per_row_seconds:6.2f} s  "
+        f"{SLICE / per_row_seconds:10,.0f} rows/s  (x{rows / SLICE:.0f} ≈ {scaled:,.0f} s for {rows:,})"
+    )
 
     print()
     print(f"portal / COPY        = {portal_seconds / copy_seconds:5.1f}x   (goal <= 5x)")
     print(f"row-by-row / portal  = {scaled / portal_seconds:5.1f}x   (goal >= 20x)")
     print(f"schema floor / COPY  = {floor_seconds / copy_seconds:5.1f}x   (no importer of this schema can go below)")
     print(f"peak memory          = {portal_peak:,.0f} MB (ru_maxrss after the portal import; goal < 1024 MB)")
-    print(f"queries, full file   = {full_queries}; 10,000-row slice = {slice_queries} "
-          f"({'independent of the row count' if full_queries == slice_queries else 'DIFFERENT'})")
+    print(
+        f"queries, full file   = {full_queries}; 10,000-row slice = {slice_queries} "
+        f"({'independent of the row count' if full_queries == slice_queries else 'DIFFERENT'})"
+    )
 
 
 def _schema_floor() -> tuple[float, int]:
@@ -229,7 +273,9 @@ def _truncate_landdata(*, keep_units: bool = False) -> None:
 
     units = "" if keep_units else ", landdata_formercommune, landdata_commune, landdata_importbatch"
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE landdata_landuser, landdata_certificate, landdata_plot{units} RESTART IDENTITY CASCADE")
+        cursor.execute(
+            f"TRUNCATE landdata_landuser, landdata_certificate, landdata_plot{units} RESTART IDENTITY CASCADE"
+        )
 
 
 def _import_export_row_by_row(path: Path) -> float:
@@ -269,16 +315,32 @@ def _import_export_row_by_row(path: Path) -> float:
         key = (r["old_commune_code"], r["map_sheet"], r["plot_number"])
         if key not in seen:
             seen.add(key)
-            plots.append([r["old_commune_code"], r["map_sheet"], r["plot_number"],
-                          str(normalize.parse_decimal(r["area_m2"])), r["land_use"], r["plot_address"]])
+            plots.append(
+                [
+                    r["old_commune_code"],
+                    r["map_sheet"],
+                    r["plot_number"],
+                    str(normalize.parse_decimal(r["area_m2"])),
+                    r["land_use"],
+                    r["plot_address"],
+                ]
+            )
     outcome = PlotResource().import_data(plots, dry_run=False)
     assert not outcome.has_errors(), outcome.row_errors()[:3]
     plot_ids = {(p.former_commune_id, p.map_sheet, p.plot_number): p.pk for p in Plot.objects.all()}
     users = tablib.Dataset(headers=["registry_id", "plot", "full_name", "birth_year", "id_number", "address"])
     for r in rows:
         birth = normalize.parse_partial_date(r["owner_birth"])
-        users.append([r["registry_id"], plot_ids[(r["old_commune_code"], r["map_sheet"], r["plot_number"])],
-                      r["owner_name"], birth.year if birth else None, r["owner_id_number"], r["owner_address"]])
+        users.append(
+            [
+                r["registry_id"],
+                plot_ids[(r["old_commune_code"], r["map_sheet"], r["plot_number"])],
+                r["owner_name"],
+                birth.year if birth else None,
+                r["owner_id_number"],
+                r["owner_address"],
+            ]
+        )
     outcome = LandUserResource().import_data(users, dry_run=False)
     assert not outcome.has_errors(), outcome.row_errors()[:3]
     return time.perf_counter() - t0

@@ -57,8 +57,16 @@ GOAL_P95_MS = 500.0
 BENCH_DB = "landportal_load_bench"
 REDIS_URL = "redis://127.0.0.1:6379/9"
 PASSWORD = "tai-thu-2026"  # throwaway accounts of a throwaway database
-PAGE_TYPES = ("home", "plot list", "name search (no diacritics)", "plot page", "open record (POST)",
-              "record form", "photo upload", "save draft")
+PAGE_TYPES = (
+    "home",
+    "plot list",
+    "name search (no diacritics)",
+    "plot page",
+    "open record (POST)",
+    "record form",
+    "photo upload",
+    "save draft",
+)
 
 
 def _timeout(signum, frame):  # pragma: no cover - only when the machine is far too slow
@@ -90,16 +98,15 @@ class Processes:
 
     def start(self, name: str, argv: list[str], env: dict) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.started.append((name, proc))
         return proc
 
     def stop_all(self) -> None:
-        for name, proc in reversed(self.started):
+        for _name, proc in reversed(self.started):
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
-        for name, proc in reversed(self.started):
+        for _name, proc in reversed(self.started):
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -116,7 +123,9 @@ def _tree_cpu(pid: int) -> float:
         total = 0.0
         for proc in [root, *root.children(recursive=True)]:
             times = proc.cpu_times()
-            total += times.user + times.system + getattr(times, "children_user", 0) + getattr(times, "children_system", 0)
+            total += (
+                times.user + times.system + getattr(times, "children_user", 0) + getattr(times, "children_system", 0)
+            )
         return total
     except psutil.Error:
         return 0.0
@@ -137,8 +146,15 @@ def prepare_database(env: dict, args, log: Path) -> None:
     load_env = {**env, "DEBUG": "true", "CELERY_TASK_ALWAYS_EAGER": "true"}
     for argv in (["migrate", "--noinput", "-v0"], ["load_demo", "--plots", str(args.plots), "--force"]):
         with open(log / f"{argv[0]}.log", "wb") as out:
-            subprocess.run([sys.executable, "manage.py", *argv], cwd=ROOT, env=load_env, check=True,
-                           stdout=out, stderr=subprocess.STDOUT, timeout=1500)
+            subprocess.run(
+                [sys.executable, "manage.py", *argv],
+                cwd=ROOT,
+                env=load_env,
+                check=True,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=1500,
+            )
 
 
 def create_sessions(accounts: list[dict]) -> None:
@@ -173,13 +189,16 @@ def create_officials(count: int, names_per_user: int = 20) -> tuple[list[dict], 
     for code in communes:
         folded = (
             LandUser.objects.filter(plot__former_commune__commune_id=code)
-            .values_list("name_folded", flat=True).distinct()[:names_per_user * 5]
+            .values_list("name_folded", flat=True)
+            .distinct()[: names_per_user * 5]
         )
         names[code] = sorted(set(folded))
     password = make_password(PASSWORD)  # one hash for all: same password, 0.5 s instead of 100 s
     users = User.objects.bulk_create(
-        [User(username=f"taithu{i:03d}", password=password, first_name="Tải thử", is_active=True)
-         for i in range(1, count + 1)]
+        [
+            User(username=f"taithu{i:03d}", password=password, first_name="Tải thử", is_active=True)
+            for i in range(1, count + 1)
+        ]
     )
     UserScope.objects.bulk_create(
         [UserScope(user=u, role=Role.OFFICIAL, commune_id=communes[i % len(communes)]) for i, u in enumerate(users)]
@@ -188,8 +207,7 @@ def create_officials(count: int, names_per_user: int = 20) -> tuple[list[dict], 
     if group is not None:
         User.groups.through.objects.bulk_create([User.groups.through(user_id=u.pk, group_id=group.pk) for u in users])
     accounts = [
-        {"username": u.username, "password": PASSWORD,
-         "names": names[communes[i % len(communes)]][:names_per_user]}
+        {"username": u.username, "password": PASSWORD, "names": names[communes[i % len(communes)]][:names_per_user]}
         for i, u in enumerate(users)
     ]
     return accounts, len(communes)
@@ -240,10 +258,17 @@ def main() -> int:
     parser.add_argument("--gunicorn-threads", type=int, default=4, help="gthread threads per worker (1: sync)")
     parser.add_argument("--min-wait", type=float, default=3.0, help="think time between pages, seconds")
     parser.add_argument("--max-wait", type=float, default=10.0)
-    parser.add_argument("--worker-nice", type=int, default=0,
-                        help="CPU priority of the Celery worker (nice; 0: same as the web): bulk work yields to pages")
-    parser.add_argument("--logged-in", action="store_true",
-                        help="officials already logged in (a session each) instead of 200 logins in the first seconds")
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=0,
+        help="CPU priority of the Celery worker (nice; 0: same as the web): bulk work yields to pages",
+    )
+    parser.add_argument(
+        "--logged-in",
+        action="store_true",
+        help="officials already logged in (a session each) instead of 200 logins in the first seconds",
+    )
     parser.add_argument("--template", help="copy this already loaded database instead of loading the demo")
     parser.add_argument("--keep-db", action="store_true", help="keep landportal_load_bench (drop it by hand)")
     args = parser.parse_args()
@@ -266,8 +291,20 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "VAR_DIR",
-                                           "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "LOG_LEVEL")})
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "DJANGO_SETTINGS_MODULE",
+                "DEBUG",
+                "VAR_DIR",
+                "CELERY_BROKER_URL",
+                "CELERY_TASK_ALWAYS_EAGER",
+                "LOG_LEVEL",
+            )
+        }
+    )
     procs = Processes(logs)
     admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
     if args.template:
@@ -296,8 +333,10 @@ def main() -> int:
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
         plots = args.plots if not args.template else "template"
-        print(f"database ready in {time.monotonic() - t0:.0f}s: {plots} plots, {submitted:,} submitted records, "
-              f"{len(accounts)} officials over {communes} communes")
+        print(
+            f"database ready in {time.monotonic() - t0:.0f}s: {plots} plots, {submitted:,} submitted records, "
+            f"{len(accounts)} officials over {communes} communes"
+        )
         connections.close_all()
 
         import redis
@@ -306,12 +345,43 @@ def main() -> int:
         python = sys.executable
         bindir = Path(python).parent
         nice = ["nice", "-n", str(args.worker_nice)] if args.worker_nice else []
-        worker = procs.start("celery", [*nice, python, "-m", "celery", "-A", "config", "worker", "-c", "2",
-                                        "-Q", "records,bulk,default", "-n", "load@%h", "--without-gossip",
-                                        "--without-mingle", "-l", "WARNING"], env)
-        gunicorn_argv = [str(bindir / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-                         "--workers", str(args.gunicorn_workers), "--timeout", "60", "--access-logfile",
-                         str(logs / "access.log"), "--access-logformat", '%(r)s %(s)s %(M)sms']
+        worker = procs.start(
+            "celery",
+            [
+                *nice,
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-c",
+                "2",
+                "-Q",
+                "records,bulk,default",
+                "-n",
+                "load@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "WARNING",
+            ],
+            env,
+        )
+        gunicorn_argv = [
+            str(bindir / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.gunicorn_workers),
+            "--timeout",
+            "60",
+            "--access-logfile",
+            str(logs / "access.log"),
+            "--access-logformat",
+            "%(r)s %(s)s %(M)sms",
+        ]
         if args.gunicorn_threads > 1:
             gunicorn_argv += ["--worker-class", "gthread", "--threads", str(args.gunicorn_threads)]
         web = procs.start("gunicorn", gunicorn_argv, env)
@@ -330,8 +400,14 @@ def main() -> int:
             from django.db import connection as conn
 
             while not bulk_stop.is_set():
-                subprocess.run([python, "manage.py", "run_matching"], cwd=ROOT, env=env, check=True, timeout=120,
-                               stdout=subprocess.DEVNULL)
+                subprocess.run(
+                    [python, "manage.py", "run_matching"],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                    timeout=120,
+                    stdout=subprocess.DEVNULL,
+                )
                 latest = MatchingRun.objects.order_by("-pk").first()
                 while not bulk_stop.wait(1):
                     latest.refresh_from_db()
@@ -360,14 +436,39 @@ def main() -> int:
         load_before = os.getloadavg()
         sampler.start()
         timings_file = tmp / "timings.json"
-        locust_env = {**env, "LOAD_USERS_FILE": str(users_file), "LOAD_TIMINGS_FILE": str(timings_file),
-                      "LOAD_MIN_WAIT": str(args.min_wait), "LOAD_MAX_WAIT": str(args.max_wait)}
+        locust_env = {
+            **env,
+            "LOAD_USERS_FILE": str(users_file),
+            "LOAD_TIMINGS_FILE": str(timings_file),
+            "LOAD_MIN_WAIT": str(args.min_wait),
+            "LOAD_MAX_WAIT": str(args.max_wait),
+        }
         started = time.monotonic()
-        locust = procs.start("locust", [str(bindir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
-                                        "--headless", "-u", str(args.users), "-r", str(args.spawn_rate),
-                                        "--run-time", f"{args.run_time}s", "--host", host, "--stop-timeout", "15",
-                                        "--csv", str(tmp / "locust"), "--only-summary", "--loglevel", "WARNING"],
-                             locust_env)
+        locust = procs.start(
+            "locust",
+            [
+                str(bindir / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(args.users),
+                "-r",
+                str(args.spawn_rate),
+                "--run-time",
+                f"{args.run_time}s",
+                "--host",
+                host,
+                "--stop-timeout",
+                "15",
+                "--csv",
+                str(tmp / "locust"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            locust_env,
+        )
         try:
             locust.wait(timeout=args.run_time + 120)
         except subprocess.TimeoutExpired:
@@ -381,46 +482,63 @@ def main() -> int:
 
         stats = read_stats(tmp / "locust_stats.csv")
         timings = json.loads(timings_file.read_text()) if timings_file.exists() else []
-        print(f"\n{args.users} officials{' already logged in' if args.logged_in else ' logging in'}, spawn {args.spawn_rate:g}/s, {args.run_time}s, think time "
-              f"{args.min_wait:g}-{args.max_wait:g}s; gunicorn {args.gunicorn_workers} workers"
-              f"{f' x {args.gunicorn_threads} threads (gthread)' if args.gunicorn_threads > 1 else ' (sync)'}; "
-              f"celery 1 worker x 2 processes (nice {args.worker_nice}); Redis DB 9")
-        print(f"{'page type':<30} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}")
+        print(
+            f"\n{args.users} officials{' already logged in' if args.logged_in else ' logging in'}, spawn {args.spawn_rate:g}/s, {args.run_time}s, think time "
+            f"{args.min_wait:g}-{args.max_wait:g}s; gunicorn {args.gunicorn_workers} workers"
+            f"{f' x {args.gunicorn_threads} threads (gthread)' if args.gunicorn_threads > 1 else ' (sync)'}; "
+            f"celery 1 worker x 2 processes (nice {args.worker_nice}); Redis DB 9"
+        )
+        print(
+            f"{'page type':<30} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+        )
         for name in ("login page", "login", *PAGE_TYPES, "Aggregated"):
             row = stats.get(name)
             if row is None:
                 continue
-            print(f"{name:<30} {row['Request Count']:>8} {row['Failure Count']:>6} {row['50%']:>7} {row['95%']:>7} "
-                  f"{row['99%']:>7} {float(row['Max Response Time']):7.0f}")
+            print(
+                f"{name:<30} {row['Request Count']:>8} {row['Failure Count']:>6} {row['50%']:>7} {row['95%']:>7} "
+                f"{row['99%']:>7} {float(row['Max Response Time']):7.0f}"
+            )
         pages = [ms for name, _start, ms, _failed in timings if name in PAGE_TYPES]
         errors = sum(int(row["Failure Count"]) for row in stats.values() if row["Name"] != "Aggregated")
         agg = stats.get("Aggregated", {})
         p95_pages = _percentile(pages, 95)
-        print(f"{'pages (all above but login)':<30} {len(pages):>8} {'':>6} {_percentile(pages, 50):7.0f} "
-              f"{p95_pages:7.0f} {_percentile(pages, 99):7.0f} {max(pages or [0]):7.0f}")
+        print(
+            f"{'pages (all above but login)':<30} {len(pages):>8} {'':>6} {_percentile(pages, 50):7.0f} "
+            f"{p95_pages:7.0f} {_percentile(pages, 99):7.0f} {max(pages or [0]):7.0f}"
+        )
         # The login storm (200 x ~0.5 CPU-s of PBKDF2 in the first seconds) against the steady state after it.
         logins_done = max((start + ms / 1000 for name, start, ms, _f in timings if name == "login"), default=0.0)
         steady = [ms for name, start, ms, _failed in timings if name in PAGE_TYPES and start >= logins_done]
         during = [ms for name, start, ms, _failed in timings if name in PAGE_TYPES and start < logins_done]
         first = min((start for _n, start, _ms, _f in timings), default=logins_done)
         if during:
-            print(f"{'  while logging in (first ' + format(logins_done - first, '.0f') + 's)':<30} {len(during):>8} "
-                  f"{'':>6} {_percentile(during, 50):7.0f} {_percentile(during, 95):7.0f} "
-                  f"{_percentile(during, 99):7.0f} {max(during or [0]):7.0f}")
-            print(f"{'  after every login':<30} {len(steady):>8} {'':>6} {_percentile(steady, 50):7.0f} "
-                  f"{_percentile(steady, 95):7.0f} {_percentile(steady, 99):7.0f} {max(steady or [0]):7.0f}")
+            print(
+                f"{'  while logging in (first ' + format(logins_done - first, '.0f') + 's)':<30} {len(during):>8} "
+                f"{'':>6} {_percentile(during, 50):7.0f} {_percentile(during, 95):7.0f} "
+                f"{_percentile(during, 99):7.0f} {max(during or [0]):7.0f}"
+            )
+            print(
+                f"{'  after every login':<30} {len(steady):>8} {'':>6} {_percentile(steady, 50):7.0f} "
+                f"{_percentile(steady, 95):7.0f} {_percentile(steady, 99):7.0f} {max(steady or [0]):7.0f}"
+            )
         print(f"requests/s {float(agg.get('Requests/s', 0)):.1f} over {locust_seconds:.0f}s; errors {errors}")
         failures = tmp / "locust_failures.csv"
         if failures.exists():
             for row in list(csv.DictReader(open(failures, encoding="utf-8")))[:10]:  # noqa: SIM115
                 print(f"  error: {row['Method']} {row['Name']}: {row['Error']} x{row['Occurrences']}")
         peak = max((one for one, _five in load), default=0.0)
-        print(f"load average: before {load_before[0]:.2f}, peak 1-min {peak:.2f}, at the end "
-              f"{os.getloadavg()[0]:.2f} (2 cores; other work on the machine counts too)")
+        print(
+            f"load average: before {load_before[0]:.2f}, peak 1-min {peak:.2f}, at the end "
+            f"{os.getloadavg()[0]:.2f} (2 cores; other work on the machine counts too)"
+        )
         used = {part: cpu1[part] - cpu0[part] for part in cpu0}
-        print("CPU seconds during the run: " + ", ".join(f"{part} {sec:.0f}" for part, sec in used.items())
-              + f", locust >= {cpu_locust:.0f} (of {2 * locust_seconds:.0f} available on 2 cores; postgres counts "
-              "every database on the server)")
+        print(
+            "CPU seconds during the run: "
+            + ", ".join(f"{part} {sec:.0f}" for part, sec in used.items())
+            + f", locust >= {cpu_locust:.0f} (of {2 * locust_seconds:.0f} available on 2 cores; postgres counts "
+            "every database on the server)"
+        )
 
         runs = list(MatchingRun.objects.filter(pk__gt=first_run).order_by("pk"))
         done_runs = [r for r in runs if r.status == MatchingRun.Status.DONE]
@@ -428,13 +546,17 @@ def main() -> int:
         scans = Scan.objects.count()
         processed = Scan.objects.exclude(status=Scan.Status.PENDING).count()
         drafts = CollectedRecord.objects.filter(status="draft").count()
-        print(f"bulk matching during the test: {len(runs)} runs of {runs[0].total if runs else 0:,} records "
-              f"({len(done_runs)} finished), {matched:,} records matched; "
-              f"scans uploaded {scans}, processed {processed}; drafts {drafts}")
+        print(
+            f"bulk matching during the test: {len(runs)} runs of {runs[0].total if runs else 0:,} records "
+            f"({len(done_runs)} finished), {matched:,} records matched; "
+            f"scans uploaded {scans}, processed {processed}; drafts {drafts}"
+        )
         met = p95_pages < GOAL_P95_MS and errors == 0
         steady_met = _percentile(steady, 95) < GOAL_P95_MS and errors == 0
-        print(f"goal (p95 < {GOAL_P95_MS:.0f} ms for pages, zero errors): whole run {'met' if met else 'NOT met'}"
-              + (f"; after the logins {'met' if steady_met else 'NOT met'}" if during else ""))
+        print(
+            f"goal (p95 < {GOAL_P95_MS:.0f} ms for pages, zero errors): whole run {'met' if met else 'NOT met'}"
+            + (f"; after the logins {'met' if steady_met else 'NOT met'}" if during else "")
+        )
         connections.close_all()
         print(f"logs: {logs}" if args.keep_db else "")
         return 0 if met else 1

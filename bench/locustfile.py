@@ -65,8 +65,10 @@ def photo_jpeg() -> bytes:
     draw = ImageDraw.Draw(image)
     for _ in range(40):
         x, y = rnd.randrange(600), rnd.randrange(440)
-        draw.rectangle([x, y, x + rnd.randrange(10, 80), y + rnd.randrange(4, 30)],
-                       fill=(rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)))
+        draw.rectangle(
+            [x, y, x + rnd.randrange(10, 80), y + rnd.randrange(4, 30)],
+            fill=(rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)),
+        )
     out = io.BytesIO()
     image.save(out, "JPEG", quality=80)
     return out.getvalue()
@@ -79,8 +81,12 @@ def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tu
     for key, value in fields.items():
         parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
     for key, filename, data in files:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; filename="{filename}"\r\n'
-                     f"Content-Type: image/jpeg\r\n\r\n".encode() + data + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; filename="{filename}"\r\n'
+            f"Content-Type: image/jpeg\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
@@ -99,21 +105,47 @@ class Official(FastHttpUser):
         account = USERS[next(_next_user) % len(USERS)]
         self.names = account["names"] or ["nguyen van"]
         if account.get("session"):  # logged in earlier in the day: the session cookie is all it needs
-            self.client.cookiejar.set_cookie(http.cookiejar.Cookie(
-                0, "sessionid", account["session"], None, False, self.host.split("//")[1].split(":")[0], False,
-                False, "/", True, False, None, True, None, None, {}))
+            self.client.cookiejar.set_cookie(
+                http.cookiejar.Cookie(
+                    0,
+                    "sessionid",
+                    account["session"],
+                    None,
+                    False,
+                    self.host.split("//")[1].split(":")[0],
+                    False,
+                    False,
+                    "/",
+                    True,
+                    False,
+                    None,
+                    True,
+                    None,
+                    None,
+                    {},
+                )
+            )
             return
         self.client.get("/dang-nhap/", name="login page")
-        with self.client.post("/dang-nhap/", name="login", catch_response=True, allow_redirects=False, data={
-            "username": account["username"], "password": account["password"], "next": "/",
-            "csrfmiddlewaretoken": self.csrf(),
-        }) as response:
+        with self.client.post(
+            "/dang-nhap/",
+            name="login",
+            catch_response=True,
+            allow_redirects=False,
+            data={
+                "username": account["username"],
+                "password": account["password"],
+                "next": "/",
+                "csrfmiddlewaretoken": self.csrf(),
+            },
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"login refused: HTTP {response.status_code}")
 
     def page(self, method: str, url: str, name: str, expect: int = 200, **kwargs):
-        with getattr(self.client, method)(url, name=name, catch_response=True, allow_redirects=False,
-                                          **kwargs) as response:
+        with getattr(self.client, method)(
+            url, name=name, catch_response=True, allow_redirects=False, **kwargs
+        ) as response:
             if response.status_code != expect:
                 response.failure(f"HTTP {response.status_code} (expected {expect})")
                 return None
@@ -130,15 +162,21 @@ class Official(FastHttpUser):
             name = " ".join(name.split()[-2:])
         search = self.page("get", f"/thu-thap/thua-dat/?q={quote_plus(name)}", "name search (no diacritics)")
         plots = PLOT_LINK.findall((search.text if search is not None else "") or "") or PLOT_LINK.findall(
-            (listing.text if listing is not None else "") or "")
+            (listing.text if listing is not None else "") or ""
+        )
         if not plots:
             return
         plot_id = random.choice(plots)
         self.wait()
         self.page("get", f"/thu-thap/thua-dat/{plot_id}/", "plot page")
         self.wait()
-        start = self.page("post", f"/thu-thap/thua-dat/{plot_id}/thu-thap/", "open record (POST)", expect=302,
-                          data={"csrfmiddlewaretoken": self.csrf()})
+        start = self.page(
+            "post",
+            f"/thu-thap/thua-dat/{plot_id}/thu-thap/",
+            "open record (POST)",
+            expect=302,
+            data={"csrfmiddlewaretoken": self.csrf()},
+        )
         match = RECORD_URL.search(start.headers.get("Location", "") if start is not None else "")
         if not match:
             return
@@ -150,14 +188,31 @@ class Official(FastHttpUser):
             {"csrfmiddlewaretoken": self.csrf(), "kind": "cert_1"},
             [("files", f"anh-{uuid.uuid4().hex[:8]}.jpg", photo_jpeg())],
         )
-        with self.client.post(f"{record_url}anh/tai-len/", name="photo upload", data=body, catch_response=True,
-                              headers={"Content-Type": content_type, "HX-Request": "true",
-                                       "X-CSRFToken": self.csrf()}) as response:
+        with self.client.post(
+            f"{record_url}anh/tai-len/",
+            name="photo upload",
+            data=body,
+            catch_response=True,
+            headers={"Content-Type": content_type, "HX-Request": "true", "X-CSRFToken": self.csrf()},
+        ) as response:
             if response.status_code != 200 or "scan-ok" not in (response.text or ""):
                 response.failure(f"upload not stored: HTTP {response.status_code}")
         self.wait()
-        self.page("post", record_url, "save draft", expect=302, data={
-            "csrfmiddlewaretoken": self.csrf(), "version": version.group(1) if version else "",
-            "holder_name": "Nguyễn Văn Thử", "holder_birth": "1970", "area_m2": "123,5", "land_use": "ONT",
-            "certificate_status": "held", "channel": "", "notes": "tải thử", "save": "1",
-        })
+        self.page(
+            "post",
+            record_url,
+            "save draft",
+            expect=302,
+            data={
+                "csrfmiddlewaretoken": self.csrf(),
+                "version": version.group(1) if version else "",
+                "holder_name": "Nguyễn Văn Thử",
+                "holder_birth": "1970",
+                "area_m2": "123,5",
+                "land_use": "ONT",
+                "certificate_status": "held",
+                "channel": "",
+                "notes": "tải thử",
+                "save": "1",
+            },
+        )

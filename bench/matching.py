@@ -141,13 +141,26 @@ def generate(n_records: int) -> dict:
         index = min(i // per_former, len(formers) - 1)
         former, n = formers[index], i - index * per_former
         sheet, number = str(n // PER_SHEET + 1), str(n % PER_SHEET + 1)
-        plot = Plot(id=i + 1, former_commune_id=former.code, map_sheet=sheet, plot_number=number,
-                    area_m2=Decimal(rnd.randint(500, 30000)) / 10, land_use=rnd.choice(LAND_USE), address="Thôn 1")
+        plot = Plot(
+            id=i + 1,
+            former_commune_id=former.code,
+            map_sheet=sheet,
+            plot_number=number,
+            area_m2=Decimal(rnd.randint(500, 30000)) / 10,
+            land_use=rnd.choice(LAND_USE),
+            address="Thôn 1",
+        )
         plot.sheet_key, plot.number_key = normalize.plot_key_part(sheet), normalize.plot_key_part(number)
         plots.append(plot)
-        certs.append(Certificate(id=i + 1, plot_id=i + 1, serial=f"B{'ACDEGH'[i % 6]} {i:06d}",
-                                 serial_key=normalize.certificate_key(f"B{'ACDEGH'[i % 6]} {i:06d}"),
-                                 book_number=f"CH {i % 100000:05d}"))
+        certs.append(
+            Certificate(
+                id=i + 1,
+                plot_id=i + 1,
+                serial=f"B{'ACDEGH'[i % 6]} {i:06d}",
+                serial_key=normalize.certificate_key(f"B{'ACDEGH'[i % 6]} {i:06d}"),
+                book_number=f"CH {i % 100000:05d}",
+            )
+        )
         owners = []
         for _ in range(2 if i < CO_OWNERS * 8 and i % 8 == 0 else 1):
             uid += 1
@@ -155,9 +168,17 @@ def generate(n_records: int) -> dict:
             kind = rnd.random()
             id_number = _cccd(uid, year) if kind < 0.4 else (f"{100000000 + uid:09d}" if kind < 0.7 else "")
             name = _name(rnd)
-            user = LandUser(id=uid, registry_id=f"R{uid}", plot_id=i + 1, certificate_id=i + 1, full_name=name,
-                            birth_year=year, id_number=id_number, name_folded=normalize.name_folded(name),
-                            id_kind=normalize.classify_id(id_number, birth_year=year).value)
+            user = LandUser(
+                id=uid,
+                registry_id=f"R{uid}",
+                plot_id=i + 1,
+                certificate_id=i + 1,
+                full_name=name,
+                birth_year=year,
+                id_number=id_number,
+                name_folded=normalize.name_folded(name),
+                id_kind=normalize.classify_id(id_number, birth_year=year).value,
+            )
             users.append(user)
             owners.append(user)
         owners_of[i] = owners
@@ -175,12 +196,23 @@ def generate(n_records: int) -> dict:
         plot, owner = plots[i], owners_of[i][0]
         case = rid % 20
         rec = CollectedRecord(
-            id=rid, former_commune_id=plot.former_commune_id, map_sheet=plot.map_sheet,
-            plot_number=plot.plot_number, sheet_key=plot.sheet_key, number_key=plot.number_key,
-            holder_name=owner.full_name, holder_birth_year=owner.birth_year, holder_id_number=owner.id_number,
-            certificate_serial=certs[i].serial, certificate_book_number=certs[i].book_number,
-            area_m2=plot.area_m2, land_use=plot.land_use, collected_by="canbo01", collected_on="2025-10-01",
-            status="submitted", source="import",
+            id=rid,
+            former_commune_id=plot.former_commune_id,
+            map_sheet=plot.map_sheet,
+            plot_number=plot.plot_number,
+            sheet_key=plot.sheet_key,
+            number_key=plot.number_key,
+            holder_name=owner.full_name,
+            holder_birth_year=owner.birth_year,
+            holder_id_number=owner.id_number,
+            certificate_serial=certs[i].serial,
+            certificate_book_number=certs[i].book_number,
+            area_m2=plot.area_m2,
+            land_use=plot.land_use,
+            collected_by="canbo01",
+            collected_on="2025-10-01",
+            status="submitted",
+            source="import",
         )
         if len(owners_of[i]) > 1:
             rec.co_holder_name = owners_of[i][1].full_name
@@ -202,8 +234,7 @@ def generate(n_records: int) -> dict:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"plots": len(plots), "land_users": len(users), "records": len(records),
-            "commune": communes[0].code}
+    return {"plots": len(plots), "land_users": len(users), "records": len(records), "commune": communes[0].code}
 
 
 # --- Worker and runs -----------------------------------------------------------------------------
@@ -212,9 +243,30 @@ def generate(n_records: int) -> dict:
 def start_worker() -> subprocess.Popen:
     env = {**os.environ, "CELERY_BROKER_URL": BROKER, "CELERY_TASK_ALWAYS_EAGER": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "-c", "2",
-         "-Q", "records,bulk,default", "--without-gossip", "--without-mingle", "-n", "bench@%h", "-l", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=prefork",
+            "-c",
+            "2",
+            "-Q",
+            "records,bulk,default",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            "bench@%h",
+            "-l",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     return proc
 
@@ -256,39 +308,53 @@ def naive_match(record_ids) -> None:
     from collection.models import CollectedRecord
     from landdata.models import Plot
     from verification.matching import rules
+    from verification.matching.load import RECORD_FIELDS, record_values
     from verification.matching.types import RegistryCertificate, RegistryOwner, RegistryPlot
     from verification.models import Enrichment, Flag
     from verification.outcomes import refresh_outcomes
-    from verification.matching.load import RECORD_FIELDS, record_values
 
     for rid in record_ids:
         row = CollectedRecord.objects.filter(id=rid).values(*RECORD_FIELDS).get()
         record = CollectedRecord.objects.get(id=rid)
         try:
-            plot = Plot.objects.get(former_commune_id=row["former_commune_id"], sheet_key=row["sheet_key"],
-                                    number_key=row["number_key"])
+            plot = Plot.objects.get(
+                former_commune_id=row["former_commune_id"], sheet_key=row["sheet_key"], number_key=row["number_key"]
+            )
         except Plot.DoesNotExist:
             plot = None
         registry = None
         if plot:
             registry = RegistryPlot(
-                plot_id=plot.id, area_m2=plot.area_m2, land_use=plot.land_use,
-                owners=tuple(RegistryOwner(u.id, u.full_name, u.birth_year, u.birth_date, u.id_number,
-                                           u.former_id_number) for u in plot.land_users.all()),
+                plot_id=plot.id,
+                area_m2=plot.area_m2,
+                land_use=plot.land_use,
+                owners=tuple(
+                    RegistryOwner(u.id, u.full_name, u.birth_year, u.birth_date, u.id_number, u.former_id_number)
+                    for u in plot.land_users.all()
+                ),
                 certificates=tuple(RegistryCertificate(c.serial, c.book_number) for c in plot.certificates.all()),
             )
         list(record.scans.all())
         found = rules.match_record(record_values(row), registry)
         for f in found.flags:
             Flag.objects.update_or_create(
-                record=record, code=f.code, field=f.field,
-                defaults={"plot": plot, "former_commune_id": row["former_commune_id"],
-                          "commune_id": row["former_commune__commune_id"], "registry_value": f.registry_value,
-                          "collected_value": f.collected_value, "severity": f.severity, "similarity": f.similarity},
+                record=record,
+                code=f.code,
+                field=f.field,
+                defaults={
+                    "plot": plot,
+                    "former_commune_id": row["former_commune_id"],
+                    "commune_id": row["former_commune__commune_id"],
+                    "registry_value": f.registry_value,
+                    "collected_value": f.collected_value,
+                    "severity": f.severity,
+                    "similarity": f.similarity,
+                },
             )
         for e in found.enrichments:
-            Enrichment.objects.update_or_create(record=record, kind=e.kind, field=e.field,
-                                                defaults={"collected_value": e.collected_value})
+            Enrichment.objects.update_or_create(
+                record=record, kind=e.kind, field=e.field, defaults={"collected_value": e.collected_value}
+            )
         record.plot = plot
         record.save(update_fields=["plot"])
         refresh_outcomes(plot_keys=[(row["former_commune_id"], row["sheet_key"], row["number_key"])])
@@ -315,15 +381,17 @@ def run(n_records: int) -> subprocess.Popen:
 
     from collection.models import CollectedRecord
     from config.celery import app
-    from verification.models import Flag
     from verification.matching.pipeline import records_match
+    from verification.models import Flag
 
     print(f"bench/matching.py — {os.cpu_count()} CPU(s), worker: prefork -c 2, broker {BROKER}")
     call_command("migrate", verbosity=0)
     t = time.perf_counter()
     made = generate(n_records)
-    print(f"generated {made['land_users']:,} registry rows ({made['plots']:,} plots) and "
-          f"{made['records']:,} records in {time.perf_counter() - t:.1f} s")
+    print(
+        f"generated {made['land_users']:,} registry rows ({made['plots']:,} plots) and "
+        f"{made['records']:,} records in {time.perf_counter() - t:.1f} s"
+    )
     app.control.purge()
     worker = start_worker()
 
@@ -358,20 +426,32 @@ def run(n_records: int) -> subprocess.Popen:
     print()
     print("figures")
     print(f"  commune of {COMMUNE_RECORDS:,} records (worker, cold):   {commune_s:8.1f} s")
-    print(f"  province of {total:,} records (worker, cold): {province_s:8.1f} s   goal < 60 s: "
-          f"{'met' if province_s < 60 else 'NOT met'}")
+    print(
+        f"  province of {total:,} records (worker, cold): {province_s:8.1f} s   goal < 60 s: "
+        f"{'met' if province_s < 60 else 'NOT met'}"
+    )
     print(f"  throughput (worker, 2 processes):          {rps:8.0f} records/s")
-    print(f"  queries per record (counted in the tasks): {queries / total:8.3f}   ({queries:,} queries, "
-          f"{runs.first().chunks_total if runs.exists() else 0} chunks)")
+    print(
+        f"  queries per record (counted in the tasks): {queries / total:8.3f}   ({queries:,} queries, "
+        f"{runs.first().chunks_total if runs.exists() else 0} chunks)"
+    )
     print(f"  flags raised:                              {flags:8,}")
-    print(f"  re-run on unchanged data:                  {rerun_s:8.1f} s   {province_s / rerun_s:.1f}x faster "
-          f"(goal >= 5x: {'met' if province_s / rerun_s >= 5 else 'NOT met'})")
-    print(f"  naive per-record, 1 process:               {naive_rps:8.0f} records/s "
-          f"({len(naive_q) / NAIVE_SLICE:.1f} queries/record)")
-    print(f"  batch service, 1 process, same records:    {NAIVE_SLICE / batch_s:8.0f} records/s "
-          f"({len(batch_q) / NAIVE_SLICE:.3f} queries/record)  -> {naive_s / batch_s:.1f}x the naive")
-    print(f"  worker province throughput vs naive:       {rps / naive_rps:8.1f}x   goal >= 20x: "
-          f"{'met' if rps / naive_rps >= 20 else 'NOT met'}")
+    print(
+        f"  re-run on unchanged data:                  {rerun_s:8.1f} s   {province_s / rerun_s:.1f}x faster "
+        f"(goal >= 5x: {'met' if province_s / rerun_s >= 5 else 'NOT met'})"
+    )
+    print(
+        f"  naive per-record, 1 process:               {naive_rps:8.0f} records/s "
+        f"({len(naive_q) / NAIVE_SLICE:.1f} queries/record)"
+    )
+    print(
+        f"  batch service, 1 process, same records:    {NAIVE_SLICE / batch_s:8.0f} records/s "
+        f"({len(batch_q) / NAIVE_SLICE:.3f} queries/record)  -> {naive_s / batch_s:.1f}x the naive"
+    )
+    print(
+        f"  worker province throughput vs naive:       {rps / naive_rps:8.1f}x   goal >= 20x: "
+        f"{'met' if rps / naive_rps >= 20 else 'NOT met'}"
+    )
     print(f"  province at naive speed would take:        {total / naive_rps:8.0f} s")
     return worker
 

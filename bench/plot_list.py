@@ -52,14 +52,20 @@ def load(plots: int, seed: int = 27) -> dict:
         cur.execute("INSERT INTO landdata_registrationbranch (code, name, province_id) VALUES ('CN01', 'CN 1', '27')")
         for c in range(100):
             code = f"{9000 + c * 3:05d}"
-            cur.execute("INSERT INTO landdata_commune (code, name, province_id, branch_id) VALUES (%s, %s, '27', 'CN01')",
-                        [code, f"Phường {code}"])
+            cur.execute(
+                "INSERT INTO landdata_commune (code, name, province_id, branch_id) VALUES (%s, %s, '27', 'CN01')",
+                [code, f"Phường {code}"],
+            )
             cur.execute("INSERT INTO collection_communetarget (commune_id, target_plots) VALUES (%s, %s)", [code, 2000])
             for k in range(3):
                 fc = f"{9000 + c * 3 + k:05d}"
-                cur.execute("INSERT INTO landdata_formercommune (code, name, commune_id) VALUES (%s, %s, %s)",
-                            [fc, f"Xã cũ {fc}", code])
-                cur.execute("INSERT INTO collection_assignment (former_commune_id, commune_id) VALUES (%s, %s)", [fc, code])
+                cur.execute(
+                    "INSERT INTO landdata_formercommune (code, name, commune_id) VALUES (%s, %s, %s)",
+                    [fc, f"Xã cũ {fc}", code],
+                )
+                cur.execute(
+                    "INSERT INTO collection_assignment (former_commune_id, commune_id) VALUES (%s, %s)", [fc, code]
+                )
     # The big ward's three former communes get 10 % of the plots; the rest is spread evenly.
     big = [f"{9000 + k:05d}" for k in range(3)]
     others = [f"{9000 + c:05d}" for c in range(3, 300)]
@@ -72,16 +78,22 @@ def load(plots: int, seed: int = 27) -> dict:
         n = per_former.get(fc, 0)
         per_former[fc] = n + 1
         sheet, number = str(1 + n // 150), str(1 + n % 150)
-        plot_rows.write(f"{pid}\t{fc}\t{sheet}\t{number}\t{sheet}\t{number}\t{rnd.randint(30, 5000)}.5\t"
-                        f"{rnd.choice(LAND_USE)}\tThôn {1 + n % 12}\n")
+        plot_rows.write(
+            f"{pid}\t{fc}\t{sheet}\t{number}\t{sheet}\t{number}\t{rnd.randint(30, 5000)}.5\t"
+            f"{rnd.choice(LAND_USE)}\tThôn {1 + n % 12}\n"
+        )
         for _ in range(3 if pid % 7 == 1 else 2):  # ~2.1 land users per plot, as in the province
             registry_id += 1
             name = f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}"
             year = rnd.randint(1930, 2000)
-            id_number = f"027{(year // 100 - 19) * 2}{year % 100:02d}{registry_id % 1000000:06d}" if rnd.random() < 0.5 else ""
+            id_number = (
+                f"027{(year // 100 - 19) * 2}{year % 100:02d}{registry_id % 1000000:06d}" if rnd.random() < 0.5 else ""
+            )
             kind = normalize.classify_id(id_number, birth_year=year).value
-            user_rows.write(f"{registry_id}\tR{registry_id}\t{pid}\tperson\t{name}\t{normalize.name_folded(name)}\t"
-                            f"{year}\t{id_number}\t{kind}\t\t\n")
+            user_rows.write(
+                f"{registry_id}\tR{registry_id}\t{pid}\tperson\t{name}\t{normalize.name_folded(name)}\t"
+                f"{year}\t{id_number}\t{kind}\t\t\n"
+            )
             if fc in big and len(samples["names"]) < 50 and rnd.random() < 0.05:
                 samples["names"].append(normalize.name_folded(name))
             if fc in big and id_number and len(samples["ids"]) < 50 and rnd.random() < 0.05:
@@ -89,11 +101,15 @@ def load(plots: int, seed: int = 27) -> dict:
         if fc in big and len(samples["keys"]) < 50 and rnd.random() < 0.05:
             samples["keys"].append(f"{sheet}/{number}")
     with connection.cursor() as cur:
-        with cur.copy("COPY landdata_plot (id, former_commune_id, map_sheet, plot_number, sheet_key, number_key, "
-                      "area_m2, land_use, address) FROM STDIN") as copy:
+        with cur.copy(
+            "COPY landdata_plot (id, former_commune_id, map_sheet, plot_number, sheet_key, number_key, "
+            "area_m2, land_use, address) FROM STDIN"
+        ) as copy:
             copy.write(plot_rows.getvalue())
-        with cur.copy("COPY landdata_landuser (id, registry_id, plot_id, kind, full_name, name_folded, birth_year, "
-                      "id_number, id_kind, former_id_number, address) FROM STDIN") as copy:
+        with cur.copy(
+            "COPY landdata_landuser (id, registry_id, plot_id, kind, full_name, name_folded, birth_year, "
+            "id_number, id_kind, former_id_number, address) FROM STDIN"
+        ) as copy:
             copy.write(user_rows.getvalue())
         cur.execute("SELECT setval(pg_get_serial_sequence('landdata_plot', 'id'), %s)", [plots])
         cur.execute("SELECT setval(pg_get_serial_sequence('landdata_landuser', 'id'), %s)", [registry_id])

@@ -95,8 +95,9 @@ def load(plots: int, records: int, seed: int = 27) -> dict:
     rnd = random.Random(seed)
     started = time.monotonic()
     Province.objects.create(code="27", name="Bắc Ninh")
-    branches = [RegistrationBranch.objects.create(code=f"CN{b:02d}", name=f"Chi nhánh {b}", province_id="27")
-                for b in range(5)]
+    branches = [
+        RegistrationBranch.objects.create(code=f"CN{b:02d}", name=f"Chi nhánh {b}", province_id="27") for b in range(5)
+    ]
     communes, formers = [], []
     for c in range(100):
         code = f"{9000 + c * 3:05d}"
@@ -104,15 +105,19 @@ def load(plots: int, records: int, seed: int = 27) -> dict:
     Commune.objects.bulk_create(communes)
     groups = WorkingGroup.objects.bulk_create([WorkingGroup(commune_id=c.code, name="Tổ 1") for c in communes])
     CommuneTarget.objects.bulk_create(
-        [CommuneTarget(commune_id=c.code, target_plots=BIG_WARD_PLOTS if c.code == BIG_WARD else 2000)
-         for c in communes])
+        [
+            CommuneTarget(commune_id=c.code, target_plots=BIG_WARD_PLOTS if c.code == BIG_WARD else 2000)
+            for c in communes
+        ]
+    )
     assignments = []
     for c, group in zip(communes, groups, strict=True):
         for k in range(3):
             fc = f"{int(c.code) + k:05d}"
             formers.append(FormerCommune(code=fc, name=f"Xã cũ {fc}", commune_id=c.code))
-            assignments.append(Assignment(former_commune_id=fc, commune_id=c.code,
-                                          working_group=group if k == 0 else None))
+            assignments.append(
+                Assignment(former_commune_id=fc, commune_id=c.code, working_group=group if k == 0 else None)
+            )
     FormerCommune.objects.bulk_create(formers)
     Assignment.objects.bulk_create(assignments)
 
@@ -129,9 +134,17 @@ def load(plots: int, records: int, seed: int = 27) -> dict:
             per_former[fc] = n + 1
             sheet, number = str(1 + n // 200), str(1 + n % 200)
             plot_former.append((pid, fc, sheet, number))
-            yield Plot(id=pid, former_commune_id=fc, map_sheet=sheet, plot_number=number, sheet_key=sheet,
-                       number_key=number, area_m2=f"{rnd.randint(30, 5000)}.5", land_use=rnd.choice(LAND_USE),
-                       address=f"Thôn {1 + n % 12}")
+            yield Plot(
+                id=pid,
+                former_commune_id=fc,
+                map_sheet=sheet,
+                plot_number=number,
+                sheet_key=sheet,
+                number_key=number,
+                area_m2=f"{rnd.randint(30, 5000)}.5",
+                land_use=rnd.choice(LAND_USE),
+                address=f"Thôn {1 + n % 12}",
+            )
 
     copy_objects(Plot, plot_objects())
     user_ids_by_plot: dict[int, list[int]] = {}
@@ -144,12 +157,23 @@ def load(plots: int, records: int, seed: int = 27) -> dict:
                 name = f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}"
                 year = rnd.randint(1930, 2000)
                 roll = rnd.random()
-                id_number = (f"027{(year // 100 - 19) * 2}{year % 100:02d}{uid % 1000000:06d}" if roll < 0.4
-                             else f"{uid % 1000000000:09d}" if roll < 0.7 else "")
+                id_number = (
+                    f"027{(year // 100 - 19) * 2}{year % 100:02d}{uid % 1000000:06d}"
+                    if roll < 0.4
+                    else f"{uid % 1000000000:09d}"
+                    if roll < 0.7
+                    else ""
+                )
                 user_ids_by_plot.setdefault(pid, []).append(uid)
-                yield LandUser(id=uid, registry_id=f"R{uid}", plot_id=pid, full_name=name,
-                               birth_year=year, id_number=id_number, **LandUser.derived(
-                                   full_name=name, id_number=id_number, birth_year=year))
+                yield LandUser(
+                    id=uid,
+                    registry_id=f"R{uid}",
+                    plot_id=pid,
+                    full_name=name,
+                    birth_year=year,
+                    id_number=id_number,
+                    **LandUser.derived(full_name=name, id_number=id_number, birth_year=year),
+                )
 
     users = copy_objects(LandUser, user_objects())
     # Records: every plot of a random sample (half of them in the big ward), one record each.
@@ -163,19 +187,36 @@ def load(plots: int, records: int, seed: int = 27) -> dict:
     def record_objects():
         for i, (pid, fc, sheet, number) in enumerate(sample, start=1):
             yield CollectedRecord(
-                id=i, former_commune_id=fc, map_sheet=sheet, plot_number=number, sheet_key=sheet, number_key=number,
-                plot_id=pid, holder_name="Nguyễn Văn An", holder_birth_year=1960,
-                holder_id_number="027060000123" if i % 2 else "", collected_by=f"canbo{i % 200:03d}",
-                collected_on=day0 + __import__("datetime").timedelta(days=i % 80), status="submitted",
-                open_flags=1 if i % 5 == 0 else 0)
+                id=i,
+                former_commune_id=fc,
+                map_sheet=sheet,
+                plot_number=number,
+                sheet_key=sheet,
+                number_key=number,
+                plot_id=pid,
+                holder_name="Nguyễn Văn An",
+                holder_birth_year=1960,
+                holder_id_number="027060000123" if i % 2 else "",
+                collected_by=f"canbo{i % 200:03d}",
+                collected_on=day0 + __import__("datetime").timedelta(days=i % 80),
+                status="submitted",
+                open_flags=1 if i % 5 == 0 else 0,
+            )
 
     copy_objects(CollectedRecord, record_objects())
 
     def outcome_objects():
         for i, (pid, fc, sheet, number) in enumerate(sample, start=1):
-            yield PlotOutcome(former_commune_id=fc, commune_id=commune_of[fc], sheet_key=sheet, number_key=number,
-                              plot_id=pid, outcome="pending_review" if i % 5 == 0 else outcomes[i % 3],
-                              open_flags=1 if i % 5 == 0 else 0, first_collected_on=day0)
+            yield PlotOutcome(
+                former_commune_id=fc,
+                commune_id=commune_of[fc],
+                sheet_key=sheet,
+                number_key=number,
+                plot_id=pid,
+                outcome="pending_review" if i % 5 == 0 else outcomes[i % 3],
+                open_flags=1 if i % 5 == 0 else 0,
+                first_collected_on=day0,
+            )
 
     copy_objects(PlotOutcome, outcome_objects(), with_pk=False)
 
@@ -183,9 +224,16 @@ def load(plots: int, records: int, seed: int = 27) -> dict:
         for i, (pid, fc, _sheet, _number) in enumerate(sample, start=1):
             if i % 5 == 0 or i % 7 == 0:
                 status = "open" if i % 5 == 0 else "accepted"
-                yield Flag(record_id=i, plot_id=pid, former_commune_id=fc, commune_id=commune_of[fc],
-                           code=FLAG_CODES[i % len(FLAG_CODES)], field="holder_name", severity="medium",
-                           status=status)
+                yield Flag(
+                    record_id=i,
+                    plot_id=pid,
+                    former_commune_id=fc,
+                    commune_id=commune_of[fc],
+                    code=FLAG_CODES[i % len(FLAG_CODES)],
+                    field="holder_name",
+                    severity="medium",
+                    status=status,
+                )
 
     flags = copy_objects(Flag, flag_objects(), with_pk=False)
     statuses = ["unified", "not_matched", "not_identified"]
@@ -218,8 +266,15 @@ def make_scans(count: int, media_root: Path, user) -> None:
         for i in range(count):
             path = folder / f"{i:05d}.jpg"
             Image.effect_noise((240, 180), 40 + i % 50).convert("RGB").save(path, "JPEG", quality=80)
-            yield Scan(record_id=records[i // 4], kind=kinds[i % 4], original_name=f"{i}.jpg",
-                       file=f"scans/bench/{i:05d}.jpg", sha256=f"{i:064x}", status="ready", uploaded_by=user)
+            yield Scan(
+                record_id=records[i // 4],
+                kind=kinds[i % 4],
+                original_name=f"{i}.jpg",
+                file=f"scans/bench/{i:05d}.jpg",
+                sha256=f"{i:064x}",
+                status="ready",
+                uploaded_by=user,
+            )
 
     copy_objects(Scan, scan_objects())
 
@@ -272,14 +327,23 @@ def child(kind: str) -> int:
         size = os.path.getsize(path)
         os.unlink(path)
     else:
-        from reports.models import ScanBundle
         from reports.bundles import bundle_build
+        from reports.models import ScanBundle
 
         bundle = ScanBundle.objects.create(commune=commune, requested_by=user)
         bundle = bundle_build(bundle_id=bundle.pk)
         rows, size = bundle.done, bundle.size_bytes
-    print(json.dumps({"rows": rows, "seconds": time.perf_counter() - start, "bytes": size,
-                      "baseline_mb": baseline, "peak_mb": _peak_mb()}))
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "seconds": time.perf_counter() - start,
+                "bytes": size,
+                "baseline_mb": baseline,
+                "peak_mb": _peak_mb(),
+            }
+        )
+    )
     return 0
 
 
@@ -308,11 +372,14 @@ def main() -> int:
         from django.urls import reverse
 
         loaded = load(args.plots, args.records)
-        print(f"loaded {args.plots:,} plots, {loaded['users']:,} land users, {args.records:,} records and outcomes, "
-              f"{loaded['flags']:,} flags in {loaded['seconds']:.1f}s")
+        print(
+            f"loaded {args.plots:,} plots, {loaded['users']:,} land users, {args.records:,} records and outcomes, "
+            f"{loaded['flags']:,} flags in {loaded['seconds']:.1f}s"
+        )
+
+        from django.contrib.auth import get_user_model
 
         from collection.models import Role, UserScope
-        from django.contrib.auth import get_user_model
 
         admin = get_user_model().objects.create_user("admin27", password="x")
         UserScope.objects.create(user=admin, role=Role.ADMIN, province_id="27")
@@ -328,13 +395,18 @@ def main() -> int:
             ("commune dashboard 09150", reverse("reports:commune", kwargs={"code": "09150"})),
         ]
         worst_warm = worst_cold = 0.0
-        for mode, seconds in (("shared figures, REPORTS_CACHE_SECONDS=60", 60), ("live (dashboard cache off; registry counts cached by version)", 0)):
+        for mode, seconds in (
+            ("shared figures, REPORTS_CACHE_SECONDS=60", 60),
+            ("live (dashboard cache off; registry counts cached by version)", 0),
+        ):
             settings.REPORTS_CACHE_SECONDS = seconds
             from django.core.cache import cache
 
             cache.clear()
             print(f"\n{mode}")
-            print(f"{'page':<42}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}   (runs: {args.runs}; queries of the first, uncached request)")
+            print(
+                f"{'page':<42}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}   (runs: {args.runs}; queries of the first, uncached request)"
+            )
             for label, url in pages + ([("API /api/v1/reports/ (always live)", "/api/v1/reports/")] if seconds else []):
                 p50, p95, queries = measure(client, url, args.runs)
                 if seconds and "API" not in label:
@@ -351,21 +423,32 @@ def main() -> int:
         p50, p95 = _p50_p95(timings)
         worst_cold = max(worst_cold, p95)
         print(f"{'campaign_report --format json (live)':<42}{p50:>9.1f}{p95:>9.1f}{7:>9}")
-        print(f"\ngoal dashboard p95 < {GOAL_P95_MS:.0f} ms with shared figures: "
-              f"{'met' if worst_warm < GOAL_P95_MS else 'NOT met'} (worst {worst_warm:.1f} ms); "
-              f"live computation worst p95 {worst_cold:.1f} ms")
+        print(
+            f"\ngoal dashboard p95 < {GOAL_P95_MS:.0f} ms with shared figures: "
+            f"{'met' if worst_warm < GOAL_P95_MS else 'NOT met'} (worst {worst_warm:.1f} ms); "
+            f"live computation worst p95 {worst_cold:.1f} ms"
+        )
 
         connections.close_all()
         env = {**os.environ}
         peak = 0.0
         for kind, label in (("xlsx", "plot export .xlsx"), ("zip", "scan bundle .zip")):
-            out = subprocess.run([sys.executable, __file__, "--child", kind], env=env, cwd=ROOT, check=True,
-                                 capture_output=True, text=True, timeout=600)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", kind],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             result = json.loads(out.stdout.strip().splitlines()[-1])
             peak = max(peak, result["peak_mb"])
-            print(f"{label:<22} {result['rows']:>7,} rows/files  {result['seconds']:6.1f}s  "
-                  f"{result['bytes'] / 1e6:7.1f} MB written  peak RSS {result['peak_mb']:.0f} MB "
-                  f"(after django.setup {result['baseline_mb']:.0f} MB)")
+            print(
+                f"{label:<22} {result['rows']:>7,} rows/files  {result['seconds']:6.1f}s  "
+                f"{result['bytes'] / 1e6:7.1f} MB written  peak RSS {result['peak_mb']:.0f} MB "
+                f"(after django.setup {result['baseline_mb']:.0f} MB)"
+            )
         print(f"goal peak memory < {GOAL_MEMORY_MB:.0f} MB: {'met' if peak < GOAL_MEMORY_MB else 'NOT met'}")
         return 0
     finally:

@@ -36,7 +36,6 @@ sys.path.insert(0, str(ROOT))
 TIME_LIMIT_SECONDS = 300
 
 
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
@@ -66,8 +65,10 @@ def bench_processing(data: bytes, runs: int, deadline: float) -> tuple[list[floa
         cpu_times.append(time.process_time() - cpu_start)
     assert result is not None and result.qr_payload, "the embedded QR code was not read"
     assert (result.width, result.height) == (3000, 4000), "orientation not applied"
-    print(f"  stored JPEG {len(result.image_bytes) / 1e6:.1f} MB, sharpness {result.sharpness}, "
-          f"issues {[i.value for i in result.issues]}, QR read: {bool(result.qr_payload)}")
+    print(
+        f"  stored JPEG {len(result.image_bytes) / 1e6:.1f} MB, sharpness {result.sharpness}, "
+        f"issues {[i.value for i in result.issues]}, QR read: {bool(result.qr_payload)}"
+    )
     return times, cpu_times
 
 
@@ -90,8 +91,14 @@ def bench_upload(data: bytes, runs: int, deadline: float) -> tuple[list[float], 
     user = get_user_model().objects.create_user("canbo01", password="mat-khau-123")
     UserScope.objects.create(user=user, role=Role.OFFICIAL, commune=commune)
     record = CollectedRecord.objects.create(
-        former_commune=former, map_sheet="12", plot_number="345", sheet_key="12", number_key="345",
-        holder_name="Nguyễn Văn An", collected_by="canbo01", collected_on=dt.date(2025, 10, 15),
+        former_commune=former,
+        map_sheet="12",
+        plot_number="345",
+        sheet_key="12",
+        number_key="345",
+        holder_name="Nguyễn Văn An",
+        collected_by="canbo01",
+        collected_on=dt.date(2025, 10, 15),
     )
     client = Client()
     client.force_login(user)
@@ -122,10 +129,12 @@ def bench_upload(data: bytes, runs: int, deadline: float) -> tuple[list[float], 
 def report(label: str, times: list[float], goal: float, unit: str = "s") -> None:
     scale = 1000 if unit == "ms" else 1
     median = statistics.median(times)
-    print(f"{label}: n={len(times)} median={median * scale:.{0 if unit == 'ms' else 3}f} {unit} "
-          f"p95={percentile(times, 0.95) * scale:.{0 if unit == 'ms' else 3}f} {unit} "
-          f"min={min(times) * scale:.{0 if unit == 'ms' else 3}f} {unit} "
-          f"goal median < {goal * scale:g} {unit}: {'OK' if median < goal else 'MISSED'}")
+    print(
+        f"{label}: n={len(times)} median={median * scale:.{0 if unit == 'ms' else 3}f} {unit} "
+        f"p95={percentile(times, 0.95) * scale:.{0 if unit == 'ms' else 3}f} {unit} "
+        f"min={min(times) * scale:.{0 if unit == 'ms' else 3}f} {unit} "
+        f"goal median < {goal * scale:g} {unit}: {'OK' if median < goal else 'MISSED'}"
+    )
 
 
 def main() -> None:
@@ -161,15 +170,16 @@ def main() -> None:
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; Python {sys.version.split()[0]}")
         start = time.perf_counter()
         data = make_photo()
-        print(f"photo: 4000×3000 JPEG, {len(data) / 1e6:.1f} MB, EXIF orientation 6 + GPS, QR code "
-              f"(generated in {time.perf_counter() - start:.1f} s)")
+        print(
+            f"photo: 4000×3000 JPEG, {len(data) / 1e6:.1f} MB, EXIF orientation 6 + GPS, QR code "
+            f"(generated in {time.perf_counter() - start:.1f} s)"
+        )
         print("processing function (decode, upright, strip metadata, re-encode, thumbnail, hashes, quality, QR):")
         wall, cpu = bench_processing(data, args.runs, deadline)
         report("  process_image wall-clock", wall, 1.0)
         report("  process_image CPU time  ", cpu, 1.0)
         upload_times, task_times = bench_upload(data, args.runs, deadline)
-        report("upload request (Django test Client, header check + SHA-256 + store + queue)", upload_times, 0.3,
-               "ms")
+        report("upload request (Django test Client, header check + SHA-256 + store + queue)", upload_times, 0.3, "ms")
         report("worker task scan_process (storage read + processing + writes + row update)", task_times, 1.5)
         connections.close_all()
     finally:

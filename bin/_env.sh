@@ -11,7 +11,7 @@ STAMP=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$STAMP" ]; then
   echo "→ Cài đặt thư viện từ pyproject.toml (installing dependencies)"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[test]"
+  .venv/bin/python -m pip install --quiet -e ".[test,dev]"
   rm -f .venv/.installed-*
   touch "$STAMP"
 fi

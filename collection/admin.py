@@ -72,9 +72,23 @@ class ScanAdmin(_ProvinceAdminOnly, admin.ModelAdmin):
     list_filter = ("status", "kind", "needs_retake", ("uploaded_at", admin.DateFieldListFilter))
     list_select_related = ("record", "uploaded_by")
     fields = (
-        "record", "kind", "original_name", "status", "error", "sha256", "stored_sha256", "phash",
-        "width", "height", "quality_score", "needs_retake", "quality_note", "uploaded_by", "uploaded_at",
-        "processed_at", "image_link",
+        "record",
+        "kind",
+        "original_name",
+        "status",
+        "error",
+        "sha256",
+        "stored_sha256",
+        "phash",
+        "width",
+        "height",
+        "quality_score",
+        "needs_retake",
+        "quality_note",
+        "uploaded_by",
+        "uploaded_at",
+        "processed_at",
+        "image_link",
     )
     readonly_fields = fields
     show_full_result_count = False

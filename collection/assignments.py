@@ -119,24 +119,46 @@ def _validate(path, name: str) -> list[_Row]:
             if number is None:
                 errors.add(row_no, "target_plots", _("bắt buộc"))
             elif number < 0 or number != number.to_integral_value() or number > 10**9:
-                errors.add(row_no, "target_plots", _("“%(value)s” không phải số nguyên không âm") % {"value": raw.get("target_plots")})
+                errors.add(
+                    row_no,
+                    "target_plots",
+                    _("“%(value)s” không phải số nguyên không âm") % {"value": raw.get("target_plots")},
+                )
             else:
                 target = int(number)
         if errors.count > bad:
             continue
-        row = _Row(row_no, values["commune_code"], values["commune_name"], values["old_commune_code"],
-                   values["old_commune_name"], target, group)
+        row = _Row(
+            row_no,
+            values["commune_code"],
+            values["commune_name"],
+            values["old_commune_code"],
+            values["old_commune_name"],
+            target,
+            group,
+        )
         first = commune_first.setdefault(row.commune_code, row)
         if first is not row:
             if first.target != row.target:
-                errors.add(row_no, "target_plots", _("%(value)d khác chỉ tiêu %(other)d ở dòng %(row)d của cùng xã")
-                           % {"value": row.target, "other": first.target, "row": first.row_no})
+                errors.add(
+                    row_no,
+                    "target_plots",
+                    _("%(value)d khác chỉ tiêu %(other)d ở dòng %(row)d của cùng xã")
+                    % {"value": row.target, "other": first.target, "row": first.row_no},
+                )
             if normalize.name_key(first.commune_name) != normalize.name_key(row.commune_name):
-                errors.add(row_no, "commune_name", _("“%(value)s” khác tên ở dòng %(row)d của cùng xã")
-                           % {"value": row.commune_name, "row": first.row_no})
+                errors.add(
+                    row_no,
+                    "commune_name",
+                    _("“%(value)s” khác tên ở dòng %(row)d của cùng xã")
+                    % {"value": row.commune_name, "row": first.row_no},
+                )
         if (seen := former_first.get(row.former_code)) is not None:
-            errors.add(row_no, "old_commune_code", _("“%(value)s” đã được giao ở dòng %(row)d")
-                       % {"value": row.former_code, "row": seen})
+            errors.add(
+                row_no,
+                "old_commune_code",
+                _("“%(value)s” đã được giao ở dòng %(row)d") % {"value": row.former_code, "row": seen},
+            )
         else:
             former_first[row.former_code] = row_no
         rows.append(row)
@@ -169,15 +191,19 @@ def assignments_import(
         raise
 
 
-def _write_batch(rows: list[_Row], *, name: str, sha256: str, user, batch_id: int | None,
-                 started: float) -> AssignmentImportResult:
+def _write_batch(
+    rows: list[_Row], *, name: str, sha256: str, user, batch_id: int | None, started: float
+) -> AssignmentImportResult:
     with transaction.atomic():
         if batch_id is not None:
             batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         else:
             batch = ImportBatch.objects.create(
-                kind=import_kinds.ASSIGNMENTS, file_name=name[:255], sha256=sha256,
-                imported_by=user if user and user.pk else None, status=ImportBatch.Status.RUNNING,
+                kind=import_kinds.ASSIGNMENTS,
+                file_name=name[:255],
+                sha256=sha256,
+                imported_by=user if user and user.pk else None,
+                status=ImportBatch.Status.RUNNING,
             )
         result = _write(rows, batch=batch)
         result.rows = len(rows)
@@ -221,7 +247,8 @@ def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
             continue
         if former.commune_id != r.commune_code:
             result.moves.append(
-                _("%(former)s từ %(old)s sang %(new)s") % {"former": code, "old": former.commune_id, "new": r.commune_code}
+                _("%(former)s từ %(old)s sang %(new)s")
+                % {"former": code, "old": former.commune_id, "new": r.commune_code}
             )
         if former.commune_id != r.commune_code or former.name != r.former_name:
             former.commune_id, former.name = r.commune_code, r.former_name
@@ -233,7 +260,9 @@ def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
 
     CommuneTarget.objects.bulk_create(
         [CommuneTarget(commune_id=c, target_plots=r.target) for c, r in communes.items()],
-        update_conflicts=True, unique_fields=["commune"], update_fields=["target_plots"],
+        update_conflicts=True,
+        unique_fields=["commune"],
+        update_fields=["target_plots"],
     )
     result.targets_set = len(communes)
 
@@ -263,9 +292,13 @@ def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
         else:
             result.assignments_unchanged += 1
             continue
-        wanted.append(Assignment(former_commune_id=code, commune_id=r.commune_code, working_group_id=group_id, batch=batch))
+        wanted.append(
+            Assignment(former_commune_id=code, commune_id=r.commune_code, working_group_id=group_id, batch=batch)
+        )
     Assignment.objects.bulk_create(
-        wanted, update_conflicts=True, unique_fields=["former_commune"],
+        wanted,
+        update_conflicts=True,
+        unique_fields=["former_commune"],
         update_fields=["commune", "working_group", "batch"],
     )
     return result

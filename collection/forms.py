@@ -16,29 +16,30 @@ from landdata import normalize
 
 
 def _text(label, *, max_length=200, **attrs):
-    return forms.CharField(label=label, required=False, max_length=max_length,
-                           widget=forms.TextInput(attrs=attrs))
+    return forms.CharField(label=label, required=False, max_length=max_length, widget=forms.TextInput(attrs=attrs))
 
 
 class RecordForm(forms.Form):
     holder_name = _text(_("Họ tên người đứng tên"), autocomplete="off")
-    holder_birth = _text(_("Ngày sinh hoặc năm sinh"), max_length=20, placeholder="dd/mm/yyyy, yyyy",
-                         inputmode="numeric")
+    holder_birth = _text(
+        _("Ngày sinh hoặc năm sinh"), max_length=20, placeholder="dd/mm/yyyy, yyyy", inputmode="numeric"
+    )
     holder_id_number = _text(_("Số CCCD (12 số)"), max_length=30, inputmode="numeric", autocomplete="off")
     holder_old_id_number = _text(_("Số CMND cũ (9 số)"), max_length=30, inputmode="numeric", autocomplete="off")
     co_holder_name = _text(_("Họ tên đồng sở hữu"), autocomplete="off")
-    co_holder_birth = _text(_("Ngày sinh đồng sở hữu"), max_length=20, placeholder="dd/mm/yyyy, yyyy",
-                            inputmode="numeric")
+    co_holder_birth = _text(
+        _("Ngày sinh đồng sở hữu"), max_length=20, placeholder="dd/mm/yyyy, yyyy", inputmode="numeric"
+    )
     co_holder_id_number = _text(_("Số CCCD đồng sở hữu"), max_length=30, inputmode="numeric", autocomplete="off")
-    co_holder_old_id_number = _text(_("Số CMND cũ đồng sở hữu"), max_length=30, inputmode="numeric",
-                                    autocomplete="off")
+    co_holder_old_id_number = _text(_("Số CMND cũ đồng sở hữu"), max_length=30, inputmode="numeric", autocomplete="off")
     certificate_serial = _text(_("Số phát hành GCN"), max_length=40, placeholder="BĐ 123456")
     certificate_book_number = _text(_("Số vào sổ"), max_length=40, placeholder="CH 00120")
     area_m2 = _text(_("Diện tích (m²)"), max_length=30, inputmode="decimal", placeholder="123,5")
     land_use = _text(_("Mục đích sử dụng"), max_length=100, placeholder="ONT+CLN")
     actual_user_name = _text(_("Người đang sử dụng (nếu khác người đứng tên)"))
-    certificate_status = forms.ChoiceField(label=_("Tình trạng GCN"), choices=CertificateStatus.choices,
-                                           initial=CertificateStatus.HELD)
+    certificate_status = forms.ChoiceField(
+        label=_("Tình trạng GCN"), choices=CertificateStatus.choices, initial=CertificateStatus.HELD
+    )
     owner_far_away = forms.BooleanField(label=_("Chủ ở xa"), required=False)
     channel = forms.ChoiceField(label=_("Hình thức"), choices=[("", "—"), *Channel.choices], required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -64,21 +65,31 @@ class RecordForm(forms.Form):
         """Stored values shown back in the form's text fields."""
         initial = {key: getattr(record, key) for key in validation.RECORD_KEYS if hasattr(record, key)}
         initial["holder_birth"] = normalize.birth_text(record.holder_birth_year, record.holder_birth_date)
-        initial["co_holder_birth"] = normalize.birth_text(record.co_holder_birth_year,
-                                                              record.co_holder_birth_date)
+        initial["co_holder_birth"] = normalize.birth_text(record.co_holder_birth_year, record.co_holder_birth_date)
         initial["area_m2"] = str(record.area_m2).replace(".", ",") if record.area_m2 is not None else ""
         initial["version"] = record_version(record)
         return initial
 
 
 class PlotSearchForm(forms.Form):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100, widget=forms.TextInput(
-        attrs={"placeholder": _("Tên chủ (có hoặc không dấu), số tờ/số thửa (12/345) hoặc số CCCD/CMND"),
-               "type": "search", "autocomplete": "off"}))
-    sheet = forms.CharField(label=_("Số tờ"), required=False, max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    plot = forms.CharField(label=_("Số thửa"), required=False, max_length=20,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Tên chủ (có hoặc không dấu), số tờ/số thửa (12/345) hoặc số CCCD/CMND"),
+                "type": "search",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    sheet = forms.CharField(
+        label=_("Số tờ"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    plot = forms.CharField(
+        label=_("Số thửa"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
     former_commune = forms.ChoiceField(label=_("Xã cũ"), required=False)
     working_group = forms.TypedChoiceField(label=_("Tổ công tác"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)

@@ -8,13 +8,15 @@ from landdata.imports import register_import_kind
 
 
 def _enqueue_assignments(batch_id: int, stored_name: str, replace: bool) -> None:
-    from collection.tasks import import_assignments
+    from collection.tasks import import_assignments  # noqa: PLC0415 - the task module imports this app's services
 
     import_assignments.delay(batch_id, stored_name)
 
 
 ASSIGNMENTS = register_import_kind(
-    "assignments", label=_("Danh sách giao xã"), upload_title=_("Nhập danh sách giao xã"),
+    "assignments",
+    label=_("Danh sách giao xã"),
+    upload_title=_("Nhập danh sách giao xã"),
     enqueue=_enqueue_assignments,
 )
 # Collected records typed into spreadsheets: imported with `import_collection`, not from the admin.

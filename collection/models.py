@@ -204,7 +204,9 @@ class ScanKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-CERTIFICATE_SCAN_KINDS = frozenset({ScanKind.CERT_PAGE_1, ScanKind.CERT_PAGE_2, ScanKind.CERT_PAGE_3, ScanKind.CERT_PAGE_4})
+CERTIFICATE_SCAN_KINDS = frozenset(
+    {ScanKind.CERT_PAGE_1, ScanKind.CERT_PAGE_2, ScanKind.CERT_PAGE_3, ScanKind.CERT_PAGE_4}
+)
 ID_HOLDER_SCAN_KINDS = frozenset({ScanKind.ID_FRONT, ScanKind.ID_BACK})
 CO_HOLDER_SCAN_KINDS = frozenset({ScanKind.CO_ID_FRONT, ScanKind.CO_ID_BACK})
 ID_SCAN_KINDS = ID_HOLDER_SCAN_KINDS | CO_HOLDER_SCAN_KINDS

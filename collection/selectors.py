@@ -136,17 +136,24 @@ def _owner_plot_ids(user, **lookup) -> list[int]:
     """
     ids = list(LandUser.objects.filter(**lookup).values_list("plot_id", flat=True)[: NAME_MATCH_LIMIT + 1])
     if len(ids) > NAME_MATCH_LIMIT:
-        ids = list(restrict(LandUser.objects.filter(**lookup), user).values_list("plot_id", flat=True)[:NAME_MATCH_LIMIT])
+        ids = list(
+            restrict(LandUser.objects.filter(**lookup), user).values_list("plot_id", flat=True)[:NAME_MATCH_LIMIT]
+        )
     return ids
 
 
-def plot_list_page(*, user, filters: PlotFilters, after: int | None = None, before: int | None = None,
-                   page_size: int = PAGE_SIZE) -> PlotPage:
+def plot_list_page(
+    *, user, filters: PlotFilters, after: int | None = None, before: int | None = None, page_size: int = PAGE_SIZE
+) -> PlotPage:
     """One page of plots ordered by id, keyset-paginated (`after` / `before` a plot id)."""
-    qs = plot_search(user=user, filters=filters).select_related("former_commune").prefetch_related(
-        Prefetch(
-            "land_users",
-            queryset=LandUser.objects.only("id", "plot_id", "full_name", "birth_year", "id_number").order_by("id"),
+    qs = (
+        plot_search(user=user, filters=filters)
+        .select_related("former_commune")
+        .prefetch_related(
+            Prefetch(
+                "land_users",
+                queryset=LandUser.objects.only("id", "plot_id", "full_name", "birth_year", "id_number").order_by("id"),
+            )
         )
     )
     if before is not None:

@@ -22,10 +22,25 @@ from landdata.tabular import Column, RowErrors, read_rows, sha256_of
 
 # Model fields a form or an import may set (the cleaned values of collection.validation).
 RECORD_VALUE_FIELDS = (
-    "holder_name", "holder_birth_year", "holder_birth_date", "holder_id_number", "holder_old_id_number",
-    "co_holder_name", "co_holder_birth_year", "co_holder_birth_date", "co_holder_id_number",
-    "co_holder_old_id_number", "certificate_serial", "certificate_book_number", "area_m2", "land_use",
-    "actual_user_name", "certificate_status", "owner_far_away", "channel", "notes",
+    "holder_name",
+    "holder_birth_year",
+    "holder_birth_date",
+    "holder_id_number",
+    "holder_old_id_number",
+    "co_holder_name",
+    "co_holder_birth_year",
+    "co_holder_birth_date",
+    "co_holder_id_number",
+    "co_holder_old_id_number",
+    "certificate_serial",
+    "certificate_book_number",
+    "area_m2",
+    "land_use",
+    "actual_user_name",
+    "certificate_status",
+    "owner_far_away",
+    "channel",
+    "notes",
 )
 
 
@@ -216,8 +231,11 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
             values["map_sheet"] = normalize.plot_key_part(raw["map_sheet"])
         if isinstance(raw.get("plot_number"), float):
             values["plot_number"] = normalize.plot_key_part(raw["plot_number"])
-        for key, name in (("old_commune_code", "former_commune_id"), ("map_sheet", "map_sheet"),
-                          ("plot_number", "plot_number")):
+        for key, name in (
+            ("old_commune_code", "former_commune_id"),
+            ("map_sheet", "map_sheet"),
+            ("plot_number", "plot_number"),
+        ):
             if not values[name]:
                 errors.add(row_number, key, _("Bắt buộc."))
         values["collected_by"] = normalize.nfc(str(raw.get("collected_by") or ""))
@@ -253,7 +271,9 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
     keys = list(keyed)
     for start in range(0, len(keys), 5000):
         existing.update(
-            CollectedRecord.objects.filter(import_key__in=keys[start : start + 5000]).values_list("import_key", flat=True)
+            CollectedRecord.objects.filter(import_key__in=keys[start : start + 5000]).values_list(
+                "import_key", flat=True
+            )
         )
 
     now = timezone.now()
@@ -311,5 +331,3 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
         linked_users=sum(1 for r in created if r.collected_by_user_id),
         seconds=time.monotonic() - started,
     )
-
-

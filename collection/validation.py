@@ -44,8 +44,14 @@ REQUIRED_ON_SUBMIT = ("holder_name",)
 # A certificate serial (2 letters + 6-8 digits, "BĐ 123456") or a book entry number
 # ("CH 00120", "CS01234", "VP 12") — neither is an ID number (domain notes).
 _CERTIFICATE_LIKE = re.compile(r"^(?:[A-Z]{2}\d{6,8}|(?:CH|CS|VP|CN|CT|DC|TC)\d{1,8})$")
-_MAX_TEXT = {"holder_name": 200, "co_holder_name": 200, "actual_user_name": 200, "land_use": 100,
-             "certificate_serial": 40, "certificate_book_number": 40}
+_MAX_TEXT = {
+    "holder_name": 200,
+    "co_holder_name": 200,
+    "actual_user_name": 200,
+    "land_use": 100,
+    "certificate_serial": 40,
+    "certificate_book_number": 40,
+}
 
 
 @dataclass
@@ -71,8 +77,9 @@ def looks_like_certificate_number(raw: object) -> bool:
     return bool(_CERTIFICATE_LIKE.match(key))
 
 
-def id_number_problem(raw: object, *, birth_year: int | None, allow_cmnd: bool = True,
-                      today: dt.date | None = None) -> str | None:
+def id_number_problem(
+    raw: object, *, birth_year: int | None, allow_cmnd: bool = True, today: dt.date | None = None
+) -> str | None:
     """Why an ID typed as the holder's CCCD is wrong, or None when it is empty or valid."""
     text = _text(raw)
     number = normalize.clean_id(text)
@@ -100,9 +107,10 @@ def id_number_problem(raw: object, *, birth_year: int | None, allow_cmnd: bool =
     if year > current:
         return _("Chữ số thứ 4 đến 6 cho năm sinh %(year)d, là năm trong tương lai.") % {"year": year}
     if birth_year is not None and birth_year != year:
-        return _(
-            "Chữ số thứ 4 đến 6 cho năm sinh %(id_year)d nhưng năm sinh đã nhập là %(birth_year)d."
-        ) % {"id_year": year, "birth_year": birth_year}
+        return _("Chữ số thứ 4 đến 6 cho năm sinh %(id_year)d nhưng năm sinh đã nhập là %(birth_year)d.") % {
+            "id_year": year,
+            "birth_year": birth_year,
+        }
     return None
 
 
@@ -135,9 +143,9 @@ def parse_birth(raw: object, *, today: dt.date | None = None) -> tuple[normalize
             parsed = None
         if parsed is not None and parsed.year >= normalize.MIN_YEAR:
             return None, _("Ngày sinh %(value)s ở tương lai.") % {"value": text}
-        return None, _("Ngày sinh không hợp lệ: nhập dd/mm/yyyy, yyyy-mm-dd hoặc chỉ năm (yyyy); đã nhập: %(value)s.") % {
-            "value": text
-        }
+        return None, _(
+            "Ngày sinh không hợp lệ: nhập dd/mm/yyyy, yyyy-mm-dd hoặc chỉ năm (yyyy); đã nhập: %(value)s."
+        ) % {"value": text}
 
 
 def parse_collected_on(raw: object, *, today: dt.date | None = None) -> tuple[dt.date | None, str | None]:
@@ -158,8 +166,9 @@ def parse_collected_on(raw: object, *, today: dt.date | None = None) -> tuple[dt
     return parsed.date, None
 
 
-def clean_record_values(raw: Mapping[str, object], *, require_complete: bool, strict_ids: bool = True,
-                        today: dt.date | None = None) -> Cleaned:
+def clean_record_values(
+    raw: Mapping[str, object], *, require_complete: bool, strict_ids: bool = True, today: dt.date | None = None
+) -> Cleaned:
     """Validate the §2.3 fields of one record and map them onto CollectedRecord fields.
 
     `require_complete` is set when submitting (and importing): required fields must be present.
@@ -169,8 +178,7 @@ def clean_record_values(raw: Mapping[str, object], *, require_complete: bool, st
     Missing keys are treated as blank.
     """
     out = Cleaned()
-    for key in ("holder_name", "co_holder_name", "actual_user_name", "certificate_serial",
-                "certificate_book_number"):
+    for key in ("holder_name", "co_holder_name", "actual_user_name", "certificate_serial", "certificate_book_number"):
         value = _text(raw.get(key))
         if len(value) > _MAX_TEXT[key]:
             out.add(key, _("Tối đa %(n)d ký tự.") % {"n": _MAX_TEXT[key]})
@@ -205,8 +213,11 @@ def clean_record_values(raw: Mapping[str, object], *, require_complete: bool, st
     try:
         area = normalize.parse_decimal(raw.get("area_m2"))
     except ValueError:
-        out.add("area_m2", _("Diện tích phải là số (dấu phẩy hoặc dấu chấm thập phân, ví dụ 123,5); đã nhập: %(value)s.")
-                % {"value": _text(raw.get("area_m2"))})
+        out.add(
+            "area_m2",
+            _("Diện tích phải là số (dấu phẩy hoặc dấu chấm thập phân, ví dụ 123,5); đã nhập: %(value)s.")
+            % {"value": _text(raw.get("area_m2"))},
+        )
         area = None
     else:
         if area is not None and area <= 0:
@@ -220,13 +231,17 @@ def clean_record_values(raw: Mapping[str, object], *, require_complete: bool, st
     codes = normalize.parse_land_use(_text(raw.get("land_use")))
     bad = sorted(c for c in codes if not re.fullmatch(r"[A-Z]{2,4}", c))
     if bad:
-        out.add("land_use", _("Mã mục đích sử dụng không hợp lệ: %(codes)s (ví dụ: ONT+CLN).") % {"codes": ", ".join(bad)})
+        out.add(
+            "land_use", _("Mã mục đích sử dụng không hợp lệ: %(codes)s (ví dụ: ONT+CLN).") % {"codes": ", ".join(bad)}
+        )
     out.values["land_use"] = normalize.format_land_use(codes)
 
     status = _text(raw.get("certificate_status")).casefold() or CertificateStatus.HELD
     if status not in CertificateStatus.values:
-        out.add("certificate_status", _("Tình trạng GCN phải là một trong: %(values)s.")
-                % {"values": ", ".join(CertificateStatus.values)})
+        out.add(
+            "certificate_status",
+            _("Tình trạng GCN phải là một trong: %(values)s.") % {"values": ", ".join(CertificateStatus.values)},
+        )
     out.values["certificate_status"] = status
 
     try:

@@ -28,8 +28,9 @@ def plot_list(request: HttpRequest) -> HttpResponse:
         working_groups=selectors.working_groups_for(user),
     )
     filters = form.filters() if request.GET else selectors.PlotFilters()
-    page = selectors.plot_list_page(user=user, filters=filters, after=_int(request.GET.get("after")),
-                                    before=_int(request.GET.get("before")))
+    page = selectors.plot_list_page(
+        user=user, filters=filters, after=_int(request.GET.get("after")), before=_int(request.GET.get("before"))
+    )
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("before", None)
@@ -49,21 +50,25 @@ def _int(raw: str | None) -> int | None:
 def plot_detail(request: HttpRequest, plot_id: int) -> HttpResponse:
     plot = selectors.plot_detail(user=request.user, plot_id=plot_id)
     records = list(plot.collected_records.all())
-    return render(request, "collection/plot_detail.html", {
-        "plot": plot,
-        "records": records,
-        "open_record": next((r for r in records if r.status in EDITABLE_STATUSES), None),
-        "has_submitted": any(r.status == CollectedRecord.Status.SUBMITTED for r in records),
-        "can_collect": user_scope(request.user).role in EDIT_ROLES,
-        "record_panels": RECORD_PANELS,
-        "status_labels": PlotSearchForm.STATUS_LABELS,
-    })
+    return render(
+        request,
+        "collection/plot_detail.html",
+        {
+            "plot": plot,
+            "records": records,
+            "open_record": next((r for r in records if r.status in EDITABLE_STATUSES), None),
+            "has_submitted": any(r.status == CollectedRecord.Status.SUBMITTED for r in records),
+            "can_collect": user_scope(request.user).role in EDIT_ROLES,
+            "record_panels": RECORD_PANELS,
+            "status_labels": PlotSearchForm.STATUS_LABELS,
+        },
+    )
 
 
 @login_required
 @require_POST
 def record_start(request: HttpRequest, plot_id: int) -> HttpResponse:
-    """"Thu thập": open the plot's draft or returned record, or start a draft."""
+    """ "Thu thập": open the plot's draft or returned record, or start a draft."""
     if user_scope(request.user).role not in EDIT_ROLES:
         raise Http404
     plot = selectors.plot_detail(user=request.user, plot_id=plot_id)
@@ -75,7 +80,8 @@ def record_start(request: HttpRequest, plot_id: int) -> HttpResponse:
 def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_scoped_or_404(
         CollectedRecord.objects.select_related("former_commune", "plot", "collected_by_user"),
-        request.user, pk=record_id,
+        request.user,
+        pk=record_id,
     )
     editable = record.status in EDITABLE_STATUSES and user_scope(request.user).role in EDIT_ROLES
     if request.method == "POST":
@@ -90,20 +96,23 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
             version = form.cleaned_data.get("version") or ""
             try:
                 if submitting:
-                    services.record_submit(record_id=record.pk, values=form.values, user=request.user,
-                                           version=version)
+                    services.record_submit(record_id=record.pk, values=form.values, user=request.user, version=version)
                     messages.success(request, _("Đã gửi bản ghi thu thập."))
                     return redirect(_after_submit_url(record))
-                services.record_update(record_id=record.pk, values=form.values, user=request.user,
-                                       version=version)
+                services.record_update(record_id=record.pk, values=form.values, user=request.user, version=version)
                 messages.success(request, _("Đã lưu nháp."))
                 return redirect("collection:record_edit", record_id=record.pk)
             except services.RecordAlreadySubmitted:
                 messages.info(request, _("Bản ghi này đã được gửi."))
                 return redirect(_after_submit_url(record))
             except services.RecordConflict:
-                form.add_error(None, _("Bản ghi đã được thay đổi ở nơi khác sau khi bạn mở biểu mẫu. "
-                                       "Hãy tải lại trang và nhập lại thay đổi."))
+                form.add_error(
+                    None,
+                    _(
+                        "Bản ghi đã được thay đổi ở nơi khác sau khi bạn mở biểu mẫu. "
+                        "Hãy tải lại trang và nhập lại thay đổi."
+                    ),
+                )
             except services.RecordNotEditable:
                 raise Http404 from None
     else:
@@ -111,12 +120,16 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
     if not editable:
         for field in form.fields.values():
             field.disabled = True
-    return render(request, "collection/record_form.html", {
-        "record": record,
-        "form": form,
-        "editable": editable,
-        "record_panels": RECORD_PANELS,
-    })
+    return render(
+        request,
+        "collection/record_form.html",
+        {
+            "record": record,
+            "form": form,
+            "editable": editable,
+            "record_panels": RECORD_PANELS,
+        },
+    )
 
 
 def _after_submit_url(record: CollectedRecord) -> str:

@@ -31,8 +31,6 @@ class BackupResult:
     files: dict[str, str]  # name -> sha256
 
 
-
-
 def _pg_env(db: dict) -> dict[str, str]:
     env = dict(os.environ)
     if db.get("PASSWORD"):
@@ -76,7 +74,7 @@ def backup_create(*, db: dict, media_root: Path, out_dir: Path) -> BackupResult:
             archive.add(media_root, arcname="media")
     files = {path.name: sha256_of(path) for path in sorted(out_dir.iterdir())}
     manifest = {
-        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "engine": engine,
         "database": str(db["NAME"]),
         "files": files,
@@ -106,8 +104,17 @@ def backup_restore(*, backup_dir: Path, db: dict, media_root: Path) -> None:
     if engine != manifest["engine"]:
         raise BackupError(f"backup is of {manifest['engine']}, this portal uses {engine}")
     if engine.endswith("postgresql"):
-        cmd = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-               *_pg_args(db), "-d", db["NAME"], str(backup_dir / "database.dump")]
+        cmd = [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            *_pg_args(db),
+            "-d",
+            db["NAME"],
+            str(backup_dir / "database.dump"),
+        ]
         run = subprocess.run(cmd, env=_pg_env(db), capture_output=True, text=True)
         if run.returncode != 0:
             raise BackupError(f"pg_restore failed: {run.stderr.strip()}")

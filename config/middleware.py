@@ -51,7 +51,8 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
         self.header = (
-            "Content-Security-Policy-Report-Only" if getattr(settings, "CSP_REPORT_ONLY", False)
+            "Content-Security-Policy-Report-Only"
+            if getattr(settings, "CSP_REPORT_ONLY", False)
             else "Content-Security-Policy"
         )
         self.default = render_policy(getattr(settings, "CSP_POLICY", DEFAULT_POLICY))
@@ -82,8 +83,6 @@ class SecondFactorMiddleware:
         roles = set(getattr(settings, "OTP_REQUIRED_ROLES", []) or [])
         user = getattr(request, "user", None)
         if roles and user is not None and user.is_authenticated and not self._verified(user):
-
-
             role = user_scope(user).role
             if role in roles or (user.is_superuser and "admin" in roles):
                 exempt = {reverse(name) for name in self.EXEMPT_NAMES}

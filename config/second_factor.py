@@ -18,8 +18,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class TokenForm(forms.Form):
-    token = forms.CharField(label=_("Mã 6 chữ số"), max_length=8,
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    token = forms.CharField(
+        label=_("Mã 6 chữ số"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 def totp_device_for(*, user) -> tuple[TOTPDevice, bool]:
@@ -58,10 +61,14 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(next_url)
         form.add_error("token", _("Mã không đúng hoặc đã hết hạn; hãy nhập mã mới trong ứng dụng."))
     secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "registration/second_factor.html", {
-        "form": form,
-        "enrolling": not confirmed,
-        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-        "config_url": device.config_url,
-        "next": next_url,
-    })
+    return render(
+        request,
+        "registration/second_factor.html",
+        {
+            "form": form,
+            "enrolling": not confirmed,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "config_url": device.config_url,
+            "next": next_url,
+        },
+    )

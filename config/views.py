@@ -23,10 +23,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user)
-    return render(request, "home.html", {
-        "scope": scope,
-        "progress": selectors.progress_for(request.user),
-        "is_collector": scope.role in (Role.OFFICIAL, Role.GROUP_LEADER),
-        "is_reviewer": scope.role in (Role.REVIEWER, Role.ADMIN),
-        "admin_url": reverse("admin:index") if request.user.is_staff else None,
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "scope": scope,
+            "progress": selectors.progress_for(request.user),
+            "is_collector": scope.role in (Role.OFFICIAL, Role.GROUP_LEADER),
+            "is_reviewer": scope.role in (Role.REVIEWER, Role.ADMIN),
+            "admin_url": reverse("admin:index") if request.user.is_staff else None,
+        },
+    )

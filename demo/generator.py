@@ -667,9 +667,7 @@ class _Generator:
                 missing_number += 1
                 self.missing_plot(ward, former, rng.randint(1, sheet), missing_number, writers)
 
-    def plot(
-        self, ward: Ward, former: FormerUnit, sheet: int, number: str, case: str | None, writers: dict
-    ) -> None:
+    def plot(self, ward: Ward, former: FormerUnit, sheet: int, number: str, case: str | None, writers: dict) -> None:
         rng = self.rng
         donor = self.take_donor(former.code) if case == "id_conflict" else None
         owners = self.owners(case, donor)
@@ -831,9 +829,7 @@ class _Generator:
             self.enrichment_rows += 1
 
 
-def demo_generate(
-    *, out_dir: Path, plots: int = 3000, seed: int = 1, province_code: str = "27"
-) -> DemoSummary:
+def demo_generate(*, out_dir: Path, plots: int = 3000, seed: int = 1, province_code: str = "27") -> DemoSummary:
     """Write the demo files into `out_dir` (replacing any there) and return what was written."""
     if plots < 1:
         raise ValueError("plots must be at least 1")

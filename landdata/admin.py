@@ -139,7 +139,7 @@ class PlotAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
     readonly_fields = ("former_commune", "map_sheet", "plot_number", "area_m2", "land_use", "address", "batch")
 
     def get_search_results(self, request, queryset, search_term):
-        """"12/345" or "12 345" finds sheet 12, plot 345 (keys compared as the contract says)."""
+        """ "12/345" or "12 345" finds sheet 12, plot 345 (keys compared as the contract says)."""
         parts = search_term.replace("/", " ").split()
         if len(parts) == 2:
             sheet, number = (normalize.plot_key_part(p) for p in parts)
@@ -160,8 +160,19 @@ class LandUserAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     exclude = ("id_number", "former_id_number")
-    readonly_fields = ("registry_id", "plot", "certificate", "kind", "full_name", "birth_year", "birth_date",
-                       "masked_id", "id_kind", "address", "batch")
+    readonly_fields = (
+        "registry_id",
+        "plot",
+        "certificate",
+        "kind",
+        "full_name",
+        "birth_year",
+        "birth_date",
+        "masked_id",
+        "id_kind",
+        "address",
+        "batch",
+    )
 
     @admin.display(description=_("số giấy tờ tùy thân"))
     def masked_id(self, obj: LandUser) -> str:
@@ -228,14 +239,38 @@ class ImportUploadForm(forms.Form):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("started_at", "kind_name", "file_name", "status", "percent", "rows_total", "rows_created",
-                    "rows_updated", "rows_unchanged", "imported_by")
+    list_display = (
+        "started_at",
+        "kind_name",
+        "file_name",
+        "status",
+        "percent",
+        "rows_total",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+        "imported_by",
+    )
     list_filter = (ImportKindFilter, "status")
     list_select_related = ("imported_by",)
     search_fields = ("file_name", "sha256")
-    readonly_fields = ("kind", "file_name", "sha256", "imported_by", "status", "started_at", "finished_at",
-                       "rows_total", "rows_done", "percent", "rows_created", "rows_updated", "rows_unchanged",
-                       "summary", "errors")
+    readonly_fields = (
+        "kind",
+        "file_name",
+        "sha256",
+        "imported_by",
+        "status",
+        "started_at",
+        "finished_at",
+        "rows_total",
+        "rows_done",
+        "percent",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+        "summary",
+        "errors",
+    )
     fields = readonly_fields
     show_full_result_count = False
     change_list_template = "admin/landdata/importbatch/change_list.html"
@@ -268,8 +303,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def _kinds(self):
-        return [(code, kind.upload_title, reverse("admin:landdata_importbatch_upload", args=[code]))
-                for code, kind in uploadable_kinds().items()]
+        return [
+            (code, kind.upload_title, reverse("admin:landdata_importbatch_upload", args=[code]))
+            for code, kind in uploadable_kinds().items()
+        ]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -295,10 +332,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 uploaded=form.cleaned_data["file"], kind=kind, user=request.user
             )
             replace = entry.allows_replace and form.cleaned_data["replace"]
-            transaction.on_commit(lambda: queue_safely(
-                lambda: entry.enqueue(batch.pk, stored_name, replace), what=f"import batch {batch.pk}",
-                on_failure=lambda: services.import_batch_fail(batch_id=batch.pk, problems=[str(NOT_QUEUED)]),
-            ))
+            transaction.on_commit(
+                lambda: queue_safely(
+                    lambda: entry.enqueue(batch.pk, stored_name, replace),
+                    what=f"import batch {batch.pk}",
+                    on_failure=lambda: services.import_batch_fail(batch_id=batch.pk, problems=[str(NOT_QUEUED)]),
+                )
+            )
             messages.info(request, _("Đã nhận tệp; đang nhập ở chế độ nền."))
             return redirect("admin:landdata_importbatch_progress", pk=batch.pk)
         context = {
@@ -334,6 +374,4 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/landdata/importbatch/progress.html", context)
 
     def status_view(self, request, pk: int):
-        return TemplateResponse(
-            request, "admin/landdata/importbatch/_status.html", self._batch_context(request, pk)
-        )
+        return TemplateResponse(request, "admin/landdata/importbatch/_status.html", self._batch_context(request, pk))

@@ -28,8 +28,14 @@ class ImportKind:
 IMPORT_KINDS: dict[str, ImportKind] = {}
 
 
-def register_import_kind(code: str, *, label: str | Promise, upload_title: str | Promise = "",
-                         enqueue: Enqueue | None = None, allows_replace: bool = False) -> str:
+def register_import_kind(
+    code: str,
+    *,
+    label: str | Promise,
+    upload_title: str | Promise = "",
+    enqueue: Enqueue | None = None,
+    allows_replace: bool = False,
+) -> str:
     IMPORT_KINDS[code] = ImportKind(code, label, upload_title, enqueue, allows_replace)
     return code
 
@@ -44,12 +50,15 @@ def uploadable_kinds() -> dict[str, ImportKind]:
 
 
 def _enqueue_registry(batch_id: int, stored_name: str, replace: bool) -> None:
-    from landdata.tasks import import_registry
+    from landdata.tasks import import_registry  # noqa: PLC0415 - tasks → importer → models → this module
 
     import_registry.delay(batch_id, stored_name, replace)
 
 
 REGISTRY = register_import_kind(
-    "registry", label=_("Trích xuất sổ địa chính"), upload_title=_("Nhập trích xuất sổ địa chính"),
-    enqueue=_enqueue_registry, allows_replace=True,
+    "registry",
+    label=_("Trích xuất sổ địa chính"),
+    upload_title=_("Nhập trích xuất sổ địa chính"),
+    enqueue=_enqueue_registry,
+    allows_replace=True,
 )

@@ -143,17 +143,20 @@ class Plot(models.Model):
     # Audit link to the import that last wrote the row: no database constraint nor index, so the
     # bulk import does not pay a foreign-key check and an index entry per row (nothing filters on it).
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        db_constraint=False, db_index=False,
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("thửa đất")
         verbose_name_plural = _("thửa đất")
         constraints = [
-            models.UniqueConstraint(
-                fields=["former_commune", "sheet_key", "number_key"], name="plot_key_unique"
-            ),
+            models.UniqueConstraint(fields=["former_commune", "sheet_key", "number_key"], name="plot_key_unique"),
         ]
 
     def __str__(self) -> str:
@@ -163,15 +166,15 @@ class Plot(models.Model):
             "commune": self.former_commune_id,
         }
 
-    @staticmethod
-    def derived(*, map_sheet: str, plot_number: str) -> dict[str, str]:
-        """Derived columns; the bulk importer fills them through this same function."""
-        return {"sheet_key": normalize.plot_key_part(map_sheet), "number_key": normalize.plot_key_part(plot_number)}
-
     def save(self, *args, **kwargs):
         for field, value in self.derived(map_sheet=self.map_sheet, plot_number=self.plot_number).items():
             setattr(self, field, value)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def derived(*, map_sheet: str, plot_number: str) -> dict[str, str]:
+        """Derived columns; the bulk importer fills them through this same function."""
+        return {"sheet_key": normalize.plot_key_part(map_sheet), "number_key": normalize.plot_key_part(plot_number)}
 
     @property
     def land_use_codes(self) -> frozenset[str]:
@@ -207,15 +210,15 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return self.serial or self.book_number or str(self.pk)
 
-    @staticmethod
-    def derived(*, serial: str) -> dict[str, str]:
-        """Derived columns; the bulk importer fills them through this same function."""
-        return {"serial_key": normalize.certificate_key(serial)}
-
     def save(self, *args, **kwargs):
         for field, value in self.derived(serial=self.serial).items():
             setattr(self, field, value)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def derived(*, serial: str) -> dict[str, str]:
+        """Derived columns; the bulk importer fills them through this same function."""
+        return {"serial_key": normalize.certificate_key(serial)}
 
 
 class LandUser(models.Model):
@@ -249,8 +252,13 @@ class LandUser(models.Model):
     # Audit link to the import that last wrote the row: no database constraint nor index, so the
     # bulk import does not pay a foreign-key check and an index entry per row (nothing filters on it).
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        db_constraint=False, db_index=False,
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
@@ -274,6 +282,12 @@ class LandUser(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        derived = self.derived(full_name=self.full_name, id_number=self.id_number, birth_year=self.birth_year)
+        for field, value in derived.items():
+            setattr(self, field, value)
+        super().save(*args, **kwargs)
+
     @staticmethod
     def derived(*, full_name: str, id_number: str, birth_year: int | None) -> dict[str, str]:
         """Derived columns; the bulk importer fills them through this same function."""
@@ -281,12 +295,6 @@ class LandUser(models.Model):
             "name_folded": normalize.name_folded(full_name),
             "id_kind": normalize.classify_id(id_number, birth_year=birth_year).value,
         }
-
-    def save(self, *args, **kwargs):
-        derived = self.derived(full_name=self.full_name, id_number=self.id_number, birth_year=self.birth_year)
-        for field, value in derived.items():
-            setattr(self, field, value)
-        super().save(*args, **kwargs)
 
     @property
     def masked_id(self) -> str:

@@ -80,7 +80,7 @@ def given_name(name: str | None) -> str:
 # --- Citizen IDs -------------------------------------------------------------
 
 
-class IdKind(str, enum.Enum):
+class IdKind(enum.StrEnum):
     EMPTY = "empty"
     CMND = "cmnd"
     CCCD = "cccd"
@@ -267,7 +267,9 @@ _YEAR = re.compile(r"^(\d{4})(?:\.0)?$")
 MIN_YEAR = 1880
 
 
-def parse_partial_date(raw: str | int | float | dt.date | dt.datetime | None, *, today: dt.date | None = None) -> PartialDate | None:
+def parse_partial_date(
+    raw: str | int | float | dt.date | dt.datetime | None, *, today: dt.date | None = None
+) -> PartialDate | None:
     """`dd/mm/yyyy`, `yyyy-mm-dd` or a bare year; None when blank; ValueError otherwise.
 
     Never invents a day and month for a year-only value.

@@ -59,8 +59,17 @@ class LandUserResource(resources.ModelResource):
 
     class Meta:
         model = LandUser
-        fields = ("registry_id", "former_commune", "map_sheet", "plot_number", "full_name", "birth_year",
-                  "id_number", "id_kind", "address")
+        fields = (
+            "registry_id",
+            "former_commune",
+            "map_sheet",
+            "plot_number",
+            "full_name",
+            "birth_year",
+            "id_number",
+            "id_kind",
+            "address",
+        )
         export_order = fields
 
     def dehydrate_id_number(self, obj: LandUser) -> str:
@@ -73,5 +82,12 @@ class LandUserResource(resources.ModelResource):
 class CertificateResource(resources.ModelResource):
     class Meta:
         model = Certificate
-        fields = ("plot__former_commune", "plot__map_sheet", "plot__plot_number", "serial", "book_number",
-                  "issue_date", "status")
+        fields = (
+            "plot__former_commune",
+            "plot__map_sheet",
+            "plot__plot_number",
+            "serial",
+            "book_number",
+            "issue_date",
+            "status",
+        )

@@ -82,8 +82,7 @@ class RowErrors:
         if not self.count:
             return
         problems = [
-            f"{file_name}: "
-            + _("%(total)d lỗi; không có dữ liệu nào được ghi:") % {"total": self.count},
+            f"{file_name}: " + _("%(total)d lỗi; không có dữ liệu nào được ghi:") % {"total": self.count},
             *self.lines,
         ]
         if self.count > len(self.lines):
@@ -173,7 +172,7 @@ def _iter_csv(path, name: str) -> Iterator[tuple[int, list[str]]]:
         stream = (line if line.isascii() else unicodedata.normalize("NFC", line) for line in _chain(sample, text))
         reader = csv.reader(stream, delimiter=delimiter)
         row_no = 0
-        for row_no, cells in enumerate(reader, start=1):
+        for row_no, cells in enumerate(reader, start=1):  # noqa: UP028 - row_no names the bad row below
             yield row_no, cells
     except UnicodeDecodeError as exc:
         raise ImportFailed(
@@ -298,7 +297,6 @@ def estimate_rows(path: str | os.PathLike) -> int:
         head = handle.read(4)
         if head.startswith(_XLSX_MAGIC):
             try:
-
                 return max(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height - 1, 0)
             except Exception:
                 return 0

@@ -26,7 +26,11 @@ def import_registry(batch_id: int, stored_name: str, replace: bool = False) -> s
     path = import_file_path(stored_name)
     try:
         registry_import(
-            path=path, file_name=batch.file_name, replace=replace, user=batch.imported_by, batch_id=batch_id,
+            path=path,
+            file_name=batch.file_name,
+            replace=replace,
+            user=batch.imported_by,
+            batch_id=batch_id,
             progress=None,
         )
     except ImportFailed:

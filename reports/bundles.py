@@ -38,7 +38,14 @@ CHUNK_BYTES = 1024 * 1024
 PROGRESS_EVERY = 50
 ACTIVE = (ScanBundle.Status.PENDING, ScanBundle.Status.RUNNING)
 MANIFEST_COLUMNS = [
-    "old_commune_code", "map_sheet", "plot_number", "kind", "file_name", "sha256", "uploaded_by", "uploaded_at",
+    "old_commune_code",
+    "map_sheet",
+    "plot_number",
+    "kind",
+    "file_name",
+    "sha256",
+    "uploaded_by",
+    "uploaded_at",
 ]
 
 
@@ -46,7 +53,7 @@ def bundle_request(
     *, commune: Commune, user, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> tuple[ScanBundle, bool]:
     """The active bundle for this commune and range, or a new one queued for building."""
-    from reports.tasks import build_scan_bundle
+    from reports.tasks import build_scan_bundle  # noqa: PLC0415 - reports.tasks imports this module
 
     try:
         with transaction.atomic():
@@ -56,13 +63,14 @@ def bundle_request(
             ).first()
             if active is not None:
                 return active, False
-            bundle = ScanBundle.objects.create(
-                commune=commune, date_from=date_from, date_to=date_to, requested_by=user
+            bundle = ScanBundle.objects.create(commune=commune, date_from=date_from, date_to=date_to, requested_by=user)
+            transaction.on_commit(
+                lambda: queue_safely(
+                    lambda: build_scan_bundle.delay(bundle.pk),
+                    what=f"scan bundle {bundle.pk}",
+                    on_failure=lambda: _bundle_not_queued(bundle.pk),
+                )
             )
-            transaction.on_commit(lambda: queue_safely(
-                lambda: build_scan_bundle.delay(bundle.pk), what=f"scan bundle {bundle.pk}",
-                on_failure=lambda: _bundle_not_queued(bundle.pk),
-            ))
             return bundle, True
     except IntegrityError:  # a concurrent request won the race without the lock (another database)
         active = ScanBundle.objects.filter(
@@ -76,16 +84,17 @@ def bundle_request(
 def _bundle_not_queued(bundle_id: int) -> None:
     """The broker is down: say so on the bundle (so it is not 'pending' for ever) and let the user retry."""
     ScanBundle.objects.filter(pk=bundle_id, status=ScanBundle.Status.PENDING).update(
-        status=ScanBundle.Status.FAILED, finished_at=timezone.now(),
+        status=ScanBundle.Status.FAILED,
+        finished_at=timezone.now(),
         error=str(_("Không gửi được yêu cầu tới bộ xử lý nền; hãy yêu cầu lại sau ít phút.")),
     )
 
 
 def bundle_scans(bundle: ScanBundle) -> QuerySet[Scan]:
     """Processed scans of submitted/returned records of the commune (in range), in plot-key order."""
-    qs = Scan.objects.filter(
-        record__former_commune__commune_id=bundle.commune_id, status=Scan.Status.READY
-    ).exclude(record__status=CollectedRecord.Status.DRAFT)
+    qs = Scan.objects.filter(record__former_commune__commune_id=bundle.commune_id, status=Scan.Status.READY).exclude(
+        record__status=CollectedRecord.Status.DRAFT
+    )
     if bundle.date_from:
         qs = qs.filter(record__collected_on__gte=bundle.date_from)
     if bundle.date_to:
@@ -154,8 +163,11 @@ def _write_zip(path: str, scans: QuerySet[Scan], *, bundle_pk: int) -> tuple[set
             key = (record.former_commune_id, record.sheet_key, record.number_key, scan.kind)
             seen[key] += 1
             name = member_name(
-                old_commune=record.former_commune_id, sheet=record.map_sheet, plot=record.plot_number,
-                kind=scan.kind, n=seen[key],
+                old_commune=record.former_commune_id,
+                sheet=record.map_sheet,
+                plot=record.plot_number,
+                kind=scan.kind,
+                n=seen[key],
             )
             digest = hashlib.sha256()
             try:
@@ -168,11 +180,18 @@ def _write_zip(path: str, scans: QuerySet[Scan], *, bundle_pk: int) -> tuple[set
                 logger.warning("scan %s has no stored file; left out of bundle %s", scan.pk, bundle_pk)
                 continue
             record_ids.add(record.pk)
-            writer.writerow([
-                record.former_commune_id, record.map_sheet, record.plot_number, scan.kind, name,
-                digest.hexdigest(), scan.uploaded_by.get_username() if scan.uploaded_by else "",
-                timezone.localtime(scan.uploaded_at).isoformat(timespec="seconds"),
-            ])
+            writer.writerow(
+                [
+                    record.former_commune_id,
+                    record.map_sheet,
+                    record.plot_number,
+                    scan.kind,
+                    name,
+                    digest.hexdigest(),
+                    scan.uploaded_by.get_username() if scan.uploaded_by else "",
+                    timezone.localtime(scan.uploaded_at).isoformat(timespec="seconds"),
+                ]
+            )
             done += 1
             if done % PROGRESS_EVERY == 0:
                 ScanBundle.objects.filter(pk=bundle_pk).update(done=done)

@@ -91,12 +91,29 @@ def _open_workbook(path: str) -> xlsxwriter.Workbook:
 # --- plots with collected values -------------------------------------------------
 
 PLOT_HEADERS = [
-    (_l("Mã xã cũ"), 9), (_l("Số tờ"), 7), (_l("Số thửa"), 8), (_l("Chủ sử dụng (sổ địa chính)"), 30),
-    (_l("Diện tích sổ (m²)"), 11), (_l("Mục đích sổ"), 10), (_l("Họ tên người đứng tên"), 26), (_l("Ngày/năm sinh"), 11),
-    (_l("Số CCCD"), 15), (_l("Số CMND cũ"), 12), (_l("Họ tên đồng sở hữu"), 26), (_l("Số CCCD đồng sở hữu"), 15),
-    (_l("Số phát hành GCN"), 14), (_l("Số vào sổ"), 11), (_l("Diện tích thu thập (m²)"), 11), (_l("Mục đích thu thập"), 10),
-    (_l("Người đang sử dụng"), 22), (_l("Tình trạng GCN"), 14), (_l("Chủ ở xa"), 8), (_l("Người thu thập"), 14),
-    (_l("Ngày thu thập"), 11), (_l("Kết quả"), 16), (_l("Sai lệch chưa xử lý"), 40),
+    (_l("Mã xã cũ"), 9),
+    (_l("Số tờ"), 7),
+    (_l("Số thửa"), 8),
+    (_l("Chủ sử dụng (sổ địa chính)"), 30),
+    (_l("Diện tích sổ (m²)"), 11),
+    (_l("Mục đích sổ"), 10),
+    (_l("Họ tên người đứng tên"), 26),
+    (_l("Ngày/năm sinh"), 11),
+    (_l("Số CCCD"), 15),
+    (_l("Số CMND cũ"), 12),
+    (_l("Họ tên đồng sở hữu"), 26),
+    (_l("Số CCCD đồng sở hữu"), 15),
+    (_l("Số phát hành GCN"), 14),
+    (_l("Số vào sổ"), 11),
+    (_l("Diện tích thu thập (m²)"), 11),
+    (_l("Mục đích thu thập"), 10),
+    (_l("Người đang sử dụng"), 22),
+    (_l("Tình trạng GCN"), 14),
+    (_l("Chủ ở xa"), 8),
+    (_l("Người thu thập"), 14),
+    (_l("Ngày thu thập"), 11),
+    (_l("Kết quả"), 16),
+    (_l("Sai lệch chưa xử lý"), 40),
 ]
 
 
@@ -111,10 +128,29 @@ def _outcome_subquery() -> Subquery:
 
 
 RECORD_EXPORT_FIELDS = (
-    "id", "plot_id", "former_commune_id", "map_sheet", "plot_number", "sheet_key", "number_key", "holder_name",
-    "holder_birth_year", "holder_birth_date", "holder_id_number", "holder_old_id_number", "co_holder_name",
-    "co_holder_id_number", "certificate_serial", "certificate_book_number", "area_m2", "land_use",
-    "actual_user_name", "certificate_status", "owner_far_away", "collected_by", "collected_on",
+    "id",
+    "plot_id",
+    "former_commune_id",
+    "map_sheet",
+    "plot_number",
+    "sheet_key",
+    "number_key",
+    "holder_name",
+    "holder_birth_year",
+    "holder_birth_date",
+    "holder_id_number",
+    "holder_old_id_number",
+    "co_holder_name",
+    "co_holder_id_number",
+    "certificate_serial",
+    "certificate_book_number",
+    "area_m2",
+    "land_use",
+    "actual_user_name",
+    "certificate_status",
+    "owner_far_away",
+    "collected_by",
+    "collected_on",
 )
 
 
@@ -152,13 +188,19 @@ def plot_export_rows(*, commune: Commune, user) -> Iterator[list]:
         .only(*RECORD_EXPORT_FIELDS)
         .order_by("-collected_on", "-pk")
     )
-    open_flags = Flag.objects.filter(status__in=OPEN_STATUSES).only("id", "plot_id", "record_id", "code").order_by("code")
+    open_flags = (
+        Flag.objects.filter(status__in=OPEN_STATUSES).only("id", "plot_id", "record_id", "code").order_by("code")
+    )
     plots = (
         restrict(Plot.objects.filter(former_commune__assignment__commune=commune), user)
         .annotate(outcome=_outcome_subquery())
         .order_by("former_commune_id", "sheet_key", "number_key")
         .prefetch_related(
-            Prefetch("land_users", queryset=LandUser.objects.only("id", "plot_id", "full_name").order_by("pk"), to_attr="owners"),
+            Prefetch(
+                "land_users",
+                queryset=LandUser.objects.only("id", "plot_id", "full_name").order_by("pk"),
+                to_attr="owners",
+            ),
             Prefetch("collected_records", queryset=records, to_attr="records"),
             Prefetch("flags", queryset=open_flags, to_attr="open_flag_list"),
         )
@@ -167,18 +209,19 @@ def plot_export_rows(*, commune: Commune, user) -> Iterator[list]:
         record = plot.records[0] if plot.records else None
         codes = sorted({f.code for f in plot.open_flag_list})
         yield [
-            plot.former_commune_id, plot.map_sheet, plot.plot_number,
+            plot.former_commune_id,
+            plot.map_sheet,
+            plot.plot_number,
             "; ".join(o.full_name for o in plot.owners),
-            float(plot.area_m2), plot.land_use,
+            float(plot.area_m2),
+            plot.land_use,
             *_collected_cells(record, full=full, labels=labels),
             outcome_labels.get(plot.outcome, "") if plot.outcome else not_collected,
             ", ".join(codes),
         ]
     # Keys collected but not in the registry: one row per key (its latest record).
     missing = (
-        restrict(
-            records.filter(plot__isnull=True, former_commune__assignment__commune=commune), user
-        )
+        restrict(records.filter(plot__isnull=True, former_commune__assignment__commune=commune), user)
         .annotate(outcome=_outcome_subquery())
         .order_by("former_commune_id", "sheet_key", "number_key", "-collected_on", "-pk")
         .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flag_list"))
@@ -190,7 +233,12 @@ def plot_export_rows(*, commune: Commune, user) -> Iterator[list]:
             continue
         last_key = key
         yield [
-            record.former_commune_id, record.map_sheet, record.plot_number, "", "", "",
+            record.former_commune_id,
+            record.map_sheet,
+            record.plot_number,
+            "",
+            "",
+            "",
             *_collected_cells(record, full=full, labels=labels),
             outcome_labels.get(record.outcome or Outcome.NOT_IN_REGISTRY, ""),
             ", ".join(sorted({f.code for f in record.open_flag_list})),
@@ -212,10 +260,22 @@ def plots_xlsx_write(*, path: str, commune: Commune, user) -> int:
 
 # --- registration office entry layout --------------------------------------------
 
-HOLDER_HEADERS = [(_l("Họ tên chủ %(n)s"), 26), (_l("Năm sinh chủ %(n)s"), 11), (_l("Giới tính chủ %(n)s"), 8),
-                  (_l("Số giấy tờ chủ %(n)s"), 15), (_l("Địa chỉ chủ %(n)s"), 30)]
-PLOT_TAIL_HEADERS = [(_l("Số tờ"), 7), (_l("Số thửa"), 8), (_l("Địa chỉ thửa đất"), 30), (_l("Diện tích (m²)"), 11),
-                     (_l("Mục đích sử dụng"), 12), (_l("Hình thức sử dụng"), 14), (_l("Thời hạn sử dụng"), 12)]
+HOLDER_HEADERS = [
+    (_l("Họ tên chủ %(n)s"), 26),
+    (_l("Năm sinh chủ %(n)s"), 11),
+    (_l("Giới tính chủ %(n)s"), 8),
+    (_l("Số giấy tờ chủ %(n)s"), 15),
+    (_l("Địa chỉ chủ %(n)s"), 30),
+]
+PLOT_TAIL_HEADERS = [
+    (_l("Số tờ"), 7),
+    (_l("Số thửa"), 8),
+    (_l("Địa chỉ thửa đất"), 30),
+    (_l("Diện tích (m²)"), 11),
+    (_l("Mục đích sử dụng"), 12),
+    (_l("Hình thức sử dụng"), 14),
+    (_l("Thời hạn sử dụng"), 12),
+]
 
 
 def _sex(holder: LandUser) -> str:
@@ -249,7 +309,11 @@ def holder_values(holder: LandUser) -> HolderValues:
     """The registry's values of a holder completed with what the campaign added (the latest
     enrichment of each kind from a submitted record): a CCCD where the registry had none or only
     a CMND, a full birth date where it had a year, the name with its diacritics."""
-    name, birth, id_number = holder.full_name, normalize.birth_text(holder.birth_year, holder.birth_date), holder.id_number
+    name, birth, id_number = (
+        holder.full_name,
+        normalize.birth_text(holder.birth_year, holder.birth_date),
+        holder.id_number,
+    )
     added: list[str] = []
     seen: set[str] = set()
     for item in getattr(holder, "enrichment_list", ()):
@@ -314,7 +378,10 @@ def office_export_rows(*, commune: Commune, user, holders: int) -> Iterator[list
                 cells += ["", "", "", "", ""]
         shared = len(cert.holder_list) > 1
         cells += [
-            plot.map_sheet, plot.plot_number, plot.address, float(plot.area_m2),
+            plot.map_sheet,
+            plot.plot_number,
+            plot.address,
+            float(plot.area_m2),
             plot.land_use.replace(",", "+"),
             str(_("Sử dụng chung")) if shared else str(_("Sử dụng riêng")),
             str(_("Lâu dài")),
@@ -325,11 +392,7 @@ def office_export_rows(*, commune: Commune, user, holders: int) -> Iterator[list
 
 def office_holder_columns(*, commune: Commune, user) -> int:
     """How many holder column groups the sheet needs (the most holders on one certificate, 1..6)."""
-    most = (
-        _certificates(commune=commune, user=user)
-        .annotate(n=Count("holders"))
-        .aggregate(most=Max("n"))["most"]
-    )
+    most = _certificates(commune=commune, user=user).annotate(n=Count("holders")).aggregate(most=Max("n"))["most"]
     return max(1, min(MAX_HOLDERS, most or 1))
 
 

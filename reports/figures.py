@@ -159,7 +159,6 @@ def registry_version() -> tuple:
     """Changes whenever the registry may have changed: an import started or finished, a reviewer's
     correction, plots or land users added. One query of index lookups."""
 
-
     tables = {m: connection.ops.quote_name(m._meta.db_table) for m in (ImportBatch, RegistryCorrection, Plot, LandUser)}
     with connection.cursor() as cur:
         cur.execute(
@@ -190,8 +189,12 @@ def registry_counts() -> dict[str, RegistryCounts]:
     hit = cache.get(key)
     if hit is not None:
         return hit
-    plots = dict(Plot.objects.values("former_commune_id").annotate(n=Count("id")).order_by().values_list(
-        "former_commune_id", "n"))
+    plots = dict(
+        Plot.objects.values("former_commune_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("former_commune_id", "n")
+    )
     users = {
         row["plot__former_commune_id"]: row
         for row in LandUser.objects.values("plot__former_commune_id")
@@ -322,11 +325,15 @@ def commune_figures(*, communes: Iterable[Commune] | None = None, only_active: b
     whole_province = communes is None
     former = former_communes_map() if whole_province else _formers_of(codes)
     targets = dict(
-        (CommuneTarget.objects.all() if whole_province else CommuneTarget.objects.filter(commune_id__in=codes))
-        .values_list("commune_id", "target_plots")
+        (
+            CommuneTarget.objects.all() if whole_province else CommuneTarget.objects.filter(commune_id__in=codes)
+        ).values_list("commune_id", "target_plots")
     )
     counts = counts_by_former(former, whole_province=whole_province)
-    result = {row["code"]: Figures(code=row["code"], name=row["name"], target_plots=targets.get(row["code"])) for row in commune_rows}
+    result = {
+        row["code"]: Figures(code=row["code"], name=row["name"], target_plots=targets.get(row["code"]))
+        for row in commune_rows
+    }
     assigned_communes = {info.assigned_commune_id for info in former.values() if info.assigned_commune_id}
     for code, info in former.items():
         c = counts.get(code)

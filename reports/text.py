@@ -21,9 +21,21 @@ def _pad(text: str, width: int, *, right: bool) -> str:
 def figures_table(rows: list[Figures], *, with_total: bool = True) -> str:
     """One line per commune, Vietnamese headers, numbers right-aligned, a total line at the end."""
     headers = [
-        _("Mã xã"), _("Tên xã"), _("Chỉ tiêu"), _("Được giao"), _("Đã thu thập"), _("% chỉ tiêu"),
-        _("Xác minh"), _("Làm giàu"), _("Làm sạch"), _("Chờ kiểm tra"), _("Ngoài sổ"), _("Sai lệch mở"),
-        _("NSD thống nhất"), _("NSD chưa khớp"), _("NSD chưa xác định"),
+        _("Mã xã"),
+        _("Tên xã"),
+        _("Chỉ tiêu"),
+        _("Được giao"),
+        _("Đã thu thập"),
+        _("% chỉ tiêu"),
+        _("Xác minh"),
+        _("Làm giàu"),
+        _("Làm sạch"),
+        _("Chờ kiểm tra"),
+        _("Ngoài sổ"),
+        _("Sai lệch mở"),
+        _("NSD thống nhất"),
+        _("NSD chưa khớp"),
+        _("NSD chưa xác định"),
     ]
     body = [_cells(row) for row in rows]
     if with_total and len(rows) > 1:

@@ -38,7 +38,9 @@ def _client_ip(request: HttpRequest) -> str | None:
 def _common(former_codes: list[str] | None, *, collected_by: str | None = None) -> dict:
     return {
         "flags_by_code": fig.open_flags_by_code(former_codes=former_codes),
-        "chart": daily_chart(fig.collected_per_day(former_codes=former_codes, collected_by=collected_by, days=CHART_DAYS)),
+        "chart": daily_chart(
+            fig.collected_per_day(former_codes=former_codes, collected_by=collected_by, days=CHART_DAYS)
+        ),
     }
 
 

@@ -77,8 +77,16 @@ test_database_url.__test__ = False  # not a test, despite its name
 class WorkerProcesses:
     """`celery -A config worker` subprocesses on the test database, each in its own process group."""
 
-    def __init__(self, *, broker: str, log_dir: Path, queues: str = "records,bulk,default",
-                 pool: str = "prefork", concurrency: int = 2, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        broker: str,
+        log_dir: Path,
+        queues: str = "records,bulk,default",
+        pool: str = "prefork",
+        concurrency: int = 2,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.args = ["--pool", pool, "-c", str(concurrency), "-Q", queues]
         self.env = {
             **os.environ,
@@ -97,9 +105,26 @@ class WorkerProcesses:
     def start(self) -> subprocess.Popen:
         log = open(self.log_dir / f"worker{len(self.procs)}.log", "wb")  # noqa: SIM115 - lives as long as the process
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", *self.args,
-             "--without-gossip", "--without-mingle", "-n", f"test{len(self.procs)}-{os.getpid()}@%h", "-l", "INFO"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                *self.args,
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"test{len(self.procs)}-{os.getpid()}@%h",
+                "-l",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.procs.append(proc)
         return proc
@@ -152,9 +177,22 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         wait_for(self.answers, 10, f"redis-server on port {self.port}")
 

@@ -54,8 +54,11 @@ def violations(app: str) -> list[str]:
             top = module.split(".")[0]
             if top in LAYERS and top not in allowed:
                 problems.append(f"{path.relative_to(ROOT)} imports {module}")
-            if top == "config" and module != "config" and not any(
-                    module == ok or module.startswith(ok + ".") for ok in CONFIG_ALLOWED):
+            if (
+                top == "config"
+                and module != "config"
+                and not any(module == ok or module.startswith(ok + ".") for ok in CONFIG_ALLOWED)
+            ):
                 problems.append(f"{path.relative_to(ROOT)} imports {module}")
         for text in sorted(named_strings(path)):
             head = text.split(".")[0].split(":")[0]
@@ -85,7 +88,9 @@ def test_the_walk_sees_an_import_inside_a_function_and_a_name_in_a_string(tmp_pa
     """The walk must not miss the imports hidden in functions (they are where cycles hide), nor a model or
     URL of an upper app named in a string (a lower app knowing an upper one without importing it)."""
     module = tmp_path / "m.py"
-    module.write_text("def f():\n    from reports.figures import Figures\n    import api.views\n"
-                      "PATHS = {'verification.flag': 1}\nURL = 'reports:dashboard'\nWORD = 'demo'\n")
+    module.write_text(
+        "def f():\n    from reports.figures import Figures\n    import api.views\n"
+        "PATHS = {'verification.flag': 1}\nURL = 'reports:dashboard'\nWORD = 'demo'\n"
+    )
     assert {"reports.figures", "reports.figures.Figures", "api.views"} <= imported_modules(module)
     assert named_strings(module) == {"verification.flag", "reports:dashboard"}

@@ -21,19 +21,32 @@ def test_stack_has_every_part_of_the_design():
     assert (ROOT / "deploy/nginx.conf").exists()
 
 
-@pytest.mark.parametrize("name", [name for name, svc in SERVICES.items() if svc.get("build") or "<<" in svc or svc.get("image") == "landportal:latest"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        name
+        for name, svc in SERVICES.items()
+        if svc.get("build") or "<<" in svc or svc.get("image") == "landportal:latest"
+    ],
+)
 def test_app_service_command_exists(name):
     service = SERVICES[name]
     argv = shlex.split(service["command"]) if isinstance(service["command"], str) else service["command"]
     program = argv[0]
     if program == "python":
         assert argv[1] == "manage.py"
-        result = subprocess.run([sys.executable, "manage.py", "help", argv[2]], cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "manage.py", "help", argv[2]], cwd=ROOT, capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stderr
     elif program == "gunicorn":
         module, _, attribute = argv[1].partition(":")
-        result = subprocess.run([sys.executable, "-c", f"import {module} as m; assert callable(m.{attribute})"],
-                                cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-c", f"import {module} as m; assert callable(m.{attribute})"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
     elif program == "celery":
         assert argv[1:3] == ["-A", "config"]
@@ -42,8 +55,12 @@ def test_app_service_command_exists(name):
 
         routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
         assert set(queues) <= routed | {"default"}
-        result = subprocess.run([sys.executable, "-m", "celery", "-A", "config", argv[3], "--help"],
-                                cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "celery", "-A", "config", argv[3], "--help"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
     else:
         pytest.fail(f"unknown program {program!r} in service {name}")

@@ -30,6 +30,7 @@ def test_success_runs_no_fallback():
 
 def test_task_errors_are_not_swallowed():
     """Eager tests run the task inside send(): a bug there must still fail loudly."""
+
     def buggy_task():
         raise ZeroDivisionError
 
@@ -40,9 +41,9 @@ def test_task_errors_are_not_swallowed():
 @pytest.mark.django_db
 def test_bundle_request_with_the_broker_down_is_marked_failed(monkeypatch, django_capture_on_commit_callbacks):
     from collection.models import Role
-    from tests.factories import BranchFactory, CommuneFactory, user_with_scope
-    from reports.models import ScanBundle
     from reports import bundles, tasks
+    from reports.models import ScanBundle
+    from tests.factories import BranchFactory, CommuneFactory, user_with_scope
 
     commune = CommuneFactory(branch=BranchFactory())
     reviewer = user_with_scope(Role.REVIEWER, branch=commune.branch)

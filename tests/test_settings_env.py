@@ -37,7 +37,14 @@ def test_get_int_and_list(monkeypatch):
 @pytest.mark.parametrize(
     ("url", "engine", "name", "host", "port", "user"),
     [
-        ("postgres://postgres@127.0.0.1:5432/landportal", "django.db.backends.postgresql", "landportal", "127.0.0.1", "5432", "postgres"),
+        (
+            "postgres://postgres@127.0.0.1:5432/landportal",
+            "django.db.backends.postgresql",
+            "landportal",
+            "127.0.0.1",
+            "5432",
+            "postgres",
+        ),
         ("postgresql://u:p%40ss@db/portal", "django.db.backends.postgresql", "portal", "db", "", "u"),
         ("sqlite:///var/portal.sqlite3", "django.db.backends.sqlite3", "var/portal.sqlite3", None, None, None),
         ("sqlite:////tmp/abs.sqlite3", "django.db.backends.sqlite3", "/tmp/abs.sqlite3", None, None, None),

@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 TWINS = {
     "docs": ("design.md", "contract.md", "domain.md", "style.md", "seed-article.txt"),
-    "tests/fixtures": ("README.md", "registry_extract.csv", "registry_extract_vi.xlsx", "assignments.csv",
-                       "collection_records.csv"),
+    "tests/fixtures": (
+        "README.md",
+        "registry_extract.csv",
+        "registry_extract_vi.xlsx",
+        "assignments.csv",
+        "collection_records.csv",
+    ),
 }
 SHARED_DIRS = {"docs": SHARED / "docs", "tests/fixtures": SHARED / "samples"}
 
@@ -44,7 +49,10 @@ def test_nothing_in_the_repo_reads_shared():
         if any(part in {".git", ".venv", "node_modules", "var", "test-artifacts", "vendor"} for part in path.parts):
             continue
         if path.suffix in {".py", ".sh", ".toml", ".cfg", ".yml", ".yaml", ".md", ".html", ".js"} or path.name in {
-                "run", "demo", "test"}:
+            "run",
+            "demo",
+            "test",
+        }:
             if path == Path(__file__) or not path.is_file():
                 continue
             text = path.read_text(encoding="utf-8", errors="ignore")

@@ -128,4 +128,6 @@ def test_vendored_js_source_maps_resolve():
         tail = js.read_bytes()[-300:].decode("utf-8", "replace")
         match = re.search(r"[#@] sourceMappingURL=(\S+)\s*$", tail)
         if match and not match.group(1).startswith("data:"):
-            assert (js.parent / match.group(1)).is_file(), f"{js.relative_to(VENDOR)} points to missing {match.group(1)}"
+            assert (js.parent / match.group(1)).is_file(), (
+                f"{js.relative_to(VENDOR)} points to missing {match.group(1)}"
+            )

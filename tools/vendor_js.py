@@ -114,7 +114,7 @@ def sha256_of(data: bytes) -> str:
 def read_pins() -> dict[str, str]:
     pkg = json.loads((JS_DIR / "package.json").read_text(encoding="utf-8"))
     if pkg.get("devDependencies") or pkg.get("optionalDependencies") or pkg.get("peerDependencies"):
-        raise VendorError("tools/js/package.json: put every vendored package in \"dependencies\" only")
+        raise VendorError('tools/js/package.json: put every vendored package in "dependencies" only')
     pins = dict(pkg.get("dependencies", {}))
     bad = {name: spec for name, spec in pins.items() if not EXACT_VERSION_RE.match(spec)}
     if bad:

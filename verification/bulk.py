@@ -22,15 +22,15 @@ def bulk_set(model: type[Model], objs: Sequence[Model], fields: Sequence[str]) -
     columns = [meta.get_field(name) for name in fields]
     arrays = [[pk.get_db_prep_value(obj.pk, connection) for obj in objs]]
     arrays += [[col.get_db_prep_save(getattr(obj, col.attname), connection) for obj in objs] for col in columns]
-    types = [pk.rel_db_type(connection)] + [col.rel_db_type(connection) if col.is_relation else col.db_type(connection)
-                                            for col in columns]
+    types = [pk.rel_db_type(connection)] + [
+        col.rel_db_type(connection) if col.is_relation else col.db_type(connection) for col in columns
+    ]
     q = connection.ops.quote_name
     unnest = ", ".join(f"%s::{t}[]" for t in types)
     aliases = ", ".join(["k"] + [f"c{i}" for i in range(len(columns))])
     sets = ", ".join(f"{q(col.column)} = v.c{i}" for i, col in enumerate(columns))
     sql = (
-        f"UPDATE {q(meta.db_table)} AS t SET {sets} FROM unnest({unnest}) AS v({aliases}) "
-        f"WHERE t.{q(pk.column)} = v.k"
+        f"UPDATE {q(meta.db_table)} AS t SET {sets} FROM unnest({unnest}) AS v({aliases}) WHERE t.{q(pk.column)} = v.k"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, arrays)
@@ -70,7 +70,10 @@ def bulk_upsert(model: type[Model], rows: Sequence[dict], *, unique: Sequence[st
         return
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
-            [model(**row) for row in rows], update_conflicts=True, unique_fields=unique, update_fields=update,
+            [model(**row) for row in rows],
+            update_conflicts=True,
+            unique_fields=unique,
+            update_fields=update,
             batch_size=1000,
         )
         return

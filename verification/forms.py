@@ -18,12 +18,15 @@ SORT_CHOICES = [
 class QueueFilterForm(forms.Form):
     commune = forms.ChoiceField(label=_("Xã/phường"), required=False)
     former_commune = forms.ChoiceField(label=_("Xã cũ"), required=False)
-    code = forms.ChoiceField(label=_("Loại sai lệch"), required=False,
-                             choices=[("", _("Tất cả"))] + list(FlagCode.choices))
-    severity = forms.ChoiceField(label=_("Mức độ"), required=False,
-                                 choices=[("", _("Tất cả"))] + list(Severity.choices))
-    status = forms.MultipleChoiceField(label=_("Trạng thái"), required=False, choices=FlagStatus.choices,
-                                       widget=forms.CheckboxSelectMultiple)
+    code = forms.ChoiceField(
+        label=_("Loại sai lệch"), required=False, choices=[("", _("Tất cả"))] + list(FlagCode.choices)
+    )
+    severity = forms.ChoiceField(
+        label=_("Mức độ"), required=False, choices=[("", _("Tất cả"))] + list(Severity.choices)
+    )
+    status = forms.MultipleChoiceField(
+        label=_("Trạng thái"), required=False, choices=FlagStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
     older_than = forms.IntegerField(label=_("Cũ hơn (ngày)"), required=False, min_value=0, max_value=3650)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=SORT_CHOICES)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -52,8 +55,7 @@ class QueueFilterForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Quyết định"), choices=Decision.choices)
-    note = forms.CharField(label=_("Lý do"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Lý do"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def clean(self):

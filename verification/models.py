@@ -116,6 +116,9 @@ class FlagDecision(models.Model):
         verbose_name_plural = _("quyết định")
         ordering = ["decided_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.flag_id}: {self.from_status} → {self.to_status}"
+
     # Append-only: a decision once written is history (who, when, why); never changed or removed.
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -137,6 +140,9 @@ class RegistryCorrection(models.Model):
     new_value = models.CharField(max_length=300, blank=True)
     corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     corrected_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id}.{self.field}: {self.old_value} → {self.new_value}"
 
 
 class Outcome(models.TextChoices):
@@ -169,6 +175,9 @@ class PlotOutcome(models.Model):
         ]
         indexes = [models.Index(fields=["commune", "outcome"], name="outcome_commune_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.former_commune_id} {self.sheet_key}/{self.number_key}: {self.outcome}"
+
 
 class LandUserStatus(models.Model):
     class Status(models.TextChoices):
@@ -176,13 +185,18 @@ class LandUserStatus(models.Model):
         NOT_MATCHED = "not_matched", _("Chưa khớp")
         NOT_IDENTIFIED = "not_identified", _("Chưa xác định")
 
-    land_user = models.OneToOneField(LandUser, on_delete=models.CASCADE, primary_key=True, related_name="campaign_status")
+    land_user = models.OneToOneField(
+        LandUser, on_delete=models.CASCADE, primary_key=True, related_name="campaign_status"
+    )
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [models.Index(fields=["commune", "status"], name="landuser_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.land_user_id}: {self.status}"
 
 
 class EnrichmentKind(models.TextChoices):
@@ -211,6 +225,9 @@ class Enrichment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["record", "kind", "field"], name="enrichment_unique_per_record"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.kind} {self.field}"
 
 
 class MatchingRun(models.Model):
@@ -260,3 +277,6 @@ class MatchingChunk(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "index"], name="matching_chunk_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.index}"

@@ -72,15 +72,19 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
     now = timezone.now()
     records = list(
         CollectedRecord.objects.filter(plot_keys_q(keys, model=CollectedRecord)).values(
-            "id", "former_commune_id", "former_commune__commune_id", "sheet_key", "number_key",
-            "status", "collected_on", "open_flags",
+            "id",
+            "former_commune_id",
+            "former_commune__commune_id",
+            "sheet_key",
+            "number_key",
+            "status",
+            "collected_on",
+            "open_flags",
         )
     )
     record_ids = [r["id"] for r in records]
     flags = list(Flag.objects.filter(record_id__in=record_ids).values("record_id", "status", "code", "land_user_id"))
-    enrichments = list(
-        Enrichment.objects.filter(record_id__in=record_ids).values("record_id", "kind", "land_user_id")
-    )
+    enrichments = list(Enrichment.objects.filter(record_id__in=record_ids).values("record_id", "kind", "land_user_id"))
     plots = {
         (p["former_commune_id"], p["sheet_key"], p["number_key"]): p
         for p in Plot.objects.filter(plot_keys_q(keys, model=Plot)).values(
@@ -186,7 +190,12 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
         else:
             status = LandUserStatus.Status.NOT_IDENTIFIED
         statuses.append(
-            {"land_user_id": user["id"], "commune_id": commune_of_plot[user["plot_id"]], "status": status, "updated_at": now}
+            {
+                "land_user_id": user["id"],
+                "commune_id": commune_of_plot[user["plot_id"]],
+                "status": status,
+                "updated_at": now,
+            }
         )
     bulk.bulk_upsert(LandUserStatus, statuses, unique=["land_user_id"], update=["commune_id", "status", "updated_at"])
     uncollected = [u["id"] for u in land_users if u["plot_id"] not in collected_plot_ids]

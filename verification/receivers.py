@@ -18,6 +18,7 @@ def _queue_match(record_id: int) -> None:
 
 def _queue_chunks(record_ids: list[int]) -> None:
     """Imported records are matched in chunks on the bulk queue, not one task per record."""
+
     def send() -> None:
         for start in range(0, len(record_ids), tasks.CHUNK_SIZE):
             tasks.match_chunk.delay(record_ids[start : start + tasks.CHUNK_SIZE])

@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Length
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from collection.models import CollectedRecord, Role, Scan
@@ -73,8 +74,15 @@ def matching_run_latest(*, commune_code: str | None = None) -> MatchingRun | Non
 
 
 EXPORT_COLUMNS = (
-    "old_commune_code", "map_sheet", "plot_number", "code", "field",
-    "registry_value", "collected_value", "severity", "status",
+    "old_commune_code",
+    "map_sheet",
+    "plot_number",
+    "code",
+    "field",
+    "registry_value",
+    "collected_value",
+    "severity",
+    "status",
 )
 
 
@@ -86,8 +94,15 @@ def flags_for_export(*, commune_code: str | None = None) -> Iterator[tuple[str, 
     rows = qs.order_by(
         "former_commune_id", "record__sheet_key", "record__number_key", "record_id", "code", "field", "id"
     ).values_list(
-        "former_commune_id", "record__map_sheet", "record__plot_number", "code", "field",
-        "registry_value", "collected_value", "severity", "status",
+        "former_commune_id",
+        "record__map_sheet",
+        "record__plot_number",
+        "code",
+        "field",
+        "registry_value",
+        "collected_value",
+        "severity",
+        "status",
     )
     yield from rows.iterator(chunk_size=2000)
 
@@ -227,8 +242,9 @@ def queue_page(user, filters: QueueFilters) -> QueuePage:
         for row in rows
         if row["record_id"] in by_id
     ]
-    return QueuePage(items=items, page=page, has_next=has_next and page < MAX_PAGE, has_previous=page > 1,
-                     filters=filters)
+    return QueuePage(
+        items=items, page=page, has_next=has_next and page < MAX_PAGE, has_previous=page > 1, filters=filters
+    )
 
 
 def _is_id_field(flag: Flag) -> bool:
@@ -247,7 +263,7 @@ def _masked_values(flag: Flag) -> tuple[str, str]:
 
 @dataclass
 class ComparisonRow:
-    label: str
+    label: str | Promise
     registry: str
     collected: str
     differs: bool
@@ -324,13 +340,21 @@ def record_comparison(record: CollectedRecord, flags: Sequence[Flag]) -> list[Co
 
     def name_row(label, reg: LandUser | None, collected: str):
         reg_name = reg.full_name if reg else ""
-        rows.append(ComparisonRow(label, reg_name, collected,
-                                  both(reg_name, collected) and normalize.name_key(reg_name) != normalize.name_key(collected)))
+        rows.append(
+            ComparisonRow(
+                label,
+                reg_name,
+                collected,
+                both(reg_name, collected) and normalize.name_key(reg_name) != normalize.name_key(collected),
+            )
+        )
 
     def birth_row(label, reg: LandUser | None, year, date):
         reg_text = normalize.birth_text(reg.birth_year, reg.birth_date) if reg else ""
         col_text = normalize.birth_text(year, date)
-        rows.append(ComparisonRow(label, reg_text, col_text, bool(reg and reg.birth_year and year) and reg.birth_year != year))
+        rows.append(
+            ComparisonRow(label, reg_text, col_text, bool(reg and reg.birth_year and year) and reg.birth_year != year)
+        )
 
     def id_row(label, reg_value: str, collected: str, old_number: str = ""):
         a, b = normalize.clean_id(reg_value), normalize.clean_id(collected)
@@ -340,47 +364,83 @@ def record_comparison(record: CollectedRecord, flags: Sequence[Flag]) -> list[Co
 
     name_row(_("Người đứng tên"), holder, record.holder_name)
     birth_row(_("Năm/ngày sinh"), holder, record.holder_birth_year, record.holder_birth_date)
-    id_row(_("Số CCCD/CMND"), holder.id_number if holder else "", record.holder_id_number,
-           record.holder_old_id_number)
+    id_row(_("Số CCCD/CMND"), holder.id_number if holder else "", record.holder_id_number, record.holder_old_id_number)
     id_row(_("Số CMND cũ"), holder.former_id_number if holder else "", record.holder_old_id_number)
     if co_holder is not None or record.co_holder_name:
         name_row(_("Đồng sở hữu"), co_holder, record.co_holder_name)
-        birth_row(_("Năm/ngày sinh đồng sở hữu"), co_holder, record.co_holder_birth_year,
-                  record.co_holder_birth_date)
-        id_row(_("Số CCCD đồng sở hữu"), co_holder.id_number if co_holder else "", record.co_holder_id_number,
-               record.co_holder_old_id_number)
+        birth_row(_("Năm/ngày sinh đồng sở hữu"), co_holder, record.co_holder_birth_year, record.co_holder_birth_date)
+        id_row(
+            _("Số CCCD đồng sở hữu"),
+            co_holder.id_number if co_holder else "",
+            record.co_holder_id_number,
+            record.co_holder_old_id_number,
+        )
     serial = certificate.serial if certificate else ""
-    rows.append(ComparisonRow(_("Số phát hành GCN"), serial, record.certificate_serial,
-                              both(serial, record.certificate_serial)
-                              and normalize.certificate_key(serial) != normalize.certificate_key(record.certificate_serial)))
+    rows.append(
+        ComparisonRow(
+            _("Số phát hành GCN"),
+            serial,
+            record.certificate_serial,
+            both(serial, record.certificate_serial)
+            and normalize.certificate_key(serial) != normalize.certificate_key(record.certificate_serial),
+        )
+    )
     book = certificate.book_number if certificate else ""
-    rows.append(ComparisonRow(_("Số vào sổ"), book, record.certificate_book_number,
-                              both(book, record.certificate_book_number)
-                              and normalize.certificate_key(book) != normalize.certificate_key(record.certificate_book_number)))
+    rows.append(
+        ComparisonRow(
+            _("Số vào sổ"),
+            book,
+            record.certificate_book_number,
+            both(book, record.certificate_book_number)
+            and normalize.certificate_key(book) != normalize.certificate_key(record.certificate_book_number),
+        )
+    )
     reg_area = plot.area_m2 if plot else None
-    rows.append(ComparisonRow(_("Diện tích (m²)"), value_text(reg_area), value_text(record.area_m2),
-                              _area_differs(reg_area, record.area_m2)))
+    rows.append(
+        ComparisonRow(
+            _("Diện tích (m²)"),
+            value_text(reg_area),
+            value_text(record.area_m2),
+            _area_differs(reg_area, record.area_m2),
+        )
+    )
     reg_use = plot.land_use if plot else ""
-    rows.append(ComparisonRow(_("Mục đích sử dụng"), reg_use, record.land_use,
-                              both(reg_use, record.land_use)
-                              and normalize.parse_land_use(reg_use) != normalize.parse_land_use(record.land_use)))
+    rows.append(
+        ComparisonRow(
+            _("Mục đích sử dụng"),
+            reg_use,
+            record.land_use,
+            both(reg_use, record.land_use)
+            and normalize.parse_land_use(reg_use) != normalize.parse_land_use(record.land_use),
+        )
+    )
     holder_keys = {normalize.name_key(record.holder_name), normalize.name_key(record.co_holder_name)}
-    rows.append(ComparisonRow(_("Người đang sử dụng"), "", record.actual_user_name,
-                              bool(record.actual_user_name)
-                              and normalize.name_key(record.actual_user_name) not in holder_keys))
+    rows.append(
+        ComparisonRow(
+            _("Người đang sử dụng"),
+            "",
+            record.actual_user_name,
+            bool(record.actual_user_name) and normalize.name_key(record.actual_user_name) not in holder_keys,
+        )
+    )
     reg_status = certificate.status if certificate else ""
-    rows.append(ComparisonRow(_("Tình trạng GCN"), str(status_labels.get(reg_status, "")),
-                              record.get_certificate_status_display()
-                              + (" · " + str(_("chủ ở xa")) if record.owner_far_away else ""),
-                              bool(reg_status) and (reg_status != record.certificate_status or record.owner_far_away)))
+    rows.append(
+        ComparisonRow(
+            _("Tình trạng GCN"),
+            str(status_labels.get(reg_status, "")),
+            record.get_certificate_status_display() + (" · " + str(_("chủ ở xa")) if record.owner_far_away else ""),
+            bool(reg_status) and (reg_status != record.certificate_status or record.owner_far_away),
+        )
+    )
     return rows
 
 
 def review_record(user, record_id: int) -> CollectedRecord:
     """The record for the side-by-side page, scoped (404 outside), with what the page shows."""
     return get_scoped_or_404(
-        CollectedRecord.objects.select_related("former_commune__commune", "plot", "collected_by_user")
-        .prefetch_related("plot__land_users__certificate", "plot__certificates", "scans"),
+        CollectedRecord.objects.select_related("former_commune__commune", "plot", "collected_by_user").prefetch_related(
+            "plot__land_users__certificate", "plot__certificates", "scans"
+        ),
         user,
         pk=record_id,
     )

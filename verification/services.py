@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from collection.models import CollectedRecord, DocumentAccess
@@ -40,17 +41,23 @@ from verification.models import (
 from verification.selectors import require_reviewer, scoped_flags, submitted_records, value_text
 
 # Codes whose collected value has a registry field to go into (see `_planned_changes`).
-ACCEPTABLE_CODES = frozenset({
-    FlagCode.OWNER_NAME_MISMATCH, FlagCode.BIRTH_MISMATCH, FlagCode.ID_NUMBER_MISMATCH,
-    FlagCode.CERTIFICATE_MISMATCH, FlagCode.CERTIFICATE_STATUS, FlagCode.AREA_MISMATCH,
-    FlagCode.LAND_USE_MISMATCH,
-})
+ACCEPTABLE_CODES = frozenset(
+    {
+        FlagCode.OWNER_NAME_MISMATCH,
+        FlagCode.BIRTH_MISMATCH,
+        FlagCode.ID_NUMBER_MISMATCH,
+        FlagCode.CERTIFICATE_MISMATCH,
+        FlagCode.CERTIFICATE_STATUS,
+        FlagCode.AREA_MISMATCH,
+        FlagCode.LAND_USE_MISMATCH,
+    }
+)
 
 
 class ReviewError(Exception):
     """A decision that cannot be taken; the message is shown to the reviewer."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str | Promise):
         super().__init__(str(message))
         self.message = message
 
@@ -159,7 +166,9 @@ def _certificate_for(flag: Flag) -> Certificate:
     if len(certificates) > 1 and flag.registry_value:
         key = normalize.certificate_key(flag.registry_value)
         certificates = [
-            c for c in certificates if key in (normalize.certificate_key(c.serial), normalize.certificate_key(c.book_number))
+            c
+            for c in certificates
+            if key in (normalize.certificate_key(c.serial), normalize.certificate_key(c.book_number))
         ] or certificates
     if len(certificates) == 1:
         return certificates[0]
@@ -309,8 +318,9 @@ def _load_flags(user, flag_ids: Iterable[int]) -> list[Flag]:
         scoped_flags(user)
         .filter(pk__in=list(flag_ids))
         .select_related("record__plot", "plot", "land_user__certificate")
-        .prefetch_related("plot__land_users", "plot__certificates", "record__plot__land_users",
-                          "record__plot__certificates")
+        .prefetch_related(
+            "plot__land_users", "plot__certificates", "record__plot__land_users", "record__plot__certificates"
+        )
         .order_by("pk")
     )
 
@@ -342,7 +352,9 @@ def _decide(*, user, flags: Sequence[Flag], versions: dict[int, int], decision: 
         CollectedRecord.objects.filter(pk__in={f.record_id for f in flags}).update(
             status=CollectedRecord.Status.RETURNED, updated_at=timezone.now()
         )
-    outcomes.refresh_outcomes(plot_keys=sorted({(f.former_commune_id, f.record.sheet_key, f.record.number_key) for f in flags}))
+    outcomes.refresh_outcomes(
+        plot_keys=sorted({(f.former_commune_id, f.record.sheet_key, f.record.number_key) for f in flags})
+    )
     for flag in flags:
         flag.status = to_status
         flag.version += 1
@@ -381,7 +393,4 @@ def flags_decide_bulk(*, user, versions: dict[int, int], decision: str, note: st
 
 def review_opened_log(*, user, record: CollectedRecord, ip_address: str | None) -> None:
     """Opening the side-by-side page shows full IDs: the personal data law wants it logged."""
-    DocumentAccess.objects.create(user=user, record=record, action=DocumentAccess.Action.REVIEW,
-                                  ip_address=ip_address)
-
-
+    DocumentAccess.objects.create(user=user, record=record, action=DocumentAccess.Action.REVIEW, ip_address=ip_address)

@@ -60,4 +60,3 @@ def sweep_unmatched() -> int:
     for start in range(0, len(ids), CHUNK_SIZE):
         match_chunk.delay(ids[start : start + CHUNK_SIZE])
     return len(ids)
-

@@ -8,189 +8,459 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('landdata', '0001_initial'),
+        ("landdata", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommuneTarget',
+            name="CommuneTarget",
             fields=[
-                ('commune', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='target', serialize=False, to='landdata.commune')),
-                ('target_plots', models.PositiveIntegerField(verbose_name='chỉ tiêu')),
+                (
+                    "commune",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="target",
+                        serialize=False,
+                        to="landdata.commune",
+                    ),
+                ),
+                ("target_plots", models.PositiveIntegerField(verbose_name="chỉ tiêu")),
             ],
             options={
-                'verbose_name': 'chỉ tiêu của xã',
-                'verbose_name_plural': 'chỉ tiêu của xã',
+                "verbose_name": "chỉ tiêu của xã",
+                "verbose_name_plural": "chỉ tiêu của xã",
             },
         ),
         migrations.CreateModel(
-            name='CollectedRecord',
+            name="CollectedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('map_sheet', models.CharField(max_length=20, verbose_name='số tờ')),
-                ('plot_number', models.CharField(max_length=20, verbose_name='số thửa')),
-                ('sheet_key', models.CharField(editable=False, max_length=20)),
-                ('number_key', models.CharField(editable=False, max_length=20)),
-                ('holder_name', models.CharField(max_length=200, verbose_name='họ tên người đứng tên')),
-                ('holder_birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='năm sinh')),
-                ('holder_birth_date', models.DateField(blank=True, null=True, verbose_name='ngày sinh')),
-                ('holder_id_number', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='số CCCD')),
-                ('holder_old_id_number', models.CharField(blank=True, max_length=20, verbose_name='số CMND cũ')),
-                ('co_holder_name', models.CharField(blank=True, max_length=200, verbose_name='họ tên đồng sở hữu')),
-                ('co_holder_birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='năm sinh đồng sở hữu')),
-                ('co_holder_birth_date', models.DateField(blank=True, null=True, verbose_name='ngày sinh đồng sở hữu')),
-                ('co_holder_id_number', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='số CCCD đồng sở hữu')),
-                ('co_holder_old_id_number', models.CharField(blank=True, max_length=20, verbose_name='số CMND cũ đồng sở hữu')),
-                ('certificate_serial', models.CharField(blank=True, max_length=40, verbose_name='số phát hành GCN')),
-                ('certificate_book_number', models.CharField(blank=True, max_length=40, verbose_name='số vào sổ')),
-                ('area_m2', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='diện tích (m²)')),
-                ('land_use', models.CharField(blank=True, max_length=100, verbose_name='mục đích sử dụng')),
-                ('actual_user_name', models.CharField(blank=True, max_length=200, verbose_name='người đang sử dụng')),
-                ('certificate_status', models.CharField(choices=[('held', 'Đang giữ'), ('mortgaged', 'Đang thế chấp'), ('lost', 'Bị mất'), ('damaged', 'Bị hư hỏng'), ('not_issued', 'Chưa cấp')], default='held', max_length=12, verbose_name='tình trạng GCN')),
-                ('owner_far_away', models.BooleanField(default=False, verbose_name='chủ ở xa')),
-                ('channel', models.CharField(blank=True, choices=[('home_visit', 'Đến tận nhà'), ('office', 'Tại nhà văn hóa / trụ sở'), ('online_photo', 'Ảnh gửi trực tuyến'), ('photocopy', 'Bản photocopy')], max_length=20, verbose_name='hình thức')),
-                ('notes', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('collected_by', models.CharField(max_length=150, verbose_name='người thu thập')),
-                ('collected_on', models.DateField(db_index=True, verbose_name='ngày thu thập')),
-                ('status', models.CharField(choices=[('draft', 'Bản nháp'), ('submitted', 'Đã gửi'), ('returned', 'Bị trả lại')], default='draft', max_length=10, verbose_name='trạng thái')),
-                ('source', models.CharField(choices=[('form', 'Biểu mẫu'), ('import', 'Nhập từ tệp')], default='form', max_length=10)),
-                ('import_key', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lúc')),
-                ('matched_fingerprint', models.CharField(blank=True, max_length=64)),
-                ('matched_at', models.DateTimeField(blank=True, null=True)),
-                ('open_flags', models.PositiveIntegerField(default=0, verbose_name='sai lệch chưa xử lý')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='landdata.importbatch')),
-                ('collected_by_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='collected_records', to=settings.AUTH_USER_MODEL)),
-                ('former_commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='collected_records', to='landdata.formercommune', verbose_name='xã cũ')),
-                ('plot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='collected_records', to='landdata.plot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("map_sheet", models.CharField(max_length=20, verbose_name="số tờ")),
+                ("plot_number", models.CharField(max_length=20, verbose_name="số thửa")),
+                ("sheet_key", models.CharField(editable=False, max_length=20)),
+                ("number_key", models.CharField(editable=False, max_length=20)),
+                ("holder_name", models.CharField(max_length=200, verbose_name="họ tên người đứng tên")),
+                ("holder_birth_year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="năm sinh")),
+                ("holder_birth_date", models.DateField(blank=True, null=True, verbose_name="ngày sinh")),
+                (
+                    "holder_id_number",
+                    models.CharField(blank=True, db_index=True, max_length=20, verbose_name="số CCCD"),
+                ),
+                ("holder_old_id_number", models.CharField(blank=True, max_length=20, verbose_name="số CMND cũ")),
+                ("co_holder_name", models.CharField(blank=True, max_length=200, verbose_name="họ tên đồng sở hữu")),
+                (
+                    "co_holder_birth_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="năm sinh đồng sở hữu"),
+                ),
+                ("co_holder_birth_date", models.DateField(blank=True, null=True, verbose_name="ngày sinh đồng sở hữu")),
+                (
+                    "co_holder_id_number",
+                    models.CharField(blank=True, db_index=True, max_length=20, verbose_name="số CCCD đồng sở hữu"),
+                ),
+                (
+                    "co_holder_old_id_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="số CMND cũ đồng sở hữu"),
+                ),
+                ("certificate_serial", models.CharField(blank=True, max_length=40, verbose_name="số phát hành GCN")),
+                ("certificate_book_number", models.CharField(blank=True, max_length=40, verbose_name="số vào sổ")),
+                (
+                    "area_m2",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="diện tích (m²)"
+                    ),
+                ),
+                ("land_use", models.CharField(blank=True, max_length=100, verbose_name="mục đích sử dụng")),
+                ("actual_user_name", models.CharField(blank=True, max_length=200, verbose_name="người đang sử dụng")),
+                (
+                    "certificate_status",
+                    models.CharField(
+                        choices=[
+                            ("held", "Đang giữ"),
+                            ("mortgaged", "Đang thế chấp"),
+                            ("lost", "Bị mất"),
+                            ("damaged", "Bị hư hỏng"),
+                            ("not_issued", "Chưa cấp"),
+                        ],
+                        default="held",
+                        max_length=12,
+                        verbose_name="tình trạng GCN",
+                    ),
+                ),
+                ("owner_far_away", models.BooleanField(default=False, verbose_name="chủ ở xa")),
+                (
+                    "channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("home_visit", "Đến tận nhà"),
+                            ("office", "Tại nhà văn hóa / trụ sở"),
+                            ("online_photo", "Ảnh gửi trực tuyến"),
+                            ("photocopy", "Bản photocopy"),
+                        ],
+                        max_length=20,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("collected_by", models.CharField(max_length=150, verbose_name="người thu thập")),
+                ("collected_on", models.DateField(db_index=True, verbose_name="ngày thu thập")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Bản nháp"), ("submitted", "Đã gửi"), ("returned", "Bị trả lại")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("form", "Biểu mẫu"), ("import", "Nhập từ tệp")], default="form", max_length=10
+                    ),
+                ),
+                ("import_key", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="gửi lúc")),
+                ("matched_fingerprint", models.CharField(blank=True, max_length=64)),
+                ("matched_at", models.DateTimeField(blank=True, null=True)),
+                ("open_flags", models.PositiveIntegerField(default=0, verbose_name="sai lệch chưa xử lý")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="landdata.importbatch",
+                    ),
+                ),
+                (
+                    "collected_by_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="collected_records",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "former_commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="collected_records",
+                        to="landdata.formercommune",
+                        verbose_name="xã cũ",
+                    ),
+                ),
+                (
+                    "plot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="collected_records",
+                        to="landdata.plot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bản ghi thu thập',
-                'verbose_name_plural': 'bản ghi thu thập',
+                "verbose_name": "bản ghi thu thập",
+                "verbose_name_plural": "bản ghi thu thập",
             },
         ),
         migrations.CreateModel(
-            name='Scan',
+            name="Scan",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('cert_1', 'GCN trang 1'), ('cert_2', 'GCN trang 2'), ('cert_3', 'GCN trang 3'), ('cert_4', 'GCN trang 4'), ('id_front', 'CCCD mặt trước'), ('id_back', 'CCCD mặt sau'), ('co_id_front', 'CCCD đồng sở hữu mặt trước'), ('co_id_back', 'CCCD đồng sở hữu mặt sau'), ('other', 'Khác')], max_length=12, verbose_name='loại ảnh')),
-                ('original_name', models.CharField(max_length=255, verbose_name='tên tệp gốc')),
-                ('file', models.FileField(max_length=255, upload_to='scans/')),
-                ('thumbnail', models.FileField(blank=True, max_length=255, upload_to='thumbs/')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256 tệp tải lên')),
-                ('stored_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 tệp lưu')),
-                ('size_bytes', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='dung lượng tải lên')),
-                ('phash', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('width', models.PositiveIntegerField(blank=True, null=True)),
-                ('height', models.PositiveIntegerField(blank=True, null=True)),
-                ('quality_score', models.FloatField(blank=True, null=True)),
-                ('needs_retake', models.BooleanField(default=False, verbose_name='cần chụp lại')),
-                ('quality_note', models.CharField(blank=True, max_length=300)),
-                ('qr_payload', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('pending', 'Đang xử lý'), ('ready', 'Sẵn sàng'), ('failed', 'Lỗi')], default='pending', max_length=10)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scans', to='collection.collectedrecord')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cert_1", "GCN trang 1"),
+                            ("cert_2", "GCN trang 2"),
+                            ("cert_3", "GCN trang 3"),
+                            ("cert_4", "GCN trang 4"),
+                            ("id_front", "CCCD mặt trước"),
+                            ("id_back", "CCCD mặt sau"),
+                            ("co_id_front", "CCCD đồng sở hữu mặt trước"),
+                            ("co_id_back", "CCCD đồng sở hữu mặt sau"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=12,
+                        verbose_name="loại ảnh",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="tên tệp gốc")),
+                ("file", models.FileField(max_length=255, upload_to="scans/")),
+                ("thumbnail", models.FileField(blank=True, max_length=255, upload_to="thumbs/")),
+                ("sha256", models.CharField(db_index=True, max_length=64, verbose_name="SHA-256 tệp tải lên")),
+                ("stored_sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256 tệp lưu")),
+                (
+                    "size_bytes",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="dung lượng tải lên"),
+                ),
+                ("phash", models.CharField(blank=True, db_index=True, max_length=32)),
+                ("width", models.PositiveIntegerField(blank=True, null=True)),
+                ("height", models.PositiveIntegerField(blank=True, null=True)),
+                ("quality_score", models.FloatField(blank=True, null=True)),
+                ("needs_retake", models.BooleanField(default=False, verbose_name="cần chụp lại")),
+                ("quality_note", models.CharField(blank=True, max_length=300)),
+                ("qr_payload", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Đang xử lý"), ("ready", "Sẵn sàng"), ("failed", "Lỗi")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("error", models.CharField(blank=True, max_length=300)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scans",
+                        to="collection.collectedrecord",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ảnh chụp',
-                'verbose_name_plural': 'ảnh chụp',
+                "verbose_name": "ảnh chụp",
+                "verbose_name_plural": "ảnh chụp",
             },
         ),
         migrations.CreateModel(
-            name='DocumentAccess',
+            name="DocumentAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('view', 'Xem ảnh'), ('thumbnail', 'Xem ảnh thu nhỏ'), ('review', 'Mở trang đối chiếu'), ('bundle', 'Tải gói ảnh'), ('api', 'Tải qua API')], default='view', max_length=20, verbose_name='thao tác')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='địa chỉ IP')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='thời điểm')),
-                ('record', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='collection.collectedrecord')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scan', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='accesses', to='collection.scan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Xem ảnh"),
+                            ("thumbnail", "Xem ảnh thu nhỏ"),
+                            ("review", "Mở trang đối chiếu"),
+                            ("bundle", "Tải gói ảnh"),
+                            ("api", "Tải qua API"),
+                        ],
+                        default="view",
+                        max_length=20,
+                        verbose_name="thao tác",
+                    ),
+                ),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True, verbose_name="địa chỉ IP")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="thời điểm")),
+                (
+                    "record",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="collection.collectedrecord",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scan",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="accesses",
+                        to="collection.scan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhật ký truy cập tài liệu',
-                'verbose_name_plural': 'nhật ký truy cập tài liệu',
-                'ordering': ['-at'],
+                "verbose_name": "nhật ký truy cập tài liệu",
+                "verbose_name_plural": "nhật ký truy cập tài liệu",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='WorkingGroup',
+            name="WorkingGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='tổ công tác')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='working_groups', to='landdata.commune')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="tổ công tác")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="working_groups",
+                        to="landdata.commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tổ công tác',
-                'verbose_name_plural': 'tổ công tác',
-                'ordering': ['commune_id', 'name'],
+                "verbose_name": "tổ công tác",
+                "verbose_name_plural": "tổ công tác",
+                "ordering": ["commune_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='UserScope',
+            name="UserScope",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('official', 'Cán bộ xã'), ('group_leader', 'Tổ trưởng'), ('reviewer', 'Cán bộ văn phòng đăng ký'), ('admin', 'Quản trị tỉnh')], max_length=20, verbose_name='vai trò')),
-                ('branch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='landdata.registrationbranch')),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='landdata.commune')),
-                ('province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='landdata.province')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='scope', to=settings.AUTH_USER_MODEL)),
-                ('working_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='collection.workinggroup')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("official", "Cán bộ xã"),
+                            ("group_leader", "Tổ trưởng"),
+                            ("reviewer", "Cán bộ văn phòng đăng ký"),
+                            ("admin", "Quản trị tỉnh"),
+                        ],
+                        max_length=20,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="landdata.registrationbranch",
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="landdata.commune"
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="landdata.province"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="scope", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "working_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="collection.workinggroup",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phạm vi người dùng',
-                'verbose_name_plural': 'phạm vi người dùng',
+                "verbose_name": "phạm vi người dùng",
+                "verbose_name_plural": "phạm vi người dùng",
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('former_commune', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='assignment', serialize=False, to='landdata.formercommune')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='landdata.importbatch')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='landdata.commune')),
-                ('working_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assignments', to='collection.workinggroup')),
+                (
+                    "former_commune",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="assignment",
+                        serialize=False,
+                        to="landdata.formercommune",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="landdata.importbatch",
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assignments", to="landdata.commune"
+                    ),
+                ),
+                (
+                    "working_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assignments",
+                        to="collection.workinggroup",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phân công',
-                'verbose_name_plural': 'phân công',
+                "verbose_name": "phân công",
+                "verbose_name_plural": "phân công",
             },
         ),
         migrations.AddIndex(
-            model_name='collectedrecord',
-            index=models.Index(fields=['former_commune', 'sheet_key', 'number_key'], name='record_plot_key_idx'),
+            model_name="collectedrecord",
+            index=models.Index(fields=["former_commune", "sheet_key", "number_key"], name="record_plot_key_idx"),
         ),
         migrations.AddIndex(
-            model_name='collectedrecord',
-            index=models.Index(fields=['status', 'matched_at'], name='record_match_state_idx'),
+            model_name="collectedrecord",
+            index=models.Index(fields=["status", "matched_at"], name="record_match_state_idx"),
         ),
         migrations.AddIndex(
-            model_name='scan',
-            index=models.Index(fields=['status', 'uploaded_at'], name='scan_status_idx'),
+            model_name="scan",
+            index=models.Index(fields=["status", "uploaded_at"], name="scan_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='scan',
-            constraint=models.UniqueConstraint(fields=('record', 'sha256'), name='scan_unique_per_record'),
+            model_name="scan",
+            constraint=models.UniqueConstraint(fields=("record", "sha256"), name="scan_unique_per_record"),
         ),
         migrations.AddIndex(
-            model_name='documentaccess',
-            index=models.Index(fields=['user', 'at'], name='docaccess_user_at_idx'),
+            model_name="documentaccess",
+            index=models.Index(fields=["user", "at"], name="docaccess_user_at_idx"),
         ),
         migrations.AddConstraint(
-            model_name='workinggroup',
-            constraint=models.UniqueConstraint(fields=('commune', 'name'), name='working_group_unique'),
+            model_name="workinggroup",
+            constraint=models.UniqueConstraint(fields=("commune", "name"), name="working_group_unique"),
         ),
         migrations.AddConstraint(
-            model_name='userscope',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('commune__isnull', False), ('role__in', ['official', 'group_leader'])), models.Q(('branch__isnull', False), ('role', 'reviewer')), models.Q(('province__isnull', False), ('role', 'admin')), _connector='OR'), name='scope_matches_role'),
+            model_name="userscope",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("commune__isnull", False), ("role__in", ["official", "group_leader"])),
+                    models.Q(("branch__isnull", False), ("role", "reviewer")),
+                    models.Q(("province__isnull", False), ("role", "admin")),
+                    _connector="OR",
+                ),
+                name="scope_matches_role",
+            ),
         ),
     ]

@@ -36,7 +36,7 @@ ANALYSIS_SIZE = 1024
 QR_SIZE = 2000
 
 
-class Rejection(str, enum.Enum):
+class Rejection(enum.StrEnum):
     """Why a file cannot be used; services turn these into translated messages."""
 
     NOT_IMAGE = "not_image"
@@ -46,7 +46,7 @@ class Rejection(str, enum.Enum):
     TRUNCATED = "truncated"
 
 
-class QualityIssue(str, enum.Enum):
+class QualityIssue(enum.StrEnum):
     BLURRED = "blurred"
     LOW_RESOLUTION = "low_resolution"
 
@@ -192,8 +192,9 @@ def read_qr(grey: Image.Image) -> str:
     return ""
 
 
-def quality_issues(*, width: int, height: int, sharpness_value: float, blur_threshold: float = BLUR_THRESHOLD,
-                   min_side: int = MIN_SIDE) -> tuple[QualityIssue, ...]:
+def quality_issues(
+    *, width: int, height: int, sharpness_value: float, blur_threshold: float = BLUR_THRESHOLD, min_side: int = MIN_SIDE
+) -> tuple[QualityIssue, ...]:
     issues = []
     if sharpness_value < blur_threshold:
         issues.append(QualityIssue.BLURRED)
@@ -235,7 +236,10 @@ def process_image(
 
     sharp = sharpness(small_grey)
     issues = quality_issues(
-        width=clean.width, height=clean.height, sharpness_value=sharp, blur_threshold=blur_threshold,
+        width=clean.width,
+        height=clean.height,
+        sharpness_value=sharp,
+        blur_threshold=blur_threshold,
         min_side=min_side,
     )
 

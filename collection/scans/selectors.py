@@ -56,8 +56,11 @@ def record_scan_cards(*, record: CollectedRecord) -> list[ScanCard]:
         duplicated = set(
             Scan.objects.filter(sha256__in=hashes)
             .exclude(record=record)
-            .exclude(record__former_commune_id=record.former_commune_id, record__sheet_key=record.sheet_key,
-                     record__number_key=record.number_key)
+            .exclude(
+                record__former_commune_id=record.former_commune_id,
+                record__sheet_key=record.sheet_key,
+                record__number_key=record.number_key,
+            )
             .values_list("sha256", flat=True)
         )
     return [_card(scan, duplicated) for scan in scans]

@@ -166,7 +166,7 @@ def _queue_processing(scan_id) -> None:
 
     The scan stays pending and `scans_requeue_stale` (periodic task) queues it again.
     """
-    from collection.tasks import process_scan
+    from collection.tasks import process_scan  # noqa: PLC0415 - collection.tasks imports this module
 
     queue_safely(lambda: process_scan.delay(str(scan_id)), what=f"processing of scan {scan_id}")
 
@@ -326,8 +326,9 @@ class PurgeResult:
     files: int
 
 
-def scans_purge(*, uploaded_before: dt.date, commune_code: str | None = None, dry_run: bool = False,
-                chunk_size: int = 500) -> PurgeResult:
+def scans_purge(
+    *, uploaded_before: dt.date, commune_code: str | None = None, dry_run: bool = False, chunk_size: int = 500
+) -> PurgeResult:
     """Delete scans (rows and files) uploaded before a date, once the campaign no longer needs them.
 
     Personal-data law limits keeping ID-card images to the campaign's purpose. The

@@ -91,9 +91,7 @@ def _stream(request: HttpRequest, pk, action: str) -> FileResponse:
     if scan.status != Scan.Status.READY:
         raise Http404
     try:
-        handle = services.scan_open(
-            scan=scan, user=request.user, action=action, ip_address=services.client_ip(request)
-        )
+        handle = services.scan_open(scan=scan, user=request.user, action=action, ip_address=services.client_ip(request))
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type="image/jpeg", as_attachment=False)

@@ -112,7 +112,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = get_path("STATIC_ROOT", BASE_DIR / "staticfiles")
+STATIC_ROOT: Path | None = get_path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Scans are never served from MEDIA_URL: only authorised views stream them.

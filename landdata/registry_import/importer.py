@@ -25,6 +25,7 @@ from landdata.tabular import ImportFailed, RowErrors, estimate_rows, file_kind, 
 
 __all__ = ["ImportResult", "registry_import"]
 
+
 def registry_import(
     *,
     path: str | Path,
@@ -70,8 +71,7 @@ def registry_import(
                         cursor.execute("SET LOCAL enable_mergejoin = off")
                         cursor.execute("SET LOCAL jit = off")
                         cursor.execute(f"ANALYZE {STAGE_TABLE} ({STAGE_ANALYZED})")
-                    batch = _batch_for(batch_id=batch_id, kind=imports.REGISTRY, name=name,
-                                       sha256=sha256, user=user)
+                    batch = _batch_for(batch_id=batch_id, kind=imports.REGISTRY, name=name, sha256=sha256, user=user)
                     result.batch_id = batch.pk
                     result.rows = rows
                     with bulkload.indexes_rebuilt_after(
@@ -146,7 +146,10 @@ def _batch_for(*, batch_id: int | None, kind: str, name: str, sha256: str, user)
     if batch_id is not None:
         return ImportBatch.objects.get(pk=batch_id)
     return ImportBatch.objects.create(
-        kind=kind, file_name=name[:255], sha256=sha256, imported_by=user if user and user.pk else None,
+        kind=kind,
+        file_name=name[:255],
+        sha256=sha256,
+        imported_by=user if user and user.pk else None,
         status=ImportBatch.Status.RUNNING,
     )
 

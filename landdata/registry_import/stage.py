@@ -62,7 +62,9 @@ CREATE TEMPORARY TABLE {STAGE_TABLE} (
 )"""
 
 # The columns the set-based statements join or filter on (ANALYZE only these: it is cheaper).
-STAGE_ANALYZED = "former_code, sheet_key, number_key, registry_id, serial_key, book_number, plot_first, cert_first, has_cert"
+STAGE_ANALYZED = (
+    "former_code, sheet_key, number_key, registry_id, serial_key, book_number, plot_first, cert_first, has_cert"
+)
 
 
 class Stage:

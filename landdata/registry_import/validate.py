@@ -112,8 +112,23 @@ class RegistryValidator:
     def row(self, row_no: int, values: tuple) -> tuple | None:
         """Check one row (cells in REGISTRY_COLUMNS order); the staging tuple, or None if bad."""
         bad = self.errors.count
-        (registry_id, commune_text, former_text, map_sheet, plot_number, _area_text, land_use_text,
-         plot_address, full_name, _birth_text, id_text, address, serial, book_number, _issued_text) = _texts(values)
+        (
+            registry_id,
+            commune_text,
+            former_text,
+            map_sheet,
+            plot_number,
+            _area_text,
+            land_use_text,
+            plot_address,
+            full_name,
+            _birth_text,
+            id_text,
+            address,
+            serial,
+            book_number,
+            _issued_text,
+        ) = _texts(values)
         self._registry_id(row_no, registry_id)
         commune_code, former_code = self._units(row_no, commune_text, former_text)
         sheet_key, number_key = self._plot_numbers(row_no, map_sheet, plot_number)
@@ -139,10 +154,31 @@ class RegistryValidator:
         birth_year = birth.year if birth else None
         user = LandUser.derived(full_name=full_name, id_number=id_number, birth_year=birth_year)
         return (
-            row_no, registry_id, commune_code, former_code, map_sheet, plot_number, sheet_key, number_key, area,
-            land_use, plot_address, plot_first, full_name, user["name_folded"], birth_year,
-            birth.date if birth else None, id_number, user["id_kind"], address, serial, serial_key, book_number,
-            issue_date, has_cert, cert_first,
+            row_no,
+            registry_id,
+            commune_code,
+            former_code,
+            map_sheet,
+            plot_number,
+            sheet_key,
+            number_key,
+            area,
+            land_use,
+            plot_address,
+            plot_first,
+            full_name,
+            user["name_folded"],
+            birth_year,
+            birth.date if birth else None,
+            id_number,
+            user["id_kind"],
+            address,
+            serial,
+            serial_key,
+            book_number,
+            issue_date,
+            has_cert,
+            cert_first,
         )
 
     # --- the steps of a row ----------------------------------------------------------------
@@ -162,7 +198,9 @@ class RegistryValidator:
         if not registry_id or len(registry_id) > 50:
             return
         if (first := self.registry_rows.get(registry_id)) is not None:
-            self.errors.add(row_no, "registry_id", _("“%(value)s” trùng với dòng %(row)d") % {"value": registry_id, "row": first})
+            self.errors.add(
+                row_no, "registry_id", _("“%(value)s” trùng với dòng %(row)d") % {"value": registry_id, "row": first}
+            )
         else:
             self.registry_rows[registry_id] = row_no
 
@@ -172,17 +210,24 @@ class RegistryValidator:
         if not commune_code:
             self.errors.add(row_no, "commune_code", _("bắt buộc"))
         elif not commune_ok:
-            self.errors.add(row_no, "commune_code", _("“%(value)s” không phải mã xã 5 chữ số") % {"value": commune_code})
+            self.errors.add(
+                row_no, "commune_code", _("“%(value)s” không phải mã xã 5 chữ số") % {"value": commune_code}
+            )
         if former_text:
             former_code, former_ok = _commune(former_text)
             if not former_ok:
-                self.errors.add(row_no, "old_commune_code", _("“%(value)s” không phải mã xã 5 chữ số") % {"value": former_code})
+                self.errors.add(
+                    row_no, "old_commune_code", _("“%(value)s” không phải mã xã 5 chữ số") % {"value": former_code}
+                )
             return commune_code, former_code
         formers = self.former_units.get(commune_code, ())
         if len(formers) > 1:
-            self.errors.add(row_no, "old_commune_code", _(
-                "bắt buộc: %(commune)s được sáp nhập từ nhiều xã cũ (%(formers)s); số tờ, số thửa thuộc xã cũ nào?"
-            ) % {"commune": commune_code, "formers": ", ".join(f"{f.name} {f.code}" for f in formers)})
+            self.errors.add(
+                row_no,
+                "old_commune_code",
+                _("bắt buộc: %(commune)s được sáp nhập từ nhiều xã cũ (%(formers)s); số tờ, số thửa thuộc xã cũ nào?")
+                % {"commune": commune_code, "formers": ", ".join(f"{f.name} {f.code}" for f in formers)},
+            )
         return commune_code, formers[0].code if len(formers) == 1 else commune_code
 
     def _plot_numbers(self, row_no: int, map_sheet: str, plot_number: str) -> tuple[str, str]:
@@ -220,8 +265,11 @@ class RegistryValidator:
     def _id_number(self, row_no: int, text: str) -> str:
         id_number = normalize.clean_id(text)
         if id_number and not id_number.isdigit():
-            self.errors.add(row_no, "owner_id_number", _(
-                "“%(value)s” không phải số CMND/CCCD (giống số phát hành hoặc số vào sổ GCN)") % {"value": text})
+            self.errors.add(
+                row_no,
+                "owner_id_number",
+                _("“%(value)s” không phải số CMND/CCCD (giống số phát hành hoặc số vào sổ GCN)") % {"value": text},
+            )
         else:
             self._length(row_no, "owner_id_number", id_number, 20)
         return id_number
@@ -237,8 +285,15 @@ class RegistryValidator:
             return None
         return issued.date if issued else None
 
-    def _same_plot_as_before(self, row_no: int, plot_key: tuple[str, str, str], area: Decimal | None,
-                             land_use: str, codes: frozenset[str], address: str) -> int:
+    def _same_plot_as_before(
+        self,
+        row_no: int,
+        plot_key: tuple[str, str, str],
+        area: Decimal | None,
+        land_use: str,
+        codes: frozenset[str],
+        address: str,
+    ) -> int:
         """1 for the plot's first row; a co-owner's row must repeat the plot's area, land use and address."""
         seen = self.plots.get(plot_key)
         if seen is None:
@@ -246,14 +301,25 @@ class RegistryValidator:
             return 1
         first_row, first_area, first_codes, first_address = seen
         if first_area != area:
-            self.errors.add(row_no, "area_m2", _("%(value)s khác dòng %(row)d của cùng thửa (%(other)s)")
-                            % {"value": area, "row": first_row, "other": first_area})
+            self.errors.add(
+                row_no,
+                "area_m2",
+                _("%(value)s khác dòng %(row)d của cùng thửa (%(other)s)")
+                % {"value": area, "row": first_row, "other": first_area},
+            )
         if first_codes != codes:
-            self.errors.add(row_no, "land_use", _("“%(value)s” khác dòng %(row)d của cùng thửa (%(other)s)")
-                            % {"value": land_use, "row": first_row, "other": "+".join(sorted(first_codes))})
+            self.errors.add(
+                row_no,
+                "land_use",
+                _("“%(value)s” khác dòng %(row)d của cùng thửa (%(other)s)")
+                % {"value": land_use, "row": first_row, "other": "+".join(sorted(first_codes))},
+            )
         if first_address != address and normalize.name_key(first_address) != normalize.name_key(address):
-            self.errors.add(row_no, "plot_address", _("“%(value)s” khác dòng %(row)d của cùng thửa")
-                            % {"value": address, "row": first_row})
+            self.errors.add(
+                row_no,
+                "plot_address",
+                _("“%(value)s” khác dòng %(row)d của cùng thửa") % {"value": address, "row": first_row},
+            )
         return 0
 
     def _certificate(self, plot_key: tuple[str, str, str], serial_key: str, book_number: str) -> tuple[int, int]:

@@ -93,8 +93,13 @@ def upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResult
             % {"count": disagreeing}
         )
 
-    plot_values = {"map_sheet": "s.map_sheet", "plot_number": "s.plot_number", "area_m2": "s.area_m2",
-                   "land_use": "s.land_use", "address": "s.plot_address"}
+    plot_values = {
+        "map_sheet": "s.map_sheet",
+        "plot_number": "s.plot_number",
+        "area_m2": "s.area_m2",
+        "land_use": "s.land_use",
+        "address": "s.plot_address",
+    }
     cursor.execute(
         f"UPDATE landdata_plot AS p SET {_assign(plot_values)}, batch_id = %s FROM {S} s "
         f"WHERE s.plot_first = 1 AND {_plot_join()} AND ({_changed('p', plot_values, D)})",
@@ -133,9 +138,17 @@ def upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResult
         f"{S} s JOIN landdata_plot p ON {_plot_join()} "
         f"LEFT JOIN landdata_certificate c ON s.has_cert = 1 AND {cert_join}"
     )
-    user_values = {"plot_id": "p.id", "certificate_id": "c.id", "full_name": "s.full_name",
-                   "name_folded": "s.name_folded", "birth_year": "s.birth_year", "birth_date": "s.birth_date",
-                   "id_number": "s.id_number", "id_kind": "s.id_kind", "address": "s.address"}
+    user_values = {
+        "plot_id": "p.id",
+        "certificate_id": "c.id",
+        "full_name": "s.full_name",
+        "name_folded": "s.name_folded",
+        "birth_year": "s.birth_year",
+        "birth_date": "s.birth_date",
+        "id_number": "s.id_number",
+        "id_kind": "s.id_kind",
+        "address": "s.address",
+    }
     cursor.execute(
         f"UPDATE landdata_landuser AS u SET {_assign(user_values)}, batch_id = %s FROM {source} "
         f"WHERE u.registry_id = s.registry_id AND ({_changed('u', user_values, D)})",
@@ -195,7 +208,9 @@ def replace_absent(cursor, *, result: ImportResult) -> None:
     )
     absent = f"NOT EXISTS (SELECT 1 FROM {S} s WHERE s.plot_first = 1 AND {_plot_join()})"
     cursor.execute(f"DROP TABLE IF EXISTS {drop}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {drop} AS SELECT p.id FROM landdata_plot p WHERE {absent} AND NOT ({protected})")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {drop} AS SELECT p.id FROM landdata_plot p WHERE {absent} AND NOT ({protected})"
+    )
     (result.plots_kept,) = _one(cursor, f"SELECT COUNT(*) FROM landdata_plot p WHERE {absent} AND ({protected})")
     cursor.execute(
         f"DELETE FROM landdata_landuser WHERE plot_id IN (SELECT id FROM {drop}) OR ("

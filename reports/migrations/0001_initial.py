@@ -6,38 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('landdata', '0001_initial'),
+        ("landdata", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScanBundle',
+            name="ScanBundle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date_from', models.DateField(blank=True, null=True, verbose_name='từ ngày')),
-                ('date_to', models.DateField(blank=True, null=True, verbose_name='đến ngày')),
-                ('status', models.CharField(choices=[('pending', 'Đang chờ'), ('running', 'Đang tạo'), ('done', 'Hoàn tất'), ('failed', 'Lỗi'), ('expired', 'Đã xoá sau thời hạn lưu')], default='pending', max_length=10, verbose_name='trạng thái')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='đã đóng gói')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='tổng số ảnh')),
-                ('file', models.FileField(blank=True, max_length=255, upload_to='bundles/')),
-                ('size_bytes', models.BigIntegerField(default=0)),
-                ('record_ids', models.JSONField(blank=True, default=list)),
-                ('error', models.TextField(blank=True)),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='tạo lúc')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='xong lúc')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='landdata.commune', verbose_name='xã/phường')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date_from", models.DateField(blank=True, null=True, verbose_name="từ ngày")),
+                ("date_to", models.DateField(blank=True, null=True, verbose_name="đến ngày")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Đang chờ"),
+                            ("running", "Đang tạo"),
+                            ("done", "Hoàn tất"),
+                            ("failed", "Lỗi"),
+                            ("expired", "Đã xoá sau thời hạn lưu"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="đã đóng gói")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="tổng số ảnh")),
+                ("file", models.FileField(blank=True, max_length=255, upload_to="bundles/")),
+                ("size_bytes", models.BigIntegerField(default=0)),
+                ("record_ids", models.JSONField(blank=True, default=list)),
+                ("error", models.TextField(blank=True)),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="tạo lúc")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="xong lúc")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="landdata.commune",
+                        verbose_name="xã/phường",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gói ảnh chụp',
-                'verbose_name_plural': 'gói ảnh chụp',
-                'ordering': ['-created'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['pending', 'running'])), fields=('commune', 'date_from', 'date_to'), name='scanbundle_one_active_per_range', nulls_distinct=False)],
+                "verbose_name": "gói ảnh chụp",
+                "verbose_name_plural": "gói ảnh chụp",
+                "ordering": ["-created"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["pending", "running"])),
+                        fields=("commune", "date_from", "date_to"),
+                        name="scanbundle_one_active_per_range",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
     ]

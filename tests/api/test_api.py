@@ -25,8 +25,9 @@ def scan_b(campaign):
     out = io.BytesIO()
     Image.new("RGB", (20, 20), (9, 9, 9)).save(out, "JPEG")
     data = out.getvalue()
-    return ScanFactory(record=campaign.records["b1"], file=ContentFile(data, name="b.jpg"),
-                       sha256=hashlib.sha256(data).hexdigest())
+    return ScanFactory(
+        record=campaign.records["b1"], file=ContentFile(data, name="b.jpg"), sha256=hashlib.sha256(data).hexdigest()
+    )
 
 
 @pytest.fixture
@@ -34,8 +35,9 @@ def scan_a(campaign):
     out = io.BytesIO()
     Image.new("RGB", (20, 20), (200, 9, 9)).save(out, "JPEG")
     data = out.getvalue()
-    return ScanFactory(record=campaign.records["a1"], file=ContentFile(data, name="a.jpg"),
-                       sha256=hashlib.sha256(data).hexdigest())
+    return ScanFactory(
+        record=campaign.records["a1"], file=ContentFile(data, name="a.jpg"), sha256=hashlib.sha256(data).hexdigest()
+    )
 
 
 def token_client(user) -> APIClient:
@@ -111,7 +113,8 @@ def test_flags_scope(campaign):
     assert b_flag.pk not in ids and len(ids) == 3
     assert client.get(f"/api/v1/flags/{b_flag.pk}/").status_code == 404
     assert _ids(client.get("/api/v1/flags/", {"status": "open"})) == set(
-        Flag.objects.filter(commune_id="10001", status="open").values_list("pk", flat=True))
+        Flag.objects.filter(commune_id="10001", status="open").values_list("pk", flat=True)
+    )
 
 
 def test_reports_scope(campaign):
@@ -150,19 +153,23 @@ def test_record_create_update_submit(campaign, django_capture_on_commit_callback
     new = client.post("/api/v1/records/", {"plot": campaign.plots["a3"].pk}, format="json")
     assert new.status_code == 201
     record = new.json()
-    bad = client.patch(f"/api/v1/records/{record['id']}/", {"version": record["version"],
-                                                              "holder_id_number": "12345"}, format="json")
+    bad = client.patch(
+        f"/api/v1/records/{record['id']}/", {"version": record["version"], "holder_id_number": "12345"}, format="json"
+    )
     assert bad.status_code == 400 and "holder_id_number" in bad.json()
-    saved = client.patch(f"/api/v1/records/{record['id']}/", {"version": record["version"],
-                                                                "holder_name": "Phạm Văn Dũng",
-                                                                "holder_birth": "1960"}, format="json")
+    saved = client.patch(
+        f"/api/v1/records/{record['id']}/",
+        {"version": record["version"], "holder_name": "Phạm Văn Dũng", "holder_birth": "1960"},
+        format="json",
+    )
     assert saved.status_code == 200, saved.content
     assert saved.json()["holder_birth_year"] == 1960
     stale = client.post(f"/api/v1/records/{record['id']}/submit/", {"version": record["version"]}, format="json")
     assert stale.status_code == 409
     with django_capture_on_commit_callbacks(execute=False):
-        done = client.post(f"/api/v1/records/{record['id']}/submit/", {"version": saved.json()["version"]},
-                           format="json")
+        done = client.post(
+            f"/api/v1/records/{record['id']}/submit/", {"version": saved.json()["version"]}, format="json"
+        )
     assert done.status_code == 200 and done.json()["status"] == "submitted"
     assert CollectedRecord.objects.get(pk=record["id"]).status == "submitted"
 
@@ -182,29 +189,41 @@ def test_scan_upload_through_the_service(campaign, django_capture_on_commit_call
     out.name = "gcn.jpg"
     out.seek(0)
     with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(f"/api/v1/records/{draft.pk}/scans/", {"file": out, "kind": "cert_1"},
-                               format="multipart")
+        response = client.post(
+            f"/api/v1/records/{draft.pk}/scans/", {"file": out, "kind": "cert_1"}, format="multipart"
+        )
     assert response.status_code == 201, response.content
     assert Scan.objects.filter(record=draft).count() == 1
     junk = io.BytesIO(b"not an image")
     junk.name = "x.jpg"
-    assert client.post(f"/api/v1/records/{draft.pk}/scans/", {"file": junk, "kind": "cert_1"},
-                       format="multipart").status_code == 400
+    assert (
+        client.post(
+            f"/api/v1/records/{draft.pk}/scans/", {"file": junk, "kind": "cert_1"}, format="multipart"
+        ).status_code
+        == 400
+    )
     other = token_client(campaign.official_b)
     junk.seek(0)
-    assert other.post(f"/api/v1/records/{draft.pk}/scans/", {"file": junk, "kind": "cert_1"},
-                      format="multipart").status_code == 404
+    assert (
+        other.post(
+            f"/api/v1/records/{draft.pk}/scans/", {"file": junk, "kind": "cert_1"}, format="multipart"
+        ).status_code
+        == 404
+    )
 
 
 def test_flag_decision(campaign):
-    flag = FlagFactory(record=campaign.records["a2"], code="CERTIFICATE_STATUS", field="certificate_status",
-                       severity="low")
+    flag = FlagFactory(
+        record=campaign.records["a2"], code="CERTIFICATE_STATUS", field="certificate_status", severity="low"
+    )
     reviewer = token_client(campaign.reviewer_a)
     official = token_client(campaign.official_a)
     url = f"/api/v1/flags/{flag.pk}/decide/"
     assert official.post(url, {"decision": "keep", "version": 1}, format="json").status_code == 403
-    assert token_client(campaign.official_b).post(url, {"decision": "keep", "version": 1},
-                                                  format="json").status_code == 404
+    assert (
+        token_client(campaign.official_b).post(url, {"decision": "keep", "version": 1}, format="json").status_code
+        == 404
+    )
     response = reviewer.post(url, {"decision": "keep", "version": 1}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "kept" and response.json()["version"] == 2
@@ -221,8 +240,13 @@ def test_schema_validates_and_docs_page(campaign):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    for path in ("/api/v1/plots/", "/api/v1/records/{id}/submit/", "/api/v1/scans/{id}/download/",
-                 "/api/v1/flags/{id}/decide/", "/api/v1/reports/{code}/"):
+    for path in (
+        "/api/v1/plots/",
+        "/api/v1/records/{id}/submit/",
+        "/api/v1/scans/{id}/download/",
+        "/api/v1/flags/{id}/decide/",
+        "/api/v1/reports/{code}/",
+    ):
         assert path in paths
     assert client.get("/api/v1/docs/").status_code == 200
     assert client.get("/api/v1/redoc/").status_code == 200

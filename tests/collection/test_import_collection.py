@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,8 +16,10 @@ from tests.factories import CommuneFactory, FormerCommuneFactory, PlotFactory, U
 
 pytestmark = pytest.mark.django_db
 SAMPLE = str(Path(__file__).resolve().parents[1] / "fixtures" / "collection_records.csv")
-HEADER = ("old_commune_code,map_sheet,plot_number,holder_name,holder_birth,holder_id_number,"
-          "certificate_serial,area_m2,certificate_status,owner_far_away,collected_by,collected_on,channel\n")
+HEADER = (
+    "old_commune_code,map_sheet,plot_number,holder_name,holder_birth,holder_id_number,"
+    "certificate_serial,area_m2,certificate_status,owner_far_away,collected_by,collected_on,channel\n"
+)
 
 
 @pytest.fixture
@@ -107,9 +109,16 @@ def test_bad_rows_messages(registry, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_collection", str(bad))
     err = capsys.readouterr().err
-    for expected in ("row 2: holder_birth:", "row 3: area_m2:",
-                     "row 3: certificate_status:", "row 3: channel:", "row 4: old_commune_code:",
-                     "row 5: holder_name:", "row 5: collected_by:", "row 5: collected_on:"):
+    for expected in (
+        "row 2: holder_birth:",
+        "row 3: area_m2:",
+        "row 3: certificate_status:",
+        "row 3: channel:",
+        "row 4: old_commune_code:",
+        "row 5: holder_name:",
+        "row 5: collected_by:",
+        "row 5: collected_on:",
+    ):
         assert expected in err, expected
 
 
@@ -117,8 +126,20 @@ def test_vietnamese_headers_xlsx(registry, capsys, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Mã xã cũ", "Số tờ", "Số thửa", "Họ tên người đứng tên", "Ngày sinh", "Số CCCD", "Diện tích",
-                  "Chủ ở xa", "Người thu thập", "Ngày thu thập"])
+    sheet.append(
+        [
+            "Mã xã cũ",
+            "Số tờ",
+            "Số thửa",
+            "Họ tên người đứng tên",
+            "Ngày sinh",
+            "Số CCCD",
+            "Diện tích",
+            "Chủ ở xa",
+            "Người thu thập",
+            "Ngày thu thập",
+        ]
+    )
     sheet.append([9001, 1, 1, "Trần Minh Cường", 1957, "105032582", 2297.6, "có", "canbo02", "2025-10-16"])
     path = tmp_path / "records.xlsx"
     book.save(path)
@@ -140,8 +161,9 @@ def test_invalid_id_numbers_are_kept_for_matching_not_refused(registry, capsys, 
 
 def test_an_id_too_long_to_store_is_a_row_error(registry, tmp_path, capsys):
     path = tmp_path / "ids.csv"
-    path.write_text(HEADER + "09000,1,1,Nguyễn Văn A,1945,1234567890123456789012,,100,held,0,cb,15/10/2025,\n",
-                    encoding="utf-8")
+    path.write_text(
+        HEADER + "09000,1,1,Nguyễn Văn A,1945,1234567890123456789012,,100,held,0,cb,15/10/2025,\n", encoding="utf-8"
+    )
     with pytest.raises(CommandError):
         call_command("import_collection", str(path))
     assert "row 2: holder_id_number:" in capsys.readouterr().err

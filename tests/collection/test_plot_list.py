@@ -113,7 +113,10 @@ def test_status_filters(ward):
     assert _search(ward, status="returned") == {p["twin"].pk}
     page = plot_list_page(user=ward["official"], filters=PlotFilters())
     assert {plot.pk: plot.status for plot in page.rows} == {
-        p["hanh"].pk: "flagged", p["twin"].pk: "returned", p["other"].pk: "not_collected"}
+        p["hanh"].pk: "flagged",
+        p["twin"].pk: "returned",
+        p["other"].pk: "not_collected",
+    }
 
 
 def test_group_member_sees_only_the_group_plots(ward):
@@ -157,8 +160,14 @@ def _make_plots(fc, n):
 @pytest.mark.parametrize("n", [10, 50])
 @pytest.mark.parametrize(
     ("params", "most", "extra"),
-    [({}, 8, 3), ({"status": "collected"}, 8, 0), ({"q": "pham van duc"}, 9, 0), ({"q": "duc"}, 9, 0),
-     ({"sheet": "50"}, 8, 0), ({"q": "027045605136"}, 9, 1)],
+    [
+        ({}, 8, 3),
+        ({"status": "collected"}, 8, 0),
+        ({"q": "pham van duc"}, 9, 0),
+        ({"q": "duc"}, 9, 0),
+        ({"sheet": "50"}, 8, 0),
+        ({"q": "027045605136"}, 9, 1),
+    ],
 )
 def test_constant_number_of_queries_per_page(client, ward, django_assert_max_num_queries, n, params, most, extra):
     """Same bound for 10 and 50 plots: relations are prefetched, statuses read once per page."""

@@ -49,8 +49,14 @@ def test_holder_id_number(number, birth, fragment):
 
 @pytest.mark.parametrize(
     ("number", "ok"),
-    [("", True), ("105032582", True), ("105.032.582", True), ("10503258", False), ("027045605136", False),
-     ("BĐ 123456", False)],
+    [
+        ("", True),
+        ("105032582", True),
+        ("105.032.582", True),
+        ("10503258", False),
+        ("027045605136", False),
+        ("BĐ 123456", False),
+    ],
 )
 def test_old_id_number_is_nine_digits(number, ok):
     result = clean(holder_old_id_number=number, co_holder_old_id_number=number, co_holder_name="X")
@@ -83,8 +89,15 @@ def test_birth_date_or_year(raw, year, date, fragment):
 
 @pytest.mark.parametrize(
     ("raw", "value", "ok"),
-    [("123,5", Decimal("123.50"), True), ("2.427,0", Decimal("2427.00"), True), ("9999", Decimal("9999.00"), True),
-     ("", None, True), ("abc", None, False), ("0", Decimal("0"), False), ("-5", Decimal("-5"), False)],
+    [
+        ("123,5", Decimal("123.50"), True),
+        ("2.427,0", Decimal("2427.00"), True),
+        ("9999", Decimal("9999.00"), True),
+        ("", None, True),
+        ("abc", None, False),
+        ("0", Decimal("0"), False),
+        ("-5", Decimal("-5"), False),
+    ],
 )
 def test_area_accepts_decimal_comma(raw, value, ok):
     result = clean(area_m2=raw)

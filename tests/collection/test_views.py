@@ -41,9 +41,15 @@ def client_a(client, world):
 def _form_data(record, **overrides):
     from collection.services import record_version
 
-    data = {"holder_name": "Đặng Văn Hạnh", "holder_birth": "12/03/1945", "holder_id_number": "027045605136",
-            "certificate_status": "held", "channel": "home_visit", "area_m2": "230,8",
-            "version": record_version(record)}
+    data = {
+        "holder_name": "Đặng Văn Hạnh",
+        "holder_birth": "12/03/1945",
+        "holder_id_number": "027045605136",
+        "certificate_status": "held",
+        "channel": "home_visit",
+        "area_m2": "230,8",
+        "version": record_version(record),
+    }
     data.update(overrides)
     return data
 
@@ -56,8 +62,13 @@ def test_login_page_and_home_redirect(client):
 
 def test_home_shows_progress_against_target(client_a, world):
     CommuneTargetFactory(commune=world["a"].former_commune.commune, target_plots=4)
-    CollectedRecordFactory(former_commune=world["a"].former_commune, plot=world["a"], map_sheet="12",
-                           plot_number="345", collected_by_user=world["official"])
+    CollectedRecordFactory(
+        former_commune=world["a"].former_commune,
+        plot=world["a"],
+        map_sheet="12",
+        plot_number="345",
+        collected_by_user=world["official"],
+    )
     html = client_a.get(reverse("home")).content.decode()
     assert "1 / 4" in html and ("25,0" in html or "25.0" in html)
     assert reverse("collection:plot_list") in html
@@ -75,8 +86,9 @@ def test_plot_page_masks_ids(client_a, world):
 
 
 def test_record_of_another_commune_is_404(client_a, world):
-    other = CollectedRecordFactory(former_commune=world["b"].former_commune, plot=world["b"],
-                                   status=CollectedRecord.Status.DRAFT)
+    other = CollectedRecordFactory(
+        former_commune=world["b"].former_commune, plot=world["b"], status=CollectedRecord.Status.DRAFT
+    )
     assert client_a.get(reverse("collection:record_edit", args=[other.pk])).status_code == 404
     assert client_a.post(reverse("collection:record_edit", args=[other.pk]), {"holder_name": "x"}).status_code == 404
 
@@ -89,10 +101,25 @@ def test_collect_button_opens_one_draft_even_when_clicked_twice(client_a, world)
     assert CollectedRecord.objects.filter(plot=world["a"]).count() == 1
     form = client_a.get(first.url).content.decode()
     assert 'id="record-form"' in form
-    for name in ("holder_name", "holder_birth", "holder_id_number", "holder_old_id_number", "co_holder_name",
-                 "co_holder_birth", "co_holder_id_number", "co_holder_old_id_number", "certificate_serial",
-                 "certificate_book_number", "area_m2", "land_use", "actual_user_name", "certificate_status",
-                 "owner_far_away", "channel", "notes"):
+    for name in (
+        "holder_name",
+        "holder_birth",
+        "holder_id_number",
+        "holder_old_id_number",
+        "co_holder_name",
+        "co_holder_birth",
+        "co_holder_id_number",
+        "co_holder_old_id_number",
+        "certificate_serial",
+        "certificate_book_number",
+        "area_m2",
+        "land_use",
+        "actual_user_name",
+        "certificate_status",
+        "owner_far_away",
+        "channel",
+        "notes",
+    ):
         assert f'name="{name}"' in form
 
 
@@ -132,8 +159,13 @@ def test_draft_then_submit_twice_sends_one_submission(client_a, world):
 
 
 def test_returned_record_can_be_corrected_and_resubmitted(client_a, world):
-    record = CollectedRecordFactory(former_commune=world["a"].former_commune, plot=world["a"], map_sheet="12",
-                                    plot_number="345", status=CollectedRecord.Status.RETURNED)
+    record = CollectedRecordFactory(
+        former_commune=world["a"].former_commune,
+        plot=world["a"],
+        map_sheet="12",
+        plot_number="345",
+        status=CollectedRecord.Status.RETURNED,
+    )
     url = reverse("collection:record_edit", args=[record.pk])
     html = client_a.get(url).content.decode()
     assert "trả lại" in html and 'id="submit-record"' in html
@@ -144,8 +176,9 @@ def test_returned_record_can_be_corrected_and_resubmitted(client_a, world):
 
 
 def test_submitted_record_is_read_only(client_a, world):
-    record = CollectedRecordFactory(former_commune=world["a"].former_commune, plot=world["a"], map_sheet="12",
-                                    plot_number="345")
+    record = CollectedRecordFactory(
+        former_commune=world["a"].former_commune, plot=world["a"], map_sheet="12", plot_number="345"
+    )
     html = client_a.get(reverse("collection:record_edit", args=[record.pk])).content.decode()
     assert 'id="submit-record"' not in html and "disabled" in html
 

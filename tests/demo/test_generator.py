@@ -268,9 +268,7 @@ def test_id_conflict_donors_exist_with_another_name_and_are_not_collected(files,
         donor_plot = registry_key(donor)
         assert donor_plot != plot and donor_plot not in collected
         assert (donor["old_commune_code"] or donor["commune_code"]) != plot[0]
-        assert name_key(fold_diacritics(donor["owner_name"])) != name_key(
-            fold_diacritics(record["holder_name"])
-        )
+        assert name_key(fold_diacritics(donor["owner_name"])) != name_key(fold_diacritics(record["holder_name"]))
         assert birth_year(donor["owner_birth"]) == birth_year(record["holder_birth"])
         assert registry_by_key[plot][0]["owner_id_number"] == ""  # the holder had no number registered
 
@@ -359,9 +357,10 @@ def _check_record(row: dict, owners: list[dict], people_by_id: dict, out: dict) 
                 if len(collected_id) == 12:
                     out["enrich"].add("cccd")
             elif collected_id != owner["owner_id_number"]:
-                upgrade = len(owner["owner_id_number"]) == 9 and row.get(f"{prefix}_old_id_number") == owner[
-                    "owner_id_number"
-                ]
+                upgrade = (
+                    len(owner["owner_id_number"]) == 9
+                    and row.get(f"{prefix}_old_id_number") == owner["owner_id_number"]
+                )
                 out["enrich" if upgrade else "flags"].add("cccd" if upgrade else "ID_NUMBER_MISMATCH")
         if registry_year and collected_year and registry_year != collected_year:
             out["flags"].add("BIRTH_MISMATCH")
@@ -381,8 +380,7 @@ def _check_record(row: dict, owners: list[dict], people_by_id: dict, out: dict) 
     if row["land_use"] and parse_land_use(row["land_use"]) != parse_land_use(first["land_use"]):
         out["flags"].add("LAND_USE_MISMATCH")
     if row["actual_user_name"] and all(
-        name_key(row["actual_user_name"]) != name_key(name)
-        for name in (row["holder_name"], row["co_holder_name"])
+        name_key(row["actual_user_name"]) != name_key(name) for name in (row["holder_name"], row["co_holder_name"])
     ):
         out["flags"].add("USER_NOT_HOLDER")
         out["enrich"].add("actual_user")

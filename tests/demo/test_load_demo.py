@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 
-from demo import generator as demo
 from collection.models import CollectedRecord, Role, UserScope
+from demo import generator as demo
 from landdata.models import Commune, LandUser, Plot
 from landdata.normalize import plot_key_part
 
@@ -74,7 +74,7 @@ def test_load_demo_imports_creates_accounts_matches_and_is_idempotent(demo_setti
     assert admin.user.is_superuser and admin.user.is_staff
     assert not scopes["canbo01"].user.is_staff
     assert not Commune.objects.filter(code__in=manifest["ward_codes"], branch__isnull=True).exists()
-    for username, scope in scopes.items():
+    for scope in scopes.values():
         assert scope.user.check_password("demo12345")
         assert scope.user.groups.filter(name=str(Role(scope.role).label)).exists()
     assert Group.objects.get(name=str(Role.ADMIN.label)).permissions.exists()
@@ -85,11 +85,7 @@ def test_load_demo_imports_creates_accounts_matches_and_is_idempotent(demo_setti
             (r["old_commune_code"], plot_key_part(r["map_sheet"]), plot_key_part(r["plot_number"]), r["code"])
             for r in csv.DictReader(handle)
         }
-    got = set(
-        Flag.objects.values_list(
-            "record__former_commune_id", "record__sheet_key", "record__number_key", "code"
-        )
-    )
+    got = set(Flag.objects.values_list("record__former_commune_id", "record__sheet_key", "record__number_key", "code"))
     assert got == expected
     assert CollectedRecord.objects.filter(collected_by_user__username="canbo01").exists()
 

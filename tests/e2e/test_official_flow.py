@@ -33,8 +33,9 @@ def id_card_photo() -> bytes:
     import zxingcpp
     from PIL import Image, ImageDraw
 
-    qr = Image.fromarray(__import__("numpy").asarray(
-        zxingcpp.create_barcode(QR_TEXT, zxingcpp.BarcodeFormat.QRCode).to_image(scale=8)))
+    qr = Image.fromarray(
+        __import__("numpy").asarray(zxingcpp.create_barcode(QR_TEXT, zxingcpp.BarcodeFormat.QRCode).to_image(scale=8))
+    )
     photo = Image.new("RGB", (1600, 1100), (120, 124, 130))
     card = Image.new("RGB", (1300, 820), "white")
     draw = ImageDraw.Draw(card)

@@ -27,12 +27,33 @@ def test_reviewer_filters_opens_accepts_returns(live_server, browser_page):
     former = desk.record.former_commune
     plot2 = PlotFactory(former_commune=former, map_sheet="12", plot_number="346", area_m2="400")
     LandUserFactory(plot=plot2, full_name="Phạm Thị Dung", birth_year=1971)
-    record2 = CollectedRecordFactory(former_commune=former, map_sheet="12", plot_number="346", plot=plot2,
-                                     holder_name="Phạm Thị Dung", holder_birth_year=1971, area_m2="455")
-    area_flag = desk.flag("AREA_MISMATCH", record=record2, field="area_m2", severity="medium",
-                          registry_value="400", collected_value="455", land_user=None)
-    desk.flag("LAND_USE_MISMATCH", record=record2, field="land_use", severity="low", registry_value="ONT",
-              collected_value="ONT+CLN", land_user=None)
+    record2 = CollectedRecordFactory(
+        former_commune=former,
+        map_sheet="12",
+        plot_number="346",
+        plot=plot2,
+        holder_name="Phạm Thị Dung",
+        holder_birth_year=1971,
+        area_m2="455",
+    )
+    area_flag = desk.flag(
+        "AREA_MISMATCH",
+        record=record2,
+        field="area_m2",
+        severity="medium",
+        registry_value="400",
+        collected_value="455",
+        land_user=None,
+    )
+    desk.flag(
+        "LAND_USE_MISMATCH",
+        record=record2,
+        field="land_use",
+        severity="low",
+        registry_value="ONT",
+        collected_value="ONT+CLN",
+        land_user=None,
+    )
     outcomes.refresh_outcomes(plot_keys=[(former.code, "12", "345"), (former.code, "12", "346")])
     official = user_with_scope(Role.OFFICIAL, commune=former.commune, username="canbo_xa_a")
     desk.reviewer.username = "kiemtra_a"

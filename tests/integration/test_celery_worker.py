@@ -43,21 +43,42 @@ def make_province(n: int) -> list[int]:
     commune = Commune.objects.create(code="09265", name="Phường Một", province=province)
     former = FormerCommune.objects.create(code="09001", name="Xã Cũ", commune=commune)
     plots = Plot.objects.bulk_create(
-        Plot(former_commune=former, map_sheet="1", plot_number=str(i), sheet_key="1", number_key=str(i),
-             area_m2=Decimal("200"), land_use="ONT")
+        Plot(
+            former_commune=former,
+            map_sheet="1",
+            plot_number=str(i),
+            sheet_key="1",
+            number_key=str(i),
+            area_m2=Decimal("200"),
+            land_use="ONT",
+        )
         for i in range(1, n + 1)
     )
     LandUser.objects.bulk_create(
-        LandUser(registry_id=f"R{p.number_key}", plot=p, full_name="Nguyễn Văn An",
-                 name_folded=normalize.name_folded("Nguyễn Văn An"), birth_year=1960)
+        LandUser(
+            registry_id=f"R{p.number_key}",
+            plot=p,
+            full_name="Nguyễn Văn An",
+            name_folded=normalize.name_folded("Nguyễn Văn An"),
+            birth_year=1960,
+        )
         for p in plots
     )
     records = CollectedRecord.objects.bulk_create(
         CollectedRecord(
-            former_commune=former, map_sheet="1", plot_number=str(i), sheet_key="1", number_key=str(i),
-            holder_name="Nguyễn Văn An", holder_birth_year=1960, land_use="ONT",
+            former_commune=former,
+            map_sheet="1",
+            plot_number=str(i),
+            sheet_key="1",
+            number_key=str(i),
+            holder_name="Nguyễn Văn An",
+            holder_birth_year=1960,
+            land_use="ONT",
             area_m2=Decimal("260") if i % 3 == 0 else Decimal("200"),
-            collected_by="canbo01", collected_on="2025-10-01", status="submitted", source="import",
+            collected_by="canbo01",
+            collected_on="2025-10-01",
+            status="submitted",
+            source="import",
         )
         for i in range(1, n + 1)
     )

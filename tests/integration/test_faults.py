@@ -53,7 +53,12 @@ def _redis_broker_settings(url: str) -> dict:
         "'task_publish_retry_policy': s.CELERY_TASK_PUBLISH_RETRY_POLICY, "
         "'broker_connection_timeout': s.CELERY_BROKER_CONNECTION_TIMEOUT}))"
     )
-    env = {**os.environ, "CELERY_BROKER_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test", "LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "LOG_LEVEL": "ERROR",
+    }
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -80,8 +85,9 @@ def fault_app(private_redis):
 @pytest.fixture
 def worker(fault_app, private_redis, tmp_path):
     # MEDIA_ROOT: the test's media directory (conftest), where the uploads are stored.
-    workers = WorkerProcesses(broker=private_redis.url, log_dir=tmp_path,
-                              extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)})
+    workers = WorkerProcesses(
+        broker=private_redis.url, log_dir=tmp_path, extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    )
     yield workers
     workers.stop_all()
 
@@ -108,8 +114,15 @@ def test_broker_settings_fail_fast_for_redis():
 def test_redis_down_submission_and_upload_are_kept_then_processed(worker, private_redis, client, caplog):
     commune = CommuneFactory()
     former = FormerCommuneFactory(commune=commune)
-    plot = PlotFactory(former_commune=former, map_sheet="3", plot_number="7", sheet_key="3", number_key="7",
-                       area_m2=Decimal(200), land_use="ONT")
+    plot = PlotFactory(
+        former_commune=former,
+        map_sheet="3",
+        plot_number="7",
+        sheet_key="3",
+        number_key="7",
+        area_m2=Decimal(200),
+        land_use="ONT",
+    )
     LandUserFactory(plot=plot, full_name="Nguyễn Văn An", birth_year=1960)
     official = user_with_scope(Role.OFFICIAL, commune=commune)
     record, _created = record_create_draft(plot=plot, user=official)
@@ -125,14 +138,25 @@ def test_redis_down_submission_and_upload_are_kept_then_processed(worker, privat
     upload = io.BytesIO(_photo())
     upload.name = "gcn-trang-1.jpg"
     started = time.monotonic()
-    uploaded = client.post(reverse("collection:scan_upload", kwargs={"record_id": record.pk}),
-                           {"kind": "cert_1", "files": [upload]}, HTTP_HX_REQUEST="true")
+    uploaded = client.post(
+        reverse("collection:scan_upload", kwargs={"record_id": record.pk}),
+        {"kind": "cert_1", "files": [upload]},
+        HTTP_HX_REQUEST="true",
+    )
     upload_seconds = time.monotonic() - started
     started = time.monotonic()
-    response = client.post(url, {
-        "holder_name": "Nguyễn Văn An", "holder_birth": "1960", "area_m2": "260", "land_use": "ONT",
-        "certificate_status": "held", "version": version, "submit": "1",
-    })
+    response = client.post(
+        url,
+        {
+            "holder_name": "Nguyễn Văn An",
+            "holder_birth": "1960",
+            "area_m2": "260",
+            "land_use": "ONT",
+            "certificate_status": "held",
+            "version": version,
+            "submit": "1",
+        },
+    )
     submit_seconds = time.monotonic() - started
 
     # The official sees success, at once; the record and the photo are stored; the failure is logged.
@@ -170,8 +194,11 @@ def test_redis_down_submission_and_upload_are_kept_then_processed(worker, privat
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(not (os.path.exists(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")) or shutil.which("chromium"))
-                    and os.environ.get("CI") != "true", reason="Chromium not found (set CHROMIUM_PATH)")
+@pytest.mark.skipif(
+    not (os.path.exists(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")) or shutil.which("chromium"))
+    and os.environ.get("CI") != "true",
+    reason="Chromium not found (set CHROMIUM_PATH)",
+)
 def test_upload_refused_by_a_failing_server_is_reported_to_the_official(live_server, tmp_path):
     """When the database is down the upload answers 500 and htmx swaps nothing: the page must say it failed."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -184,8 +211,14 @@ def test_upload_refused_by_a_failing_server_is_reported_to_the_official(live_ser
     photo = tmp_path / "gcn.jpg"
     photo.write_bytes(_photo())
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=args)
         page = browser.new_page(locale="vi-VN")

@@ -11,23 +11,58 @@ import pytest
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures"
 
 REGISTRY_HEADER = [
-    "registry_id", "commune_code", "old_commune_code", "map_sheet", "plot_number", "area_m2", "land_use",
-    "plot_address", "owner_name", "owner_birth", "owner_id_number", "owner_address", "certificate_serial",
-    "certificate_book_number", "certificate_issue_date",
+    "registry_id",
+    "commune_code",
+    "old_commune_code",
+    "map_sheet",
+    "plot_number",
+    "area_m2",
+    "land_use",
+    "plot_address",
+    "owner_name",
+    "owner_birth",
+    "owner_id_number",
+    "owner_address",
+    "certificate_serial",
+    "certificate_book_number",
+    "certificate_issue_date",
 ]
 REGISTRY_HEADER_VI = [
-    "Mã hồ sơ", "Mã xã", "Mã xã cũ", "Số tờ", "Số thửa", "Diện tích", "Mục đích sử dụng", "Địa chỉ thửa đất",
-    "Họ tên chủ sử dụng", "Năm sinh", "Số giấy tờ tùy thân", "Địa chỉ thường trú", "Số phát hành GCN", "Số vào sổ",
+    "Mã hồ sơ",
+    "Mã xã",
+    "Mã xã cũ",
+    "Số tờ",
+    "Số thửa",
+    "Diện tích",
+    "Mục đích sử dụng",
+    "Địa chỉ thửa đất",
+    "Họ tên chủ sử dụng",
+    "Năm sinh",
+    "Số giấy tờ tùy thân",
+    "Địa chỉ thường trú",
+    "Số phát hành GCN",
+    "Số vào sổ",
     "Ngày cấp GCN",
 ]
 
 
 def registry_row(**overrides) -> dict:
     row = {
-        "registry_id": "R1", "commune_code": "09000", "old_commune_code": "09001", "map_sheet": "12",
-        "plot_number": "345", "area_m2": "250,5", "land_use": "ONT+CLN", "plot_address": "Thôn 1",
-        "owner_name": "Nguyễn Văn An", "owner_birth": "1960", "owner_id_number": "", "owner_address": "Xóm 2",
-        "certificate_serial": "BĐ 123456", "certificate_book_number": "CH00120", "certificate_issue_date": "01/02/2010",
+        "registry_id": "R1",
+        "commune_code": "09000",
+        "old_commune_code": "09001",
+        "map_sheet": "12",
+        "plot_number": "345",
+        "area_m2": "250,5",
+        "land_use": "ONT+CLN",
+        "plot_address": "Thôn 1",
+        "owner_name": "Nguyễn Văn An",
+        "owner_birth": "1960",
+        "owner_id_number": "",
+        "owner_address": "Xóm 2",
+        "certificate_serial": "BĐ 123456",
+        "certificate_book_number": "CH00120",
+        "certificate_issue_date": "01/02/2010",
     }
     row.update(overrides)
     return row
@@ -61,8 +96,18 @@ def db_fingerprint() -> dict[str, tuple[int, str]]:
     from landdata.models import Certificate, Commune, FormerCommune, ImportBatch, LandUser, Plot, Province
 
     result = {}
-    for model in (Province, Commune, FormerCommune, Plot, Certificate, LandUser, ImportBatch, CommuneTarget,
-                  WorkingGroup, Assignment):
+    for model in (
+        Province,
+        Commune,
+        FormerCommune,
+        Plot,
+        Certificate,
+        LandUser,
+        ImportBatch,
+        CommuneTarget,
+        WorkingGroup,
+        Assignment,
+    ):
         rows = sorted(repr(r) for r in model.objects.values_list())
         result[model.__name__] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
     return result

@@ -39,8 +39,9 @@ def upload(client, kind, path, *, name=None, replace=False):
     return client.post(reverse("admin:landdata_importbatch_upload", args=[kind]), data)
 
 
-def test_registry_upload_runs_the_import_and_shows_the_result(province_admin_client, django_capture_on_commit_callbacks,
-                                                                settings):
+def test_registry_upload_runs_the_import_and_shows_the_result(
+    province_admin_client, django_capture_on_commit_callbacks, settings
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(province_admin_client, "registry", SAMPLES / "registry_extract.csv")
     batch = ImportBatch.objects.get()
@@ -58,13 +59,19 @@ def test_registry_upload_runs_the_import_and_shows_the_result(province_admin_cli
     assert batch.summary and batch.summary.split(":")[0] in body
 
 
-def test_bad_file_upload_lists_every_problem_and_changes_nothing(admin_client, django_capture_on_commit_callbacks,
-                                                                 tmp_path):
+def test_bad_file_upload_lists_every_problem_and_changes_nothing(
+    admin_client, django_capture_on_commit_callbacks, tmp_path
+):
     registry_import(path=SAMPLES / "registry_extract.csv")
     before = {k: v for k, v in db_fingerprint().items() if k != "ImportBatch"}
     bad = tmp_path / "bad.csv"
-    bad.write_text(SAMPLES.joinpath("registry_extract.csv").read_text(encoding="utf-8")
-                   .replace('"2427,0"', "abc").replace("Trần Minh Cường", ""), encoding="utf-8")
+    bad.write_text(
+        SAMPLES.joinpath("registry_extract.csv")
+        .read_text(encoding="utf-8")
+        .replace('"2427,0"', "abc")
+        .replace("Trần Minh Cường", ""),
+        encoding="utf-8",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         upload(admin_client, "registry", bad)
     batch = ImportBatch.objects.exclude(status=ImportBatch.Status.DONE).get()
@@ -83,8 +90,9 @@ def test_assignments_upload(admin_client, django_capture_on_commit_callbacks):
 
 
 def test_running_batch_is_polled_every_second(admin_client):
-    batch = ImportBatch.objects.create(kind="registry", file_name="x.csv", sha256="0" * 64, status="running",
-                                       rows_total=200, rows_done=50)
+    batch = ImportBatch.objects.create(
+        kind="registry", file_name="x.csv", sha256="0" * 64, status="running", rows_total=200, rows_done=50
+    )
     body = admin_client.get(reverse("admin:landdata_importbatch_status", args=[batch.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in body and "25%" in body and "50 / 200" in body
 
@@ -105,8 +113,11 @@ def test_wrong_extension_is_refused_by_the_form(admin_client, tmp_path):
 @pytest.mark.parametrize("role", [Role.OFFICIAL, Role.REVIEWER])
 def test_only_province_admins_may_import(client, role):
     commune = CommuneFactory()
-    user = user_with_scope(role, commune=commune if role == Role.OFFICIAL else None,
-                           branch=commune.branch if role == Role.REVIEWER else None)
+    user = user_with_scope(
+        role,
+        commune=commune if role == Role.OFFICIAL else None,
+        branch=commune.branch if role == Role.REVIEWER else None,
+    )
     user.is_staff = True
     user.save()
     client.force_login(user)
@@ -131,9 +142,20 @@ def test_plot_search_by_sheet_and_plot(admin_client):
 
 @pytest.mark.parametrize(
     "name",
-    ["landdata_province", "landdata_registrationbranch", "landdata_commune", "landdata_formercommune", "landdata_plot",
-     "landdata_landuser", "landdata_certificate", "landdata_importbatch", "collection_communetarget",
-     "collection_workinggroup", "collection_assignment", "collection_userscope"],
+    [
+        "landdata_province",
+        "landdata_registrationbranch",
+        "landdata_commune",
+        "landdata_formercommune",
+        "landdata_plot",
+        "landdata_landuser",
+        "landdata_certificate",
+        "landdata_importbatch",
+        "collection_communetarget",
+        "collection_workinggroup",
+        "collection_assignment",
+        "collection_userscope",
+    ],
 )
 def test_admin_lists_render_for_a_province_admin(province_admin_client, name):
     registry_import(path=SAMPLES / "registry_extract.csv")
@@ -155,8 +177,9 @@ def test_land_user_export_masks_ids(province_admin_client):
     assert "027045605136" not in exported and "•••••••••136" in exported
 
 
-def test_upload_with_the_broker_down_says_so_on_the_batch(admin_client, django_capture_on_commit_callbacks,
-                                                          monkeypatch):
+def test_upload_with_the_broker_down_says_so_on_the_batch(
+    admin_client, django_capture_on_commit_callbacks, monkeypatch
+):
     from kombu.exceptions import OperationalError
 
     from landdata import tasks

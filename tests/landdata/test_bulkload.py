@@ -9,8 +9,8 @@ from landdata import bulkload
 from landdata.models import Certificate, LandUser, Plot
 from landdata.registry_import import REGISTRY_TABLES, registry_import
 from tests.factories import CollectedRecordFactory
-from tests.live_celery import test_database_url
 from tests.landdata.conftest import SAMPLES, registry_row, write_csv
+from tests.live_celery import test_database_url
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL catalogue and DDL")
 
@@ -95,8 +95,10 @@ def test_large_replace_removes_absent_plots_and_keeps_collected_ones(monkeypatch
     collected = Plot.objects.get(number_key="1")
     CollectedRecordFactory(former_commune=collected.former_commune, map_sheet="12", plot_number="1", plot=collected)
     before = schema()
-    new = [registry_row(registry_id=f"NEW{i}", plot_number=str(100 + i), certificate_serial=f"AB {i:06d}")
-           for i in range(3)]
+    new = [
+        registry_row(registry_id=f"NEW{i}", plot_number=str(100 + i), certificate_serial=f"AB {i:06d}")
+        for i in range(3)
+    ]
 
     result = registry_import(path=write_csv(tmp_path / "new.csv", new), replace=True)
 

@@ -65,7 +65,9 @@ def test_groups_targets_and_vietnamese_xlsx(tmp_path):
 
 def test_a_corrected_list_moves_a_former_commune_and_says_so(tmp_path):
     assignments_import(path=write(tmp_path, [row(former="09001"), row(commune="09003", name="Xã Tây", former="09004")]))
-    moved = write(tmp_path, [row(former="09004"), row(commune="09003", name="Xã Tây", former="09001")], name="fixed.csv")
+    moved = write(
+        tmp_path, [row(former="09004"), row(commune="09003", name="Xã Tây", former="09001")], name="fixed.csv"
+    )
     result = assignments_import(path=moved)
     assert result.former_communes_moved == 2 and "09001" in result.summary()
     assert FormerCommune.objects.get(code="09001").commune_id == "09003"

@@ -18,7 +18,6 @@ from landdata.models import Certificate, Commune, FormerCommune, ImportBatch, La
 from landdata.registry_import import registry_import
 from landdata.tabular import ImportFailed
 from tests.factories import CollectedRecordFactory, PlotFactory
-from tests.live_celery import test_database_url
 from tests.landdata.conftest import (
     REGISTRY_HEADER,
     REGISTRY_HEADER_VI,
@@ -28,6 +27,7 @@ from tests.landdata.conftest import (
     write_csv,
     write_xlsx,
 )
+from tests.live_celery import test_database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,9 @@ def test_sample_xlsx_vietnamese_headers_gives_the_same_data_as_the_csv():
     before = without_batches(db_fingerprint())
     result = registry_import(path=SAMPLES / "registry_extract_vi.xlsx")
     assert (result.plots_unchanged, result.land_users_unchanged) == (30, 30)
-    assert (result.plots_created, result.plots_updated, result.land_users_created, result.land_users_updated) == (0,) * 4
+    assert (result.plots_created, result.plots_updated, result.land_users_created, result.land_users_updated) == (
+        0,
+    ) * 4
     assert without_batches(db_fingerprint()) == before
 
 
@@ -82,7 +84,9 @@ def test_csv_with_and_without_bom_vietnamese_headers(tmp_path, bom):
 
 def test_nfd_text_is_stored_as_nfc(tmp_csv):
     nfd = unicodedata.normalize("NFD", "Đặng Thị Thuỷ")
-    registry_import(path=tmp_csv([registry_row(owner_name=nfd, plot_address=unicodedata.normalize("NFD", "Thôn Đông"))]))
+    registry_import(
+        path=tmp_csv([registry_row(owner_name=nfd, plot_address=unicodedata.normalize("NFD", "Thôn Đông"))])
+    )
     user = LandUser.objects.select_related("plot").get()
     assert user.full_name == unicodedata.normalize("NFC", "Đặng Thị Thuỷ")
     assert user.plot.address == "Thôn Đông"
@@ -91,8 +95,12 @@ def test_nfd_text_is_stored_as_nfc(tmp_csv):
 
 @pytest.mark.parametrize(
     ("birth", "year", "date"),
-    [("1941", 1941, None), ("05/03/1952", 1952, dt.date(1952, 3, 5)), ("1952-03-05", 1952, dt.date(1952, 3, 5)),
-     ("", None, None)],
+    [
+        ("1941", 1941, None),
+        ("05/03/1952", 1952, dt.date(1952, 3, 5)),
+        ("1952-03-05", 1952, dt.date(1952, 3, 5)),
+        ("", None, None),
+    ],
 )
 def test_birth_dates_full_or_year_only(tmp_csv, birth, year, date):
     registry_import(path=tmp_csv([registry_row(owner_birth=birth)]))
@@ -147,8 +155,23 @@ def test_reimport_with_a_corrected_row_updates_only_it(tmp_csv, tmp_path):
 
 def test_xlsx_numbers_from_spreadsheet_cells(tmp_path):
     """Excel stores codes, sheets and IDs as numbers: 9000.0 is commune 09000, 105032582.0 a CMND."""
-    row = [1001, 9000, 9001.0, 12.0, 345, 250.5, "ONT", "Thôn 1", "Nguyễn Văn An", 1960.0, 105032582.0, "",
-           "BĐ 123456", "CH00120", dt.datetime(2010, 2, 1)]
+    row = [
+        1001,
+        9000,
+        9001.0,
+        12.0,
+        345,
+        250.5,
+        "ONT",
+        "Thôn 1",
+        "Nguyễn Văn An",
+        1960.0,
+        105032582.0,
+        "",
+        "BĐ 123456",
+        "CH00120",
+        dt.datetime(2010, 2, 1),
+    ]
     path = write_xlsx(tmp_path / "numbers.xlsx", [row], header=REGISTRY_HEADER)
     registry_import(path=path)
     user = LandUser.objects.select_related("plot", "certificate").get()
@@ -192,11 +215,14 @@ def test_import_registry_command_prints_one_line_summary(capsys):
 
 
 def test_replace_removes_plots_absent_from_the_file_but_keeps_collected_ones(tmp_csv, tmp_path):
-    rows = [registry_row(registry_id=f"R{i}", plot_number=str(i), certificate_serial=f"AA {i:06d}") for i in range(1, 5)]
+    rows = [
+        registry_row(registry_id=f"R{i}", plot_number=str(i), certificate_serial=f"AA {i:06d}") for i in range(1, 5)
+    ]
     registry_import(path=tmp_csv(rows))
     collected_plot = Plot.objects.get(number_key="3")
-    CollectedRecordFactory(former_commune=collected_plot.former_commune, map_sheet="12", plot_number="3",
-                           plot=collected_plot)
+    CollectedRecordFactory(
+        former_commune=collected_plot.former_commune, map_sheet="12", plot_number="3", plot=collected_plot
+    )
     smaller = write_csv(tmp_path / "smaller.csv", rows[:2])
     result = registry_import(path=smaller, replace=True)
     assert (result.plots_removed, result.plots_kept) == (1, 1)
@@ -267,7 +293,10 @@ def test_missing_required_columns_are_named(tmp_path, existing_data):
 
 
 def test_invalid_row_in_csv_names_row_and_column(tmp_csv, existing_data):
-    rows = [registry_row(registry_id="N1", plot_number="901"), registry_row(registry_id="N2", plot_number="902", area_m2="abc")]
+    rows = [
+        registry_row(registry_id="N1", plot_number="901"),
+        registry_row(registry_id="N2", plot_number="902", area_m2="abc"),
+    ]
     problems = assert_refused(tmp_csv(rows), expected="row 3: area_m2:", existing=existing_data)
     assert problems[0].startswith("registry.csv: ")
     assert len(problems) == 2  # the file line, then the one bad row
@@ -292,8 +321,13 @@ def test_every_bad_row_is_reported(tmp_csv, existing_data):
         registry_row(registry_id="N6", plot_number="906", old_commune_code="123456"),
     ]
     problems = assert_refused(tmp_csv(rows), expected="row 2: owner_id_number:", existing=existing_data)
-    expected = ["row 3: owner_birth:", "row 4: certificate_issue_date:", "row 5: owner_name:", "row 6: land_use:",
-                "row 7: old_commune_code:"]
+    expected = [
+        "row 3: owner_birth:",
+        "row 4: certificate_issue_date:",
+        "row 5: owner_name:",
+        "row 6: land_use:",
+        "row 7: old_commune_code:",
+    ]
     for part in expected:
         assert any(part in p for p in problems), (part, problems)
 
@@ -312,8 +346,9 @@ def test_non_utf8_file_is_refused_with_advice(tmp_path, existing_data, encoding)
     if encoding == "cp1258":
         row = registry_row(owner_name="Hà Văn Đông", plot_address="Thôn 1")
     else:  # latin-1 has no Vietnamese letters: a Western-European export
-        row = registry_row(owner_name="José Müller", plot_address="Rue Été", certificate_serial="BD 123456",
-                           owner_address="Xom 2")
+        row = registry_row(
+            owner_name="José Müller", plot_address="Rue Été", certificate_serial="BD 123456", owner_address="Xom 2"
+        )
     path = write_csv(tmp_path / "registry.csv", [row], encoding=encoding)
     assert_refused(path, expected="CSV UTF-8", existing=existing_data)
 
@@ -335,17 +370,29 @@ def import_registry_in_a_subprocess(path: Path) -> subprocess.CompletedProcess:
     """`manage.py import_registry path` as a user runs it, against the test database."""
     if connection.vendor != "postgresql":
         pytest.skip("the subprocess reaches the test database only on PostgreSQL")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "LOG_LEVEL": "WARNING",
-           "DATABASE_URL": test_database_url()}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": test_database_url(),
+    }
     root = Path(__file__).resolve().parents[2]
-    return subprocess.run([sys.executable, "manage.py", "import_registry", str(path)], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", "import_registry", str(path)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_command_exit_status_from_a_subprocess(tmp_path):
     """The real exit codes: 1 with every problem on stderr, 0 with a one-line summary."""
-    bad = write_csv(tmp_path / "bad.csv", [registry_row(area_m2="abc"), registry_row(registry_id="R2", plot_number="9",
-                                                                                      owner_name="")])
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        [registry_row(area_m2="abc"), registry_row(registry_id="R2", plot_number="9", owner_name="")],
+    )
     run = import_registry_in_a_subprocess(bad)
     assert run.returncode == 1
     assert "row 2: area_m2:" in run.stderr and "row 3: owner_name:" in run.stderr
@@ -364,8 +411,14 @@ def test_existing_plot_made_by_the_orm_is_matched_by_key(tmp_csv):
     from tests.factories import FormerCommuneFactory
 
     former = FormerCommuneFactory(code="09001", commune__code="09000")
-    PlotFactory(former_commune=former, map_sheet="12", plot_number="345", area_m2=Decimal("250.5"), land_use="CLN+ONT",
-                address="Thôn 1")
+    PlotFactory(
+        former_commune=former,
+        map_sheet="12",
+        plot_number="345",
+        area_m2=Decimal("250.5"),
+        land_use="CLN+ONT",
+        address="Thôn 1",
+    )
     result = registry_import(path=tmp_csv([registry_row(map_sheet="012", plot_number="345")]))
     assert (result.plots_created, result.plots_updated, result.plots_unchanged) == (0, 1, 0)  # map_sheet text differs
     assert Plot.objects.count() == 1
@@ -373,8 +426,9 @@ def test_existing_plot_made_by_the_orm_is_matched_by_key(tmp_csv):
 
 def test_registry_never_moves_a_former_commune_but_says_when_it_disagrees(tmp_csv, tmp_path):
     registry_import(path=tmp_csv([registry_row(commune_code="09000", old_commune_code="09001")]))
-    result = registry_import(path=write_csv(tmp_path / "other.csv", [registry_row(commune_code="09003",
-                                                                                  old_commune_code="09001")]))
+    result = registry_import(
+        path=write_csv(tmp_path / "other.csv", [registry_row(commune_code="09003", old_commune_code="09001")])
+    )
     assert FormerCommune.objects.get(code="09001").commune_id == "09000"
     assert "1 xã cũ" in result.summary()
 
@@ -398,7 +452,9 @@ def test_progress_percentage_only_on_a_terminal():
 
 def test_progress_callback_is_called_a_bounded_number_of_times(tmp_csv):
     calls = []
-    rows = [registry_row(registry_id=f"R{i}", plot_number=str(i), certificate_serial=f"AA {i:06d}") for i in range(3000)]
+    rows = [
+        registry_row(registry_id=f"R{i}", plot_number=str(i), certificate_serial=f"AA {i:06d}") for i in range(3000)
+    ]
     registry_import(path=tmp_csv(rows), progress=lambda done, total: calls.append((done, total)))
     assert calls[-1] == (3000, 3000)
     assert 2 <= len(calls) <= 102

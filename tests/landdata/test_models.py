@@ -49,24 +49,41 @@ def test_registry_id_unique():
 
 @pytest.mark.parametrize(
     ("id_number", "birth_year", "kind"),
-    [("027045605136", 1945, "cccd"), ("027045605136", 1960, "invalid"), ("105032582", 1960, "cmnd"), ("", 1960, "empty")],
+    [
+        ("027045605136", 1945, "cccd"),
+        ("027045605136", 1960, "invalid"),
+        ("105032582", 1960, "cmnd"),
+        ("", 1960, "empty"),
+    ],
 )
 def test_land_user_derived_columns(id_number, birth_year, kind):
     user = LandUserFactory(full_name="Đặng Văn Hạnh", id_number=id_number, birth_year=birth_year)
     assert user.name_folded == "dang van hanh" and user.id_kind == kind
     assert LandUser.derived(full_name="Đặng Văn Hạnh", id_number=id_number, birth_year=birth_year) == {
-        "name_folded": "dang van hanh", "id_kind": kind}
+        "name_folded": "dang van hanh",
+        "id_kind": kind,
+    }
 
 
 @pytest.mark.parametrize(
     ("role", "unit", "ok"),
-    [("official", "commune", True), ("official", None, False), ("reviewer", "branch", True),
-     ("reviewer", "commune", False), ("admin", "province", True), ("admin", None, False)],
+    [
+        ("official", "commune", True),
+        ("official", None, False),
+        ("reviewer", "branch", True),
+        ("reviewer", "commune", False),
+        ("admin", "province", True),
+        ("admin", None, False),
+    ],
 )
 def test_scope_check_constraint(role, unit, ok):
     commune = CommuneFactory()
-    units = {"commune": {"commune": commune}, "branch": {"branch": commune.branch},
-             "province": {"province": ProvinceFactory()}, None: {}}[unit]
+    units = {
+        "commune": {"commune": commune},
+        "branch": {"branch": commune.branch},
+        "province": {"province": ProvinceFactory()},
+        None: {},
+    }[unit]
     user = UserFactory()
     user.save()
     if ok:

@@ -150,8 +150,17 @@ def test_certificate_key_differs():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("012", "12"), ("12", "12"), (12, "12"), (12.0, "12"), ("12.0", "12"), ("45a", "45A"), (" 45A ", "45A"),
-     ("0", "0"), (None, "")],
+    [
+        ("012", "12"),
+        ("12", "12"),
+        (12, "12"),
+        (12.0, "12"),
+        ("12.0", "12"),
+        ("45a", "45A"),
+        (" 45A ", "45A"),
+        ("0", "0"),
+        (None, ""),
+    ],
 )
 def test_plot_key_part(raw, expected):
     assert normalize.plot_key_part(raw) == expected
@@ -159,8 +168,16 @@ def test_plot_key_part(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("09265", "09265"), (9265, "09265"), (9265.0, "09265"), ("9265", "09265"), ("9265.0", "09265"),
-     ("27", "00027"), ("abc", "abc"), (None, "")],
+    [
+        ("09265", "09265"),
+        (9265, "09265"),
+        (9265.0, "09265"),
+        ("9265", "09265"),
+        ("9265.0", "09265"),
+        ("27", "00027"),
+        ("abc", "abc"),
+        (None, ""),
+    ],
 )
 def test_commune_code(raw, expected):
     assert normalize.commune_code(raw) == expected
@@ -234,8 +251,22 @@ def test_format_land_use_is_canonical():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("có", True), ("Có", True), ("co", True), ("1", True), (1, True), ("1.0", True), ("yes", True), (True, True),
-     ("không", False), ("khong", False), ("0", False), ("no", False), ("", False), (None, False)],
+    [
+        ("có", True),
+        ("Có", True),
+        ("co", True),
+        ("1", True),
+        (1, True),
+        ("1.0", True),
+        ("yes", True),
+        (True, True),
+        ("không", False),
+        ("khong", False),
+        ("0", False),
+        ("no", False),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_parse_bool(raw, expected):
     assert normalize.parse_bool(raw) is expected

@@ -43,8 +43,12 @@ def test_classify_id_never_crashes_and_masks_consistently(text):
     assert len(masked) == len(digits)
 
 
-@given(st.integers(min_value=1, max_value=96), st.integers(min_value=1900, max_value=2025), st.booleans(),
-       st.integers(min_value=0, max_value=999_999))
+@given(
+    st.integers(min_value=1, max_value=96),
+    st.integers(min_value=1900, max_value=2025),
+    st.booleans(),
+    st.integers(min_value=0, max_value=999_999),
+)
 def test_every_well_formed_cccd_is_valid_for_its_own_birth_year(province, year, female, serial):
     century_digit = (0 if year < 2000 else 2) + (1 if female else 0)
     number = f"{province:03d}{century_digit}{year % 100:02d}{serial:06d}"
@@ -85,4 +89,6 @@ def test_parse_partial_date_either_parses_or_raises_value_error(text):
 
 @given(st.text(alphabet="ABĐCDabđcd0123456789 .-", max_size=16))
 def test_certificate_key_ignores_separators_case_and_d_stroke(serial):
-    assert normalize.certificate_key(serial) == normalize.certificate_key(serial.lower().replace(" ", ".").replace("Đ", "d"))
+    assert normalize.certificate_key(serial) == normalize.certificate_key(
+        serial.lower().replace(" ", ".").replace("Đ", "d")
+    )

@@ -19,8 +19,14 @@ def rows_of(path):
 
 @pytest.mark.parametrize(
     "header",
-    ["code,name", "Mã xã,Tên xã", "MÃ XÃ , tên  xã", "ma xa,ten xa", unicodedata.normalize("NFD", "Mã xã,Tên xã"),
-     "Code,Name,Extra column"],
+    [
+        "code,name",
+        "Mã xã,Tên xã",
+        "MÃ XÃ , tên  xã",
+        "ma xa,ten xa",
+        unicodedata.normalize("NFD", "Mã xã,Tên xã"),
+        "Code,Name,Extra column",
+    ],
 )
 def test_headers_in_either_language_any_case_spacing_or_diacritics(tmp_path, header):
     path = tmp_path / "f.csv"
@@ -31,8 +37,10 @@ def test_headers_in_either_language_any_case_spacing_or_diacritics(tmp_path, hea
 def test_row_numbers_count_blank_lines_and_quoted_newlines_like_a_spreadsheet(tmp_path):
     path = tmp_path / "f.csv"
     path.write_text('code,name\n1,"a\nb"\n\n3,  c   d \n', encoding="utf-8")
-    assert rows_of(path) == [(2, {"code": "1", "name": "a b", "note": None}),
-                             (4, {"code": "3", "name": "c d", "note": None})]
+    assert rows_of(path) == [
+        (2, {"code": "1", "name": "a b", "note": None}),
+        (4, {"code": "3", "name": "c d", "note": None}),
+    ]
 
 
 def test_bom_semicolon_and_nfd_text(tmp_path):
@@ -43,8 +51,11 @@ def test_bom_semicolon_and_nfd_text(tmp_path):
 
 
 def test_xlsx_rows_dates_and_numbers(tmp_path):
-    path = write_xlsx(tmp_path / "f.xlsx", [[9265, "Xã A", dt.date(2010, 2, 1)], [None, None, None], ["09268", "Xã B", ""]],
-                      header=["Mã xã", "Tên xã", "Ghi chú"])
+    path = write_xlsx(
+        tmp_path / "f.xlsx",
+        [[9265, "Xã A", dt.date(2010, 2, 1)], [None, None, None], ["09268", "Xã B", ""]],
+        header=["Mã xã", "Tên xã", "Ghi chú"],
+    )
     assert file_kind(path) == "xlsx"
     rows = rows_of(path)
     assert [r[0] for r in rows] == [2, 4]
@@ -99,7 +110,9 @@ def test_row_errors_silent_when_empty():
     RowErrors().raise_if_any("f.csv")
 
 
-@pytest.mark.parametrize(("value", "expected"), [(None, ""), (123.0, "123"), (12.5, "12.5"), ("x", "x"), (True, "1"),
-                                                 (dt.date(2010, 2, 1), "2010-02-01")])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, ""), (123.0, "123"), (12.5, "12.5"), ("x", "x"), (True, "1"), (dt.date(2010, 2, 1), "2010-02-01")],
+)
 def test_text_value(value, expected):
     assert text_value(value) == expected

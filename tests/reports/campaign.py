@@ -45,15 +45,33 @@ CCCD_MALE_1975 = "027075000111"
 
 EXPECTED = {
     "10001": {
-        "commune_code": "10001", "commune_name": "Phường An Bình", "target_plots": 3, "assigned_plots": 5,
-        "collected_plots": 5, "percent_of_target": 166.7, "verified": 1, "enriched": 1, "cleaned": 1,
-        "pending_review": 1, "not_in_registry": 1, "open_flags": 2,
+        "commune_code": "10001",
+        "commune_name": "Phường An Bình",
+        "target_plots": 3,
+        "assigned_plots": 5,
+        "collected_plots": 5,
+        "percent_of_target": 166.7,
+        "verified": 1,
+        "enriched": 1,
+        "cleaned": 1,
+        "pending_review": 1,
+        "not_in_registry": 1,
+        "open_flags": 2,
         "land_users": {"unified": 3, "not_matched": 2, "not_identified": 2},
     },
     "20001": {
-        "commune_code": "20001", "commune_name": "Xã Bình Minh", "target_plots": 8, "assigned_plots": 2,
-        "collected_plots": 1, "percent_of_target": 12.5, "verified": 0, "enriched": 0, "cleaned": 0,
-        "pending_review": 1, "not_in_registry": 0, "open_flags": 1,
+        "commune_code": "20001",
+        "commune_name": "Xã Bình Minh",
+        "target_plots": 8,
+        "assigned_plots": 2,
+        "collected_plots": 1,
+        "percent_of_target": 12.5,
+        "verified": 0,
+        "enriched": 0,
+        "cleaned": 0,
+        "pending_review": 1,
+        "not_in_registry": 0,
+        "open_flags": 1,
         "land_users": {"unified": 1, "not_matched": 0, "not_identified": 1},
     },
 }
@@ -97,15 +115,23 @@ def build_campaign() -> Campaign:
         "b1": PlotFactory(former_commune=fb, map_sheet="1", plot_number="1"),
         "b2": PlotFactory(former_commune=fb, map_sheet="1", plot_number="2"),
     }
-    cert_a1 = CertificateFactory(plot=p["a1"], serial="BĐ 123456", book_number="CH00120",
-                                 issue_date=dt.date(2010, 2, 1))
-    cert_a2 = CertificateFactory(plot=p["a2"], serial="AN 065845", book_number="CH00121",
-                                 issue_date=dt.date(2012, 5, 3))
+    cert_a1 = CertificateFactory(
+        plot=p["a1"], serial="BĐ 123456", book_number="CH00120", issue_date=dt.date(2010, 2, 1)
+    )
+    cert_a2 = CertificateFactory(
+        plot=p["a2"], serial="AN 065845", book_number="CH00121", issue_date=dt.date(2012, 5, 3)
+    )
     S = LandUserStatus.Status
-    lu1 = LandUserFactory(plot=p["a1"], certificate=cert_a1, full_name="Nguyễn Văn An", id_number=CCCD_MALE_1960,
-                          address="Thôn Đông, xã An")
-    lu2 = LandUserFactory(plot=p["a1"], certificate=cert_a1, full_name="Trần Thị Bình", birth_year=1960,
-                          id_number=CCCD_FEMALE_1960)
+    lu1 = LandUserFactory(
+        plot=p["a1"],
+        certificate=cert_a1,
+        full_name="Nguyễn Văn An",
+        id_number=CCCD_MALE_1960,
+        address="Thôn Đông, xã An",
+    )
+    lu2 = LandUserFactory(
+        plot=p["a1"], certificate=cert_a1, full_name="Trần Thị Bình", birth_year=1960, id_number=CCCD_FEMALE_1960
+    )
     LandUserStatusFactory(land_user=lu1, status=S.UNIFIED)
     LandUserStatusFactory(land_user=lu2, status=S.NOT_MATCHED)
     # Collected plot without a status row (matching not run yet): counted by its registry CCCD.
@@ -122,8 +148,13 @@ def build_campaign() -> Campaign:
 
     def rec(plot, *, former=None, sheet="1", number=None, by="canbo01", on=dt.date(2025, 10, 1), **kw):
         return CollectedRecordFactory(
-            former_commune=former or plot.former_commune, plot=plot, map_sheet=sheet,
-            plot_number=number or plot.plot_number, collected_by=by, collected_on=on, **kw,
+            former_commune=former or plot.former_commune,
+            plot=plot,
+            map_sheet=sheet,
+            plot_number=number or plot.plot_number,
+            collected_by=by,
+            collected_on=on,
+            **kw,
         )
 
     r = {
@@ -135,22 +166,43 @@ def build_campaign() -> Campaign:
         "a_draft": rec(p["a5"], by="canbo02", status=CollectedRecord.Status.DRAFT, on=dt.date(2025, 10, 4)),
         "b1": rec(p["b1"], by="canbo-b", on=dt.date(2025, 10, 2)),
     }
-    O = Outcome
-    for key, outcome in (("a1", O.VERIFIED), ("a2", O.ENRICHED), ("a3", O.PENDING_REVIEW), ("a4", O.CLEANED),
-                         ("b1", O.PENDING_REVIEW)):
+    out = Outcome
+    for key, outcome in (
+        ("a1", out.VERIFIED),
+        ("a2", out.ENRICHED),
+        ("a3", out.PENDING_REVIEW),
+        ("a4", out.CLEANED),
+        ("b1", out.PENDING_REVIEW),
+    ):
         plot = p[key]
-        PlotOutcomeFactory(former_commune=plot.former_commune, sheet_key=plot.sheet_key,
-                           number_key=plot.number_key, plot=plot, outcome=outcome)
-    PlotOutcomeFactory(former_commune=p["a1"].former_commune, sheet_key="9", number_key="99", plot=None,
-                       outcome=O.NOT_IN_REGISTRY)
+        PlotOutcomeFactory(
+            former_commune=plot.former_commune,
+            sheet_key=plot.sheet_key,
+            number_key=plot.number_key,
+            plot=plot,
+            outcome=outcome,
+        )
+    PlotOutcomeFactory(
+        former_commune=p["a1"].former_commune, sheet_key="9", number_key="99", plot=None, outcome=out.NOT_IN_REGISTRY
+    )
     FlagFactory(record=r["a3"], code="OWNER_NAME_MISMATCH", field="holder_name", status=FlagStatus.OPEN)
     FlagFactory(record=r["a3"], code="AREA_MISMATCH", field="area_m2", status=FlagStatus.RETURNED)
-    FlagFactory(record=r["a4"], code="ID_NUMBER_MISMATCH", field="holder_id_number", status=FlagStatus.ACCEPTED,
-                registry_value="123456789", collected_value=CCCD_MALE_1960)
+    FlagFactory(
+        record=r["a4"],
+        code="ID_NUMBER_MISMATCH",
+        field="holder_id_number",
+        status=FlagStatus.ACCEPTED,
+        registry_value="123456789",
+        collected_value=CCCD_MALE_1960,
+    )
     FlagFactory(record=r["b1"], code="BIRTH_MISMATCH", field="holder_birth", status=FlagStatus.OPEN)
 
     return Campaign(
-        a=a, b=b, group=group, plots=p, records=r,
+        a=a,
+        b=b,
+        group=group,
+        plots=p,
+        records=r,
         admin=user_with_scope(Role.ADMIN, province=province, username="admin27"),
         reviewer_a=user_with_scope(Role.REVIEWER, branch=branch_a, username="vpdk-a"),
         official_a=user_with_scope(Role.OFFICIAL, commune=a, username="canbo01"),

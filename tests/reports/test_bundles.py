@@ -15,9 +15,9 @@ from django.urls import reverse
 from PIL import Image
 
 from collection.models import DocumentAccess, Scan
-from tests.reports.factories import ScanFactory
-from reports.models import ScanBundle
 from reports import bundles
+from reports.models import ScanBundle
+from tests.reports.factories import ScanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,14 @@ def scans(campaign):
         ("b1", r["b1"], "cert_1", (7, 8, 9), Scan.Status.READY),
     ]:
         data = _jpeg(color)
-        made[name] = ScanFactory(record=record, kind=kind, status=status, uploaded_by=campaign.official_a,
-                                 file=ContentFile(data, name=f"{name}.jpg"), sha256=hashlib.sha256(data).hexdigest())
+        made[name] = ScanFactory(
+            record=record,
+            kind=kind,
+            status=status,
+            uploaded_by=campaign.official_a,
+            file=ContentFile(data, name=f"{name}.jpg"),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
     return made
 
 
@@ -64,8 +70,11 @@ def test_bundle_contents_names_manifest_and_hashes(campaign, scans, django_captu
     with bundle.file.open("rb") as fh, zipfile.ZipFile(fh) as archive:
         names = archive.namelist()
         assert names == [
-            "10001_1_1_cert_1_1.jpg", "10001_1_1_cert_1_2.jpg", "10001_1_1_id_front_1.jpg",
-            "10002_1_1_cert_2_1.jpg", "manifest.csv",
+            "10001_1_1_cert_1_1.jpg",
+            "10001_1_1_cert_1_2.jpg",
+            "10001_1_1_id_front_1.jpg",
+            "10002_1_1_cert_2_1.jpg",
+            "manifest.csv",
         ]
         manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
         assert [row["file_name"] for row in manifest] == names[:-1]
@@ -74,15 +83,19 @@ def test_bundle_contents_names_manifest_and_hashes(campaign, scans, django_captu
             assert row["uploaded_by"] == "canbo01"
         assert manifest[0]["old_commune_code"] == "10001" and manifest[0]["kind"] == "cert_1"
         assert (manifest[3]["old_commune_code"], manifest[3]["map_sheet"], manifest[3]["plot_number"]) == (
-            "10002", "1", "1")
+            "10002",
+            "1",
+            "1",
+        )
         # Member bytes are the stored scans, untouched.
         assert archive.read("10001_1_1_id_front_1.jpg") == scans["a1_id"].file.open("rb").read()
     assert sorted(bundle.record_ids) == sorted([campaign.records["a1"].pk, campaign.records["a4"].pk])
 
 
 def test_bundle_date_range(campaign, scans, django_capture_on_commit_callbacks):
-    bundle = _build(campaign, django_capture_on_commit_callbacks, date_from=dt.date(2025, 10, 2),
-                    date_to=dt.date(2025, 10, 31))
+    bundle = _build(
+        campaign, django_capture_on_commit_callbacks, date_from=dt.date(2025, 10, 2), date_to=dt.date(2025, 10, 31)
+    )
     with bundle.file.open("rb") as fh, zipfile.ZipFile(fh) as archive:
         assert archive.namelist() == ["10002_1_1_cert_2_1.jpg", "manifest.csv"]
 
@@ -91,8 +104,9 @@ def test_second_request_gets_the_running_bundle(campaign, scans):
     first, created = bundles.bundle_request(commune=campaign.a, user=campaign.reviewer_a)
     second, created_again = bundles.bundle_request(commune=campaign.a, user=campaign.admin)
     assert created and not created_again and first.pk == second.pk
-    other, created_other = bundles.bundle_request(commune=campaign.a, user=campaign.admin,
-                                                  date_from=dt.date(2025, 10, 2))
+    other, created_other = bundles.bundle_request(
+        commune=campaign.a, user=campaign.admin, date_from=dt.date(2025, 10, 2)
+    )
     assert created_other and other.pk != first.pk
     assert ScanBundle.objects.count() == 2
 
@@ -134,8 +148,9 @@ def test_download_is_scoped_and_logged(client, campaign, scans, django_capture_o
 def test_request_view_redirects_to_progress(client, campaign, scans, django_capture_on_commit_callbacks):
     client.force_login(campaign.reviewer_a)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:bundle_request", kwargs={"code": "10001"}),
-                               {"date_from": "", "date_to": ""})
+        response = client.post(
+            reverse("reports:bundle_request", kwargs={"code": "10001"}), {"date_from": "", "date_to": ""}
+        )
     bundle = ScanBundle.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:bundle_status", kwargs={"pk": bundle.pk})
@@ -147,16 +162,21 @@ def test_request_view_redirects_to_progress(client, campaign, scans, django_capt
 
 def test_bad_dates_are_refused(client, campaign):
     client.force_login(campaign.reviewer_a)
-    response = client.post(reverse("reports:bundle_request", kwargs={"code": "10001"}),
-                           {"date_from": "31/02/2025"}, follow=True)
+    response = client.post(
+        reverse("reports:bundle_request", kwargs={"code": "10001"}), {"date_from": "31/02/2025"}, follow=True
+    )
     assert "Ngày không hợp lệ" in response.content.decode()
     assert not ScanBundle.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("sheet", "plot", "expected"),
-    [("1", "1", "10001_1_1_cert_1_1.jpg"), ("12", "45a", "10001_12_45a_cert_1_1.jpg"),
-     ("1/2", "../x", "10001_1-2_x_cert_1_1.jpg"), ("", "", "10001_x_x_cert_1_1.jpg")],
+    [
+        ("1", "1", "10001_1_1_cert_1_1.jpg"),
+        ("12", "45a", "10001_12_45a_cert_1_1.jpg"),
+        ("1/2", "../x", "10001_1-2_x_cert_1_1.jpg"),
+        ("", "", "10001_x_x_cert_1_1.jpg"),
+    ],
 )
 def test_member_names_are_safe(sheet, plot, expected):
     assert bundles.member_name(old_commune="10001", sheet=sheet, plot=plot, kind="cert_1", n=1) == expected
@@ -178,8 +198,8 @@ def test_two_simultaneous_requests_share_one_bundle(monkeypatch):
 
     from django.db import connection
 
-    from tests.reports.campaign import build_campaign
     from reports import tasks
+    from tests.reports.campaign import build_campaign
 
     queued = []
     monkeypatch.setattr(tasks.build_scan_bundle, "delay", lambda bundle_id: queued.append(bundle_id))
@@ -205,8 +225,9 @@ def test_two_simultaneous_requests_share_one_bundle(monkeypatch):
     assert queued == [results[0][0].pk] and ScanBundle.objects.count() == 1
 
 
-def test_old_bundle_files_expire_but_the_request_stays_on_record(client, campaign, scans, settings,
-                                                                 django_capture_on_commit_callbacks):
+def test_old_bundle_files_expire_but_the_request_stays_on_record(
+    client, campaign, scans, settings, django_capture_on_commit_callbacks
+):
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
@@ -214,9 +235,15 @@ def test_old_bundle_files_expire_but_the_request_stays_on_record(client, campaig
 
     old = _build(campaign, django_capture_on_commit_callbacks)
     name = old.file.name
-    ScanBundle.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=settings.BUNDLE_RETENTION_DAYS + 1))
-    fresh = ScanBundle.objects.create(commune=campaign.b, status=ScanBundle.Status.DONE, finished_at=timezone.now(),
-                                      file=ContentFile(b"PK", name="fresh.zip"))
+    ScanBundle.objects.filter(pk=old.pk).update(
+        finished_at=timezone.now() - dt.timedelta(days=settings.BUNDLE_RETENTION_DAYS + 1)
+    )
+    fresh = ScanBundle.objects.create(
+        commune=campaign.b,
+        status=ScanBundle.Status.DONE,
+        finished_at=timezone.now(),
+        file=ContentFile(b"PK", name="fresh.zip"),
+    )
 
     assert expire_scan_bundles() == 1
 

@@ -54,9 +54,21 @@ def test_official_is_sent_to_own_commune(client, campaign):
 def test_commune_dashboard_figures(client, campaign):
     client.force_login(campaign.official_a)
     html = client.get(reverse("reports:commune", kwargs={"code": "10001"})).content.decode()
-    expected = {"target": "3", "assigned": "5", "collected": "5", "percent": "166,7", "verified": "1",
-                "enriched": "1", "cleaned": "1", "pending_review": "1", "not_in_registry": "1", "open_flags": "2",
-                "unified": "3", "not_matched": "2", "not_identified": "2"}
+    expected = {
+        "target": "3",
+        "assigned": "5",
+        "collected": "5",
+        "percent": "166,7",
+        "verified": "1",
+        "enriched": "1",
+        "cleaned": "1",
+        "pending_review": "1",
+        "not_in_registry": "1",
+        "open_flags": "2",
+        "unified": "3",
+        "not_matched": "2",
+        "not_identified": "2",
+    }
     assert {name: _figure(html, name) for name in expected} == expected
     assert "canbo01" in html and "canbo02" in html  # officials table
     assert "Tổ 1" in html  # working-group table

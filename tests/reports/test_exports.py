@@ -30,8 +30,14 @@ def test_plot_export_rows_and_columns(client, campaign):
     assert header[-2:] == ["Kết quả", "Sai lệch chưa xử lý"]
     keys = [(r["Mã xã cũ"], r["Số tờ"], r["Số thửa"]) for r in rows]
     # Five assigned plots in key order, then the collected key not in the registry.
-    assert keys == [("10001", "1", "1"), ("10001", "1", "2"), ("10001", "1", "3"), ("10002", "1", "1"),
-                    ("10002", "1", "2"), ("10001", "9", "99")]
+    assert keys == [
+        ("10001", "1", "1"),
+        ("10001", "1", "2"),
+        ("10001", "1", "3"),
+        ("10002", "1", "1"),
+        ("10002", "1", "2"),
+        ("10001", "9", "99"),
+    ]
     by_key = dict(zip(keys, rows, strict=True))
     first = by_key[("10001", "1", "1")]
     assert first["Chủ sử dụng (sổ địa chính)"] == "Nguyễn Văn An; Trần Thị Bình"
@@ -66,8 +72,16 @@ def test_office_layout_one_row_per_certificate(client, campaign):
     assert header[:4] == ["Mã xã", "Số phát hành GCN", "Ngày cấp", "Số vào sổ"]
     # The certificate of plot 1 has two holders: two groups of holder columns.
     assert "Họ tên chủ 2" in header and "Họ tên chủ 3" not in header
-    assert header[-8:] == ["Số tờ", "Số thửa", "Địa chỉ thửa đất", "Diện tích (m²)", "Mục đích sử dụng",
-                           "Hình thức sử dụng", "Thời hạn sử dụng", "Bổ sung từ thu thập"]
+    assert header[-8:] == [
+        "Số tờ",
+        "Số thửa",
+        "Địa chỉ thửa đất",
+        "Diện tích (m²)",
+        "Mục đích sử dụng",
+        "Hình thức sử dụng",
+        "Thời hạn sử dụng",
+        "Bổ sung từ thu thập",
+    ]
     assert len(rows) == 2
     first, second = rows
     assert first["Mã xã"] == "10001" and first["Số phát hành GCN"] == "BĐ 123456"
@@ -95,11 +109,17 @@ def test_office_layout_carries_the_campaign_enrichments(client, campaign):
     holder.save()
     record = campaign.records["a2"]
     for kind, value in (("cccd", "001060099999"), ("birth_date", "05/06/1960"), ("diacritics", "Lê Văn Cường")):
-        Enrichment.objects.create(record=record, land_user=holder, kind=kind, field=f"holder_{kind}",
-                                  collected_value=value)
+        Enrichment.objects.create(
+            record=record, land_user=holder, kind=kind, field=f"holder_{kind}", collected_value=value
+        )
     # An enrichment from a draft is not yet collected data: ignored.
-    Enrichment.objects.create(record=campaign.records["a_draft"], land_user=holder, kind="cccd",
-                              field="holder_id_number", collected_value="001060011111")
+    Enrichment.objects.create(
+        record=campaign.records["a_draft"],
+        land_user=holder,
+        kind="cccd",
+        field="holder_id_number",
+        collected_value="001060011111",
+    )
     client.force_login(campaign.reviewer_a)
     _header, rows = _sheet(client.get(reverse("reports:export_office", kwargs={"code": "10001"})))
     second = rows[1]
@@ -109,8 +129,9 @@ def test_office_layout_carries_the_campaign_enrichments(client, campaign):
     assert second["Bổ sung từ thu thập"] == "CCCD chủ 1; ngày sinh chủ 1; tên có dấu chủ 1"
 
 
-@pytest.mark.parametrize(("user", "status"), [("official_a", 403), ("official_b", 403), ("reviewer_a", 200),
-                                              ("admin", 200)])
+@pytest.mark.parametrize(
+    ("user", "status"), [("official_a", 403), ("official_b", 403), ("reviewer_a", 200), ("admin", 200)]
+)
 def test_office_layout_needs_an_office_role(client, campaign, user, status):
     client.force_login(getattr(campaign, user))
     assert client.get(reverse("reports:export_office", kwargs={"code": "10001"})).status_code == status

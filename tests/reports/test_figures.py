@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from reports import figures as fig
 from tests.factories import AssignmentFactory, CommuneFactory, CommuneTargetFactory, FormerCommuneFactory, PlotFactory
 from tests.reports.campaign import EXPECTED
-from reports import figures as fig
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +125,18 @@ def test_fast_land_user_count_equals_the_direct_count(db, seed):
 
 @pytest.mark.parametrize(
     ("collected", "target", "expected"),
-    [(0, 10, 0.0), (1, 3, 33.3), (2, 3, 66.7), (1, 8, 12.5), (3007, 1778, 169.1), (1, 16, 6.3), (5, 0, 0.0),
-     (10, 10, 100.0), (1, 2000, 0.1), (1, 20000, 0.0)],
+    [
+        (0, 10, 0.0),
+        (1, 3, 33.3),
+        (2, 3, 66.7),
+        (1, 8, 12.5),
+        (3007, 1778, 169.1),
+        (1, 16, 6.3),
+        (5, 0, 0.0),
+        (10, 10, 100.0),
+        (1, 2000, 0.1),
+        (1, 20000, 0.0),
+    ],
 )
 def test_percent_of_target_one_decimal_half_up(collected, target, expected):
     f = fig.Figures(code="x", name="x", target_plots=target)

@@ -18,6 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from collection.models import CollectedRecord, DocumentAccess, Role, ScanKind
 from landdata.models import ImportBatch
+from reports.models import ScanBundle
 from tests.factories import (
     AssignmentFactory,
     CollectedRecordFactory,
@@ -29,7 +30,6 @@ from tests.factories import (
 )
 from tests.reports.campaign import Campaign, build_campaign
 from tests.reports.factories import FlagFactory, ScanFactory
-from reports.models import ScanBundle
 from verification.models import FlagStatus
 
 # Commune B's personal data: must never reach a user of commune A.
@@ -43,8 +43,17 @@ B_ADDRESS = "Số 9 ngõ Bí Mật"
 # The TOTP secret of B's official (hex key of b"12345678901234567890"; base32 as the 2FA pages show it).
 B_TOTP_KEY = "3132333435363738393031323334353637383930"
 B_TOTP_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-B_SECRETS = (B_HOLDER, B_CO_HOLDER, B_REGISTRY_NAME, B_ID, B_OLD_ID, B_REGISTRY_ID, B_ADDRESS, B_TOTP_BASE32,
-             "GEZD GNBV GY3T QOJQ")
+B_SECRETS = (
+    B_HOLDER,
+    B_CO_HOLDER,
+    B_REGISTRY_NAME,
+    B_ID,
+    B_OLD_ID,
+    B_REGISTRY_ID,
+    B_ADDRESS,
+    B_TOTP_BASE32,
+    "GEZD GNBV GY3T QOJQ",
+)
 
 
 def jpeg_bytes(color: str = "red") -> bytes:
@@ -72,16 +81,35 @@ def build_world() -> World:
     plot_b = PlotFactory(former_commune=fb2, map_sheet="7", plot_number="70", address=B_ADDRESS)
     LandUserFactory(plot=plot_b, full_name=B_REGISTRY_NAME, id_number=B_REGISTRY_ID, address=B_ADDRESS)
     record_b = CollectedRecordFactory(
-        former_commune=fb2, plot=plot_b, map_sheet="7", plot_number="70", holder_name=B_HOLDER,
-        holder_id_number=B_ID, holder_old_id_number=B_OLD_ID, co_holder_name=B_CO_HOLDER,
-        collected_by="canbo-b", notes=B_ADDRESS,
+        former_commune=fb2,
+        plot=plot_b,
+        map_sheet="7",
+        plot_number="70",
+        holder_name=B_HOLDER,
+        holder_id_number=B_ID,
+        holder_old_id_number=B_OLD_ID,
+        co_holder_name=B_CO_HOLDER,
+        collected_by="canbo-b",
+        notes=B_ADDRESS,
     )
     draft_b = CollectedRecordFactory(
-        former_commune=fb, plot=c.plots["b2"], map_sheet="1", plot_number="2", holder_name=B_HOLDER,
-        holder_id_number=B_ID, collected_by="canbo-b", status=CollectedRecord.Status.DRAFT,
+        former_commune=fb,
+        plot=c.plots["b2"],
+        map_sheet="1",
+        plot_number="2",
+        holder_name=B_HOLDER,
+        holder_id_number=B_ID,
+        collected_by="canbo-b",
+        status=CollectedRecord.Status.DRAFT,
     )
-    flag_b = FlagFactory(record=record_b, code="OWNER_NAME_MISMATCH", field="holder_name",
-                         status=FlagStatus.OPEN, registry_value=B_REGISTRY_NAME, collected_value=B_HOLDER)
+    flag_b = FlagFactory(
+        record=record_b,
+        code="OWNER_NAME_MISMATCH",
+        field="holder_name",
+        status=FlagStatus.OPEN,
+        registry_value=B_REGISTRY_NAME,
+        collected_value=B_HOLDER,
+    )
     scan_b = ScanFactory(record=record_b, kind=ScanKind.ID_FRONT, original_name="cccd-bi-mat.jpg")
     scan_b.thumbnail.save("thumb-b.jpg", ContentFile(jpeg_bytes("green")), save=True)
     bundle_b = ScanBundle.objects.create(commune=c.b, status=ScanBundle.Status.DONE, record_ids=[record_b.pk])
@@ -109,14 +137,30 @@ def build_world() -> World:
     }
     world.tokens = {"token_a": Token.objects.create(user=token_user).key}
     world.b = {
-        "plot": plot_b, "record": record_b, "draft": draft_b, "flag": flag_b, "scan": scan_b,
-        "bundle": bundle_b, "group": group_b, "commune": c.b, "former": fb2, "official": c.official_b,
+        "plot": plot_b,
+        "record": record_b,
+        "draft": draft_b,
+        "flag": flag_b,
+        "scan": scan_b,
+        "bundle": bundle_b,
+        "group": group_b,
+        "commune": c.b,
+        "former": fb2,
+        "official": c.official_b,
         "batch": batch_b,
     }
     world.a = {
-        "plot": c.plots["a3"], "record": record_a, "draft": c.records["a_draft"], "flag": flag_a,
-        "scan": scan_a, "bundle": bundle_a, "group": c.group, "commune": c.a,
-        "former": record_a.former_commune, "official": c.official_a, "batch": None,
+        "plot": c.plots["a3"],
+        "record": record_a,
+        "draft": c.records["a_draft"],
+        "flag": flag_a,
+        "scan": scan_a,
+        "bundle": bundle_a,
+        "group": c.group,
+        "commune": c.a,
+        "former": record_a.former_commune,
+        "official": c.official_a,
+        "batch": None,
     }
     return world
 

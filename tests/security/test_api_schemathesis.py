@@ -52,9 +52,11 @@ def _call(case, world: World):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 def test_no_server_error_on_generated_requests(case, api_world):
     _call(case, api_world)
     # The same operation with real ids of commune A (reachable) and commune B (must be a clean 404).

@@ -19,8 +19,14 @@ def browser():
 
 def _page(browser, violations: list[str]):
     page = new_page(browser, viewport={"width": 1280, "height": 900}, timeout_ms=15_000)
-    page.on("console", lambda msg: violations.append(f"{page.url}: {msg.text}")
-            if "Content Security Policy" in msg.text or "Refused to" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            violations.append(f"{page.url}: {msg.text}")
+            if "Content Security Policy" in msg.text or "Refused to" in msg.text
+            else None
+        ),
+    )
     page.on("pageerror", lambda exc: violations.append(f"{page.url}: page error {exc}"))
     return page
 
@@ -35,8 +41,13 @@ def test_pages_load_without_csp_violations(live_server, browser):
 
     page = _page(browser, violations)
     log_in(page, base, world.users["official_a"].username)
-    for path in ["/", "/thu-thap/thua-dat/", f"/thu-thap/thua-dat/{a['plot'].pk}/",
-                 f"/thu-thap/ban-ghi/{a['draft'].pk}/", f"/bao-cao/xa/{a['commune'].code}/"]:
+    for path in [
+        "/",
+        "/thu-thap/thua-dat/",
+        f"/thu-thap/thua-dat/{a['plot'].pk}/",
+        f"/thu-thap/ban-ghi/{a['draft'].pk}/",
+        f"/bao-cao/xa/{a['commune'].code}/",
+    ]:
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
     # The record form's double-submit guard now comes from static/js/portal.js.
@@ -113,10 +124,16 @@ def test_admin_pages_load_without_csp_violations(live_server, browser):
     page.wait_for_url(f"{base}/quan-tri/")
     batch = world.b["batch"]
     record = world.b["record"]
-    for path in ["/quan-tri/", "/quan-tri/landdata/plot/", f"/quan-tri/landdata/plot/{world.b['plot'].pk}/change/",
-                 "/quan-tri/collection/documentaccess/", "/quan-tri/landdata/importbatch/",
-                 "/quan-tri/landdata/importbatch/nhap/registry/", f"/quan-tri/landdata/importbatch/{batch.pk}/tien-do/",
-                 f"/quan-tri/collection/scan/?record__id__exact={record.pk}"]:
+    for path in [
+        "/quan-tri/",
+        "/quan-tri/landdata/plot/",
+        f"/quan-tri/landdata/plot/{world.b['plot'].pk}/change/",
+        "/quan-tri/collection/documentaccess/",
+        "/quan-tri/landdata/importbatch/",
+        "/quan-tri/landdata/importbatch/nhap/registry/",
+        f"/quan-tri/landdata/importbatch/{batch.pk}/tien-do/",
+        f"/quan-tri/collection/scan/?record__id__exact={record.pk}",
+    ]:
         response = page.goto(base + path)
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")

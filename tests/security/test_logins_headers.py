@@ -30,14 +30,16 @@ PASSWORD = "mat-khau-123"
 
 def _production_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "AXES_"))}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
-        "ALLOWED_HOSTS": "portal.example.vn",
-        **extra,
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+            "ALLOWED_HOSTS": "portal.example.vn",
+            **extra,
+        }
+    )
     return env
 
 
@@ -122,8 +124,15 @@ print(json.dumps({k: getattr(s, k) for k in (
 
 
 def test_production_settings_use_secure_cookies_hsts_and_ssl_redirect():
-    out = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], cwd=ROOT, env=_production_env(),
-                         capture_output=True, text=True, timeout=60, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     values = json.loads(out.strip().splitlines()[-1])
     assert values["DEBUG"] is False
     assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
@@ -137,8 +146,14 @@ def test_production_settings_use_secure_cookies_hsts_and_ssl_redirect():
 
 
 def test_check_deploy_is_clean_with_the_production_settings():
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues" in output, output
@@ -168,21 +183,27 @@ def _csrf_client(user) -> Client:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("who", "url_for", "data"), [
-    ("official_a", lambda w: reverse("collection:record_start", args=[w.a["plot"].pk]), {}),
-    ("official_a", lambda w: reverse("collection:record_edit", args=[w.a["draft"].pk]), {"holder_name": "X"}),
-    ("official_a", lambda w: reverse("collection:scan_upload", args=[w.a["draft"].pk]), {"kind": "cert_1"}),
-    ("official_a", lambda w: reverse("collection:scan_delete", args=[w.a["scan"].pk]), {}),
-    ("official_a", lambda w: reverse("logout"), {}),
-    ("official_a", lambda w: reverse("set_language"), {"language": "en"}),
-    ("reviewer_a", lambda w: reverse("verification:flag_decide", args=[w.a["flag"].pk]),
-     {"decision": "keep", "version": 1}),
-    ("reviewer_a", lambda w: reverse("verification:bulk_decide"), {"decision": "keep", "flags": "1:1"}),
-    ("reviewer_a", lambda w: reverse("reports:bundle_request", args=[w.a["commune"].code]), {}),
-    ("official_a", lambda w: "/api/v1/records/", {"plot": 1}),
-    ("official_a", lambda w: f"/api/v1/records/{w.a['draft'].pk}/submit/", {"version": "x"}),
-    ("reviewer_a", lambda w: f"/api/v1/flags/{w.a['flag'].pk}/decide/", {"decision": "keep", "version": 1}),
-])
+@pytest.mark.parametrize(
+    ("who", "url_for", "data"),
+    [
+        ("official_a", lambda w: reverse("collection:record_start", args=[w.a["plot"].pk]), {}),
+        ("official_a", lambda w: reverse("collection:record_edit", args=[w.a["draft"].pk]), {"holder_name": "X"}),
+        ("official_a", lambda w: reverse("collection:scan_upload", args=[w.a["draft"].pk]), {"kind": "cert_1"}),
+        ("official_a", lambda w: reverse("collection:scan_delete", args=[w.a["scan"].pk]), {}),
+        ("official_a", lambda w: reverse("logout"), {}),
+        ("official_a", lambda w: reverse("set_language"), {"language": "en"}),
+        (
+            "reviewer_a",
+            lambda w: reverse("verification:flag_decide", args=[w.a["flag"].pk]),
+            {"decision": "keep", "version": 1},
+        ),
+        ("reviewer_a", lambda w: reverse("verification:bulk_decide"), {"decision": "keep", "flags": "1:1"}),
+        ("reviewer_a", lambda w: reverse("reports:bundle_request", args=[w.a["commune"].code]), {}),
+        ("official_a", lambda w: "/api/v1/records/", {"plot": 1}),
+        ("official_a", lambda w: f"/api/v1/records/{w.a['draft'].pk}/submit/", {"version": "x"}),
+        ("reviewer_a", lambda w: f"/api/v1/flags/{w.a['flag'].pk}/decide/", {"decision": "keep", "version": 1}),
+    ],
+)
 def test_a_post_without_the_csrf_token_is_refused(csrf_world: World, who, url_for, data):
     from tests.security.test_scope_walk import _snapshot
 
@@ -205,8 +226,7 @@ def test_with_the_token_from_the_page_the_same_post_goes_through(csrf_world: Wor
     client = _csrf_client(csrf_world.users["official_a"])
     client.get(reverse("home"))
     token = client.cookies[settings.CSRF_COOKIE_NAME].value
-    response = client.post(reverse("collection:record_start", args=[csrf_world.a["plot"].pk]),
-                           HTTP_X_CSRFTOKEN=token)
+    response = client.post(reverse("collection:record_start", args=[csrf_world.a["plot"].pk]), HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 302
 
 
@@ -239,7 +259,10 @@ def test_api_docs_come_from_local_static_files_and_only_they_may_run_an_inline_s
     html = response.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist/" in html and "cdn.jsdelivr.net" not in html
     assert "'unsafe-inline'" in response["Content-Security-Policy"].split("script-src", 1)[1].split(";", 1)[0]
-    assert "'unsafe-inline'" not in Client().get(LOGIN)["Content-Security-Policy"].split("script-src", 1)[1].split(";", 1)[0]
+    assert (
+        "'unsafe-inline'"
+        not in Client().get(LOGIN)["Content-Security-Policy"].split("script-src", 1)[1].split(";", 1)[0]
+    )
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
@@ -257,8 +280,11 @@ def test_no_template_has_inline_scripts_handlers_or_style_elements():
     offenders = []
     for path in _project_templates():
         text = path.read_text(encoding="utf-8")
-        for pattern, what in ((INLINE_SCRIPT, "inline <script>"), (INLINE_HANDLER, "on…= handler"),
-                              (STYLE_ELEMENT, "<style> element")):
+        for pattern, what in (
+            (INLINE_SCRIPT, "inline <script>"),
+            (INLINE_HANDLER, "on…= handler"),
+            (STYLE_ELEMENT, "<style> element"),
+        ):
             for match in pattern.finditer(text):
                 offenders.append(f"{path.relative_to(ROOT)}: {what}: {match.group(0)!r}")
     assert not offenders, "\n".join(offenders)

@@ -47,8 +47,11 @@ URLS: dict[str, Callable[[World], str]] = {
 # (user, page, expected): "masked" = only masked IDs and at least one of them; "full" = a full ID shown;
 # "denied" = 403/404. Officials, group leaders and API tokens of officials never see a full ID.
 CASES = [
-    *[(who, page, "masked") for who in ("official_a", "leader_a")
-      for page in ("plot list", "plot detail", "plots export", "api plots", "api records")],
+    *[
+        (who, page, "masked")
+        for who in ("official_a", "leader_a")
+        for page in ("plot list", "plot detail", "plots export", "api plots", "api records")
+    ],
     ("token_a", "api plots", "masked"),  # an API token works on the API only
     ("token_a", "api records", "masked"),
     ("official_a", "api flags", "masked"),
@@ -134,8 +137,7 @@ def test_an_admin_of_another_province_does_not_see_this_provinces_log(world: Wor
     from tests.factories import ProvinceFactory
 
     DocumentAccess.objects.create(user=world.users["official_a"], scan=world.a["scan"], record=world.a["record"])
-    other = _staff(user_with_scope(Role.ADMIN, province=ProvinceFactory(code="01", name="Hà Nội"),
-                                   username="admin01"))
+    other = _staff(user_with_scope(Role.ADMIN, province=ProvinceFactory(code="01", name="Hà Nội"), username="admin01"))
     client = Client()
     client.force_login(other)
     response = client.get("/quan-tri/collection/documentaccess/")

@@ -47,8 +47,11 @@ def _is_login_redirect(response) -> bool:
 def _is_admin_redirect(endpoint, response) -> bool:
     """The admin's own answer to an object it will not show: back to the admin (or to the change page,
     which the walk requests as well); what the redirect target shows is checked on its own URL."""
-    return (endpoint.regex.startswith("quan\\-tri/") and response.status_code == 302
-            and response["Location"].startswith("/quan-tri/"))
+    return (
+        endpoint.regex.startswith("quan\\-tri/")
+        and response.status_code == 302
+        and response["Location"].startswith("/quan-tri/")
+    )
 
 
 def _client_for(world: World, who: str) -> Client:
@@ -76,20 +79,35 @@ def _snapshot() -> dict[str, str]:
 
 def _query(objs: dict) -> str:
     """B's ids under every filter name the list pages and the API accept."""
-    return urlencode({
-        "commune": objs["commune"].code, "old_commune": objs["former"].code, "record": objs["record"].pk,
-        "plot": objs["plot"].pk, "collected_by": objs["official"].username, "q": objs["plot"].plot_number,
-        "former_commune": objs["former"].code, "working_group": objs["group"].pk,
-    })
+    return urlencode(
+        {
+            "commune": objs["commune"].code,
+            "old_commune": objs["former"].code,
+            "record": objs["record"].pk,
+            "plot": objs["plot"].pk,
+            "collected_by": objs["official"].username,
+            "q": objs["plot"].plot_number,
+            "former_commune": objs["former"].code,
+            "working_group": objs["group"].pk,
+        }
+    )
 
 
 def _form_body(objs: dict) -> dict:
     """A POST body aimed at B: B's ids in every field name a form or serializer of the portal reads."""
     flag = objs["flag"]
     return {
-        "plot": objs["plot"].pk, "record": objs["record"].pk, "flags": [f"{flag.pk}:{flag.version}"],
-        "decision": "keep", "note": "walker", "version": flag.version, "kind": "cert_1", "kinds": ["cert_1"],
-        "holder_name": "Kẻ Xâm Nhập", "submit": "1", "commune": objs["commune"].code,
+        "plot": objs["plot"].pk,
+        "record": objs["record"].pk,
+        "flags": [f"{flag.pk}:{flag.version}"],
+        "decision": "keep",
+        "note": "walker",
+        "version": flag.version,
+        "kind": "cert_1",
+        "kinds": ["cert_1"],
+        "holder_name": "Kẻ Xâm Nhập",
+        "submit": "1",
+        "commune": objs["commune"].code,
         "files": SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg"),
         "file": SimpleUploadedFile("b.jpg", jpeg_bytes(), content_type="image/jpeg"),
     }
@@ -97,8 +115,13 @@ def _form_body(objs: dict) -> dict:
 
 def _json_body(objs: dict) -> dict:
     flag = objs["flag"]
-    return {"plot": objs["plot"].pk, "holder_name": "Kẻ Xâm Nhập", "version": str(flag.version),
-            "decision": "keep", "note": "walker"}
+    return {
+        "plot": objs["plot"].pk,
+        "holder_name": "Kẻ Xâm Nhập",
+        "version": str(flag.version),
+        "decision": "keep",
+        "note": "walker",
+    }
 
 
 def _request(client: Client, method: str, url: str, objs: dict):
@@ -171,8 +194,13 @@ def test_user_of_commune_a_cannot_reach_commune_b(world: World, who: str):
         found = leaked(body_text(response), B_SECRETS)
         if found:
             problems.append(f"{where}: status {status} shows commune B's data {found}")
-        if carries_id and not is_public(endpoint) and status not in DENIED and not _is_login_redirect(response) \
-                and not _is_admin_redirect(endpoint, response):
+        if (
+            carries_id
+            and not is_public(endpoint)
+            and status not in DENIED
+            and not _is_login_redirect(response)
+            and not _is_admin_redirect(endpoint, response)
+        ):
             problems.append(f"{where}: status {status} for commune B's object (expected 403/404/405/login)")
     after = _snapshot()
     changed = sorted(label for label in before if before[label] != after[label])
@@ -204,11 +232,20 @@ def test_own_pages_work_and_show_nothing_of_commune_b(world: World, who: str):
     assert not problems, "\n".join(problems)
     # The walk reached real pages (so the leak checks above looked at real content).
     expected = {
-        "official_a": {"collection:plot_list", "collection:plot_detail", "collection:record_edit",
-                       "reports:commune", "collection:scan_image"},
+        "official_a": {
+            "collection:plot_list",
+            "collection:plot_detail",
+            "collection:record_edit",
+            "reports:commune",
+            "collection:scan_image",
+        },
         "leader_a": {"collection:plot_list", "reports:group"},
-        "reviewer_a": {"verification:queue", "verification:record_review", "reports:export_office",
-                       "reports:bundle_status"},
+        "reviewer_a": {
+            "verification:queue",
+            "verification:record_review",
+            "reports:export_office",
+            "reports:bundle_status",
+        },
         "token_a": {"api:plot-list", "api:record-detail", "api:scan-download", "api:report-detail"},
     }[who]
     assert expected <= ok, f"{who}: pages that did not answer 200: {sorted(expected - ok)}"
@@ -233,8 +270,9 @@ def test_anonymous_is_sent_to_login_everywhere_but_public_pages(world: World):
         if is_api and response.status_code == 401:
             continue
         if not _is_login_redirect(response):
-            problems.append(f"{where}: status {response.status_code} (expected a login redirect"
-                            f"{' or 401' if is_api else ''})")
+            problems.append(
+                f"{where}: status {response.status_code} (expected a login redirect{' or 401' if is_api else ''})"
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -242,8 +280,9 @@ def test_walker_fails_loudly_on_a_parameter_it_does_not_know():
     """A new URL with an unknown kwarg must stop the walk with instructions, never be skipped."""
     from tests.security.walker import Endpoint
 
-    endpoint = Endpoint(regex=r"thu\-thap/la/(?P<mystery_id>[0-9]+)/\Z", name="collection:mystery",
-                        callback=lambda request: None)
+    endpoint = Endpoint(
+        regex=r"thu\-thap/la/(?P<mystery_id>[0-9]+)/\Z", name="collection:mystery", callback=lambda request: None
+    )
     with pytest.raises(CannotFill, match="mystery_id"):
         build_url(endpoint, {})
 
@@ -254,8 +293,12 @@ def test_group_leader_cannot_reach_another_groups_former_commune(world: World):
     c = world.campaign
     other = {
         **world.a,
-        "plot": c.plots["a4"], "record": c.records["a4"], "draft": c.records["a4"],
-        "flag": c.records["a4"].flags.first(), "scan": None, "bundle": None,
+        "plot": c.plots["a4"],
+        "record": c.records["a4"],
+        "draft": c.records["a4"],
+        "flag": c.records["a4"].flags.first(),
+        "scan": None,
+        "bundle": None,
     }
     from tests.reports.factories import ScanFactory
 
@@ -264,9 +307,18 @@ def test_group_leader_cannot_reach_another_groups_former_commune(world: World):
     assert secrets_a4
     client = _client_for(world, "leader_a")
     problems = []
-    for name in ("collection:plot_detail", "collection:record_edit", "collection:scan_list",
-                 "collection:scan_image", "verification:plot_flags", "api:plot-detail", "api:record-detail",
-                 "api:scan-detail", "api:scan-download", "api:flag-detail"):
+    for name in (
+        "collection:plot_detail",
+        "collection:record_edit",
+        "collection:scan_list",
+        "collection:scan_image",
+        "verification:plot_flags",
+        "api:plot-detail",
+        "api:record-detail",
+        "api:scan-detail",
+        "api:scan-download",
+        "api:flag-detail",
+    ):
         endpoint = next(e for e in iter_endpoints() if e.name == name and "format" not in e.regex)
         url, _ = build_url(endpoint, other)
         response = client.get(url)

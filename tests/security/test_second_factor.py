@@ -52,8 +52,9 @@ def test_reviewer_enrols_then_confirms_a_code_once_per_login(users, required):
     assert page.status_code == 200 and "otp-secret" in page.content.decode()
     device = TOTPDevice.objects.get(user=users["reviewer"], confirmed=False)
 
-    wrong = client.post("/xac-thuc-2-buoc/", {"token": "000000" if _code(device) != "000000" else "111111",
-                                             "next": "/kiem-tra/"})
+    wrong = client.post(
+        "/xac-thuc-2-buoc/", {"token": "000000" if _code(device) != "000000" else "111111", "next": "/kiem-tra/"}
+    )
     assert wrong.status_code == 200 and "Mã không đúng" in wrong.content.decode()
     device.refresh_from_db()
     device.throttling_failure_count = 0  # django-otp slows down after a failure; the next code is right

@@ -158,8 +158,10 @@ def build_url(endpoint: Endpoint, objs: dict) -> tuple[str, bool]:
     candidates = normalize(regex)
     fmt, params = candidates[0]
     if endpoint.name == "admin:view_on_site":  # content type + object id of the record
-        values = {"content_type_id": PARAM_RULES["content_type_id"](endpoint, objs),
-                  "object_id": str(objs["record"].pk)}
+        values = {
+            "content_type_id": PARAM_RULES["content_type_id"](endpoint, objs),
+            "object_id": str(objs["record"].pk),
+        }
     else:
         values = {p: _param_value(p, endpoint, objs) for p in params}
     url = "/" + fmt % values

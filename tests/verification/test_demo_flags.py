@@ -49,7 +49,9 @@ def _import_and_match(demo_dir: Path, records: Path) -> None:
 def _got_flags() -> set:
     return {
         ((f, s, n), code)
-        for f, s, n, code in Flag.objects.values_list("former_commune_id", "record__sheet_key", "record__number_key", "code")
+        for f, s, n, code in Flag.objects.values_list(
+            "former_commune_id", "record__sheet_key", "record__number_key", "code"
+        )
     }
 
 

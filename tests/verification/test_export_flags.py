@@ -28,10 +28,18 @@ def flagged():
     b = FormerCommuneFactory(code="09002", commune=CommuneFactory(code="09266"))
     plot = PlotFactory(former_commune=a, map_sheet="12", plot_number="345", area_m2=Decimal("100"), land_use="ONT")
     LandUserFactory(plot=plot)
-    CollectedRecordFactory(former_commune=a, map_sheet="012", plot_number="345", sheet_key="12",
-                           area_m2=Decimal("200"), land_use="CLN", source="import")
-    CollectedRecordFactory(former_commune=b, map_sheet="3", plot_number="45a", holder_name="Lê Thị Lan",
-                           source="import")
+    CollectedRecordFactory(
+        former_commune=a,
+        map_sheet="012",
+        plot_number="345",
+        sheet_key="12",
+        area_m2=Decimal("200"),
+        land_use="CLN",
+        source="import",
+    )
+    CollectedRecordFactory(
+        former_commune=b, map_sheet="3", plot_number="45a", holder_name="Lê Thị Lan", source="import"
+    )
     call_command("run_matching", "--wait")
     Flag.objects.filter(code="LAND_USE_MISMATCH").update(status=FlagStatus.KEPT)
 

@@ -68,27 +68,51 @@ def owner(**changes) -> RegistryOwner:
 # (case, record, registry plot, expected flag codes, expected enrichment kinds)
 CASES = [
     ("identical", rec(), plot(), set(), set()),
-    ("registry name upper case and NFD", rec(), plot([owner(name="NGUYE\u0302\u0303N VA\u0306N BI\u0300NH")]), set(), set()),
-    ("old-style tone placement", rec(holder={"name": "Trần Thị Hoà"}), plot([owner(name="Trần Thị Hòa")]), set(), set()),
+    (
+        "registry name upper case and NFD",
+        rec(),
+        plot([owner(name="NGUYE\u0302\u0303N VA\u0306N BI\u0300NH")]),
+        set(),
+        set(),
+    ),
+    (
+        "old-style tone placement",
+        rec(holder={"name": "Trần Thị Hoà"}),
+        plot([owner(name="Trần Thị Hòa")]),
+        set(),
+        set(),
+    ),
     ("not in registry", rec(), None, {FlagCode.PLOT_NOT_IN_REGISTRY}, set()),
     ("other given name", rec(holder={"name": "Nguyễn Văn Minh"}), plot(), {FlagCode.OWNER_NAME_MISMATCH}, set()),
     ("registry without diacritics = enrichment", rec(), plot([owner(name="NGUYEN VAN BINH")]), set(), {"diacritics"}),
     (
         "collected without diacritics vs registry with = mismatch",
-        rec(holder={"name": "Nguyen Van Binh"}), plot(), {FlagCode.OWNER_NAME_MISMATCH}, set(),
+        rec(holder={"name": "Nguyen Van Binh"}),
+        plot(),
+        {FlagCode.OWNER_NAME_MISMATCH},
+        set(),
     ),
     ("đ folds to d", rec(holder={"name": "Đỗ Văn Đức"}), plot([owner(name="DO VAN DUC")]), set(), {"diacritics"}),
     (
         "holder matches the second registered owner",
-        rec(holder={"name": "Trần Thị Hòa", "birth_year": 1962}), plot([OWNER, SPOUSE]), set(), set(),
+        rec(holder={"name": "Trần Thị Hòa", "birth_year": 1962}),
+        plot([OWNER, SPOUSE]),
+        set(),
+        set(),
     ),
     (
         "co-holder matches an owner",
-        rec(co_holder={"name": "Trần Thị Hoà", "birth_year": 1962}), plot([OWNER, SPOUSE]), set(), set(),
+        rec(co_holder={"name": "Trần Thị Hoà", "birth_year": 1962}),
+        plot([OWNER, SPOUSE]),
+        set(),
+        set(),
     ),
     (
         "co-holder differs from every owner",
-        rec(co_holder={"name": "Lê Thị Lan"}), plot([OWNER, SPOUSE]), {FlagCode.OWNER_NAME_MISMATCH}, set(),
+        rec(co_holder={"name": "Lê Thị Lan"}),
+        plot([OWNER, SPOUSE]),
+        {FlagCode.OWNER_NAME_MISMATCH},
+        set(),
     ),
     ("co-holder added to a one-owner plot", rec(co_holder={"name": "Lê Thị Lan"}), plot(), set(), {"co_holder"}),
     ("CCCD added where registry has none", rec(holder={"id_number": CCCD_1960}), plot(), set(), {"cccd"}),
@@ -96,54 +120,83 @@ CASES = [
     (
         "ID upgrade via old number",
         rec(holder={"id_number": CCCD_1960, "old_id_number": CMND, "birth_year": None}),
-        plot([owner(id_number=CMND, birth_year=None)]), set(), {"cccd"},
+        plot([owner(id_number=CMND, birth_year=None)]),
+        set(),
+        {"cccd"},
     ),
     (
         "ID upgrade via the card's QR code",
         rec(holder={"id_number": CCCD_1960, "birth_year": None}, id_links=frozenset({(CCCD_1960, CMND)})),
-        plot([owner(id_number=CMND, birth_year=None)]), set(), {"cccd"},
+        plot([owner(id_number=CMND, birth_year=None)]),
+        set(),
+        {"cccd"},
     ),
     (
         "CCCD vs CMND, no link, name and birth year agree",
-        rec(holder={"id_number": CCCD_1960}), plot([owner(id_number=CMND)]), set(), {"cccd"},
+        rec(holder={"id_number": CCCD_1960}),
+        plot([owner(id_number=CMND)]),
+        set(),
+        {"cccd"},
     ),
     (
         "CCCD vs CMND, no link, birth year unknown in registry",
-        rec(holder={"id_number": CCCD_1960}), plot([owner(id_number=CMND, birth_year=None)]),
-        {FlagCode.ID_NUMBER_MISMATCH}, set(),
+        rec(holder={"id_number": CCCD_1960}),
+        plot([owner(id_number=CMND, birth_year=None)]),
+        {FlagCode.ID_NUMBER_MISMATCH},
+        set(),
     ),
     (
         "CCCD vs CMND, wrong old number, birth year differs",
         rec(holder={"id_number": CCCD_1985, "birth_year": 1985, "old_id_number": "987654321"}),
-        plot([owner(id_number=CMND)]), {FlagCode.ID_NUMBER_MISMATCH, FlagCode.BIRTH_MISMATCH}, set(),
+        plot([owner(id_number=CMND)]),
+        {FlagCode.ID_NUMBER_MISMATCH, FlagCode.BIRTH_MISMATCH},
+        set(),
     ),
     (
         "two different CCCDs",
-        rec(holder={"id_number": CCCD_1960_B}), plot([owner(id_number=CCCD_1960)]), {FlagCode.ID_NUMBER_MISMATCH}, set(),
+        rec(holder={"id_number": CCCD_1960_B}),
+        plot([owner(id_number=CCCD_1960)]),
+        {FlagCode.ID_NUMBER_MISMATCH},
+        set(),
     ),
     (
         "collected CMND is the registry CCCD's former number",
-        rec(holder={"id_number": CMND}), plot([owner(id_number=CCCD_1960, former_id_number=CMND)]), set(), set(),
+        rec(holder={"id_number": CMND}),
+        plot([owner(id_number=CCCD_1960, former_id_number=CMND)]),
+        set(),
+        set(),
     ),
     ("11 digits", rec(holder={"id_number": "00106001234"}), plot(), {FlagCode.ID_INVALID}, set()),
     ("bad province code", rec(holder={"id_number": "099060012345"}), plot(), {FlagCode.ID_INVALID}, set()),
     (
         "CCCD year digits contradict birth year",
-        rec(holder={"id_number": CCCD_1985}), plot(), {FlagCode.ID_INVALID}, set(),
+        rec(holder={"id_number": CCCD_1985}),
+        plot(),
+        {FlagCode.ID_INVALID},
+        set(),
     ),
     ("invalid old number", rec(holder={"old_id_number": "12345"}), plot(), {FlagCode.ID_INVALID}, set()),
     (
         "invalid ID on a plot not in the registry",
-        rec(holder={"id_number": "12ab"}), None, {FlagCode.ID_INVALID, FlagCode.PLOT_NOT_IN_REGISTRY}, set(),
+        rec(holder={"id_number": "12ab"}),
+        None,
+        {FlagCode.ID_INVALID, FlagCode.PLOT_NOT_IN_REGISTRY},
+        set(),
     ),
     ("birth years differ", rec(holder={"birth_year": 1961}), plot(), {FlagCode.BIRTH_MISMATCH}, set()),
     (
         "full date of the registry year",
-        rec(holder={"birth_year": None, "birth_date": dt.date(1960, 3, 4)}), plot(), set(), {"birth_date"},
+        rec(holder={"birth_year": None, "birth_date": dt.date(1960, 3, 4)}),
+        plot(),
+        set(),
+        {"birth_date"},
     ),
     (
         "full date of another year",
-        rec(holder={"birth_year": None, "birth_date": dt.date(1959, 3, 4)}), plot(), {FlagCode.BIRTH_MISMATCH}, set(),
+        rec(holder={"birth_year": None, "birth_date": dt.date(1959, 3, 4)}),
+        plot(),
+        {FlagCode.BIRTH_MISMATCH},
+        set(),
     ),
     ("birth unknown in registry, year collected", rec(), plot([owner(birth_year=None)]), set(), set()),
     ("serial differs", rec(certificate_serial="BĐ 654321"), plot(), {FlagCode.CERTIFICATE_MISMATCH}, set()),
@@ -151,20 +204,38 @@ CASES = [
     ("serial only collected", rec(), plot(certificates=()), set(), set()),
     ("serial not collected", rec(certificate_serial="", certificate_book_number=""), plot(), set(), set()),
     ("area +1 m² on 50 m² (within 1 m²)", rec(area_m2=Decimal("51")), plot(area_m2=Decimal("50")), set(), set()),
-    ("area +1.5 m² on 50 m²", rec(area_m2=Decimal("51.5")), plot(area_m2=Decimal("50")), {FlagCode.AREA_MISMATCH}, set()),
+    (
+        "area +1.5 m² on 50 m²",
+        rec(area_m2=Decimal("51.5")),
+        plot(area_m2=Decimal("50")),
+        {FlagCode.AREA_MISMATCH},
+        set(),
+    ),
     ("area +1 % on 1000 m²", rec(area_m2=Decimal("1010")), plot(area_m2=Decimal("1000")), set(), set()),
-    ("area +1.1 % on 1000 m²", rec(area_m2=Decimal("1011")), plot(area_m2=Decimal("1000")), {FlagCode.AREA_MISMATCH}, set()),
+    (
+        "area +1.1 % on 1000 m²",
+        rec(area_m2=Decimal("1011")),
+        plot(area_m2=Decimal("1000")),
+        {FlagCode.AREA_MISMATCH},
+        set(),
+    ),
     ("area not collected", rec(area_m2=None), plot(), set(), set()),
     ("land-use set differs", rec(land_use="ONT"), plot(), {FlagCode.LAND_USE_MISMATCH}, set()),
     ("land-use order and separator", rec(land_use="cln + ont"), plot(), set(), set()),
     (
         "someone else uses the land",
-        rec(actual_user_name="Phạm Văn Tú"), plot(), {FlagCode.USER_NOT_HOLDER}, {"actual_user"},
+        rec(actual_user_name="Phạm Văn Tú"),
+        plot(),
+        {FlagCode.USER_NOT_HOLDER},
+        {"actual_user"},
     ),
     ("the holder uses the land", rec(actual_user_name="nguyễn văn bình"), plot(), set(), set()),
     (
         "the co-holder uses the land",
-        rec(actual_user_name="Lê Thị Lan", co_holder={"name": "Lê Thị Lan"}), plot(), set(), {"co_holder"},
+        rec(actual_user_name="Lê Thị Lan", co_holder={"name": "Lê Thị Lan"}),
+        plot(),
+        set(),
+        {"co_holder"},
     ),
     ("mortgaged", rec(certificate_status="mortgaged"), plot(), {FlagCode.CERTIFICATE_STATUS}, set()),
     ("lost", rec(certificate_status="lost"), plot(), {FlagCode.CERTIFICATE_STATUS}, set()),
@@ -174,7 +245,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("record", "registry", "codes", "enrichments"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("record", "registry", "codes", "enrichments"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_match_record(record, registry, codes, enrichments):
     found = rules.match_record(record, registry)
     assert found.codes == codes
@@ -205,7 +278,11 @@ def test_name_similarity(a, b, low, high):
 def test_name_flag_records_similarity_and_registry_name():
     found = rules.match_record(rec(holder={"name": "Nguyễn Văn Minh"}), plot())
     (flag,) = found.flags
-    assert (flag.field, flag.registry_value, flag.collected_value) == ("holder_name", "Nguyễn Văn Bình", "Nguyễn Văn Minh")
+    assert (flag.field, flag.registry_value, flag.collected_value) == (
+        "holder_name",
+        "Nguyễn Văn Bình",
+        "Nguyễn Văn Minh",
+    )
     assert flag.similarity == pytest.approx(0.75)
 
 
@@ -235,8 +312,9 @@ def test_missing_documents(status, kinds, missing):
 
 def H(number, name, year, record_id=None, field="holder_id_number", plot=None):  # noqa: N802
     plot_key = ("09001", "1", str(plot)) if plot else None
-    return province.IdHolder(id_number=number, name=name, birth_year=year, record_id=record_id, field=field,
-                             plot_key=plot_key)
+    return province.IdHolder(
+        id_number=number, name=name, birth_year=year, record_id=record_id, field=field, plot_key=plot_key
+    )
 
 
 @pytest.mark.parametrize(
@@ -251,13 +329,18 @@ def H(number, name, year, record_id=None, field="holder_id_number", plot=None): 
             {(1, "holder_id_number"), (2, "co_holder_id_number")},
         ),
         ([H(CCCD_1960, "Lê Văn Tám", 1960), H(CCCD_1960, "Nguyễn Văn Bình", 1960)], set()),  # registry only: no record
-        ([H("001 060 012 345", "Lê Văn Tám", 1960), H(CCCD_1960, "Nguyễn Văn Bình", 1960, 1)], {(1, "holder_id_number")}),
+        (
+            [H("001 060 012 345", "Lê Văn Tám", 1960), H(CCCD_1960, "Nguyễn Văn Bình", 1960, 1)],
+            {(1, "holder_id_number")},
+        ),
         # The registered owner of the record's own plot with another name: that is the plot's
         # OWNER_NAME_MISMATCH (sample row 6), not a second person using the number...
         ([H(CCCD_1960, "Trần Văn Thảo", 1960, plot=1), H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1)], set()),
         # ...but the same number registered for someone on another plot still is a conflict.
-        ([H(CCCD_1960, "Trần Văn Thảo", 1960, plot=2), H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1)],
-         {(1, "holder_id_number")}),
+        (
+            [H(CCCD_1960, "Trần Văn Thảo", 1960, plot=2), H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1)],
+            {(1, "holder_id_number")},
+        ),
     ],
 )
 def test_id_conflicts(holders, conflicted):

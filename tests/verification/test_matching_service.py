@@ -16,6 +16,7 @@ from tests.factories import (
     LandUserFactory,
     PlotFactory,
 )
+from verification.matching.pipeline import match_record, records_match
 from verification.models import (
     Enrichment,
     Flag,
@@ -26,7 +27,6 @@ from verification.models import (
     Outcome,
     PlotOutcome,
 )
-from verification.matching.pipeline import match_record, records_match
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,9 @@ def fc():
 
 
 def registry_plot(fc, number, *, owners=(("Nguyễn Văn An", 1960, ""),), area="250.00", land_use="ONT"):
-    plot = PlotFactory(former_commune=fc, map_sheet="1", plot_number=str(number), area_m2=Decimal(area),
-                       land_use=land_use)
+    plot = PlotFactory(
+        former_commune=fc, map_sheet="1", plot_number=str(number), area_m2=Decimal(area), land_use=land_use
+    )
     cert = CertificateFactory(plot=plot, serial=f"BĐ {number:06d}", book_number=f"CH{number:05d}")
     users = [
         LandUserFactory(plot=plot, certificate=cert, full_name=name, birth_year=year, id_number=idn)
@@ -52,8 +53,14 @@ def registry_plot(fc, number, *, owners=(("Nguyễn Văn An", 1960, ""),), area=
 
 def record(fc, number, **kw):
     defaults = dict(
-        former_commune=fc, map_sheet="1", plot_number=str(number), holder_name="Nguyễn Văn An",
-        holder_birth_year=1960, certificate_serial=f"bd{number:06d}", area_m2=Decimal("250"), land_use="ONT",
+        former_commune=fc,
+        map_sheet="1",
+        plot_number=str(number),
+        holder_name="Nguyễn Văn An",
+        holder_birth_year=1960,
+        certificate_serial=f"bd{number:06d}",
+        area_m2=Decimal("250"),
+        land_use="ONT",
         source=CollectedRecord.Source.IMPORT,
     )
     defaults.update(kw)
@@ -169,13 +176,16 @@ def test_query_count_is_constant(fc, django_assert_max_num_queries):
 
     if connection.vendor != "postgresql":
         pytest.skip("the multi-row upserts that keep the count constant are PostgreSQL's (verification.bulk)")
+
     def make(start, n):
         ids = []
         for i in range(start, start + n):
             registry_plot(fc, i, owners=(("Nguyễn Văn An", 1960, ""), ("Trần Thị Hoa", 1962, "")))
             ids.append(
                 record(
-                    fc, i, area_m2=Decimal("300") if i % 3 else Decimal("250"),
+                    fc,
+                    i,
+                    area_m2=Decimal("300") if i % 3 else Decimal("250"),
                     holder_id_number=CCCD_1960 if i % 5 == 0 else "",
                     co_holder_name="Trần Thị Hoà" if i % 2 else "",
                 ).id
@@ -237,8 +247,15 @@ def test_duplicate_records_flag_both_and_enrich(fc):
 
 
 def _scan(rec, kind, sha, qr=""):
-    return Scan.objects.create(record=rec, kind=kind, original_name="a.jpg", file="scans/a.jpg", sha256=sha,
-                               qr_payload=qr, status=Scan.Status.READY)
+    return Scan.objects.create(
+        record=rec,
+        kind=kind,
+        original_name="a.jpg",
+        file="scans/a.jpg",
+        sha256=sha,
+        qr_payload=qr,
+        status=Scan.Status.READY,
+    )
 
 
 def test_duplicate_scan_across_plots(fc):

@@ -43,9 +43,10 @@ VALID_CCCD = "001060012345"  # Hà Nội, male, born 1960
     ],
 )
 def test_outcome_precedence(has_open, in_registry, has_accepted, enrichments, expected):
-    assert outcome_for(
-        has_open=has_open, in_registry=in_registry, has_accepted=has_accepted, enrichments=enrichments
-    ) == expected
+    assert (
+        outcome_for(has_open=has_open, in_registry=in_registry, has_accepted=has_accepted, enrichments=enrichments)
+        == expected
+    )
 
 
 def _flag(record, code, status, *, land_user=None):
@@ -86,7 +87,7 @@ def test_refresh_outcomes_counts(ward):
     users = {n: LandUserFactory(plot=plots[n]) for n in plots}
     cccd_user = LandUserFactory(plot=plots[6], full_name="Trần Thị Bình", id_number=VALID_CCCD)
 
-    verified = _record(fc, "1")
+    _record(fc, "1")  # verified
     enriched = _record(fc, "2")
     Enrichment.objects.create(record=enriched, land_user=users[2], kind="cccd", collected_value=VALID_CCCD)
     pending = _record(fc, "3")

@@ -12,8 +12,6 @@ from django.test.utils import CaptureQueriesContext
 
 from collection.models import CollectedRecord, Role
 from landdata.models import Certificate, LandUser, Plot
-from verification import outcomes, selectors, services
-from verification.models import Flag, FlagDecision, FlagStatus, Outcome, PlotOutcome, RegistryCorrection
 from tests.factories import (
     BranchFactory,
     CertificateFactory,
@@ -24,6 +22,8 @@ from tests.factories import (
     PlotFactory,
     user_with_scope,
 )
+from verification import outcomes, selectors, services
+from verification.models import Flag, FlagDecision, FlagStatus, Outcome, PlotOutcome, RegistryCorrection
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +42,18 @@ class Desk:
     plot_b: Plot
     record_b: CollectedRecord
 
-    def flag(self, code="OWNER_NAME_MISMATCH", *, record=None, severity="high", field="holder_name",
-             registry_value="Nguyễn Văn An", collected_value="Nguyễn Văn Ân", land_user="owner", **extra) -> Flag:
+    def flag(
+        self,
+        code="OWNER_NAME_MISMATCH",
+        *,
+        record=None,
+        severity="high",
+        field="holder_name",
+        registry_value="Nguyễn Văn An",
+        collected_value="Nguyễn Văn Ân",
+        land_user="owner",
+        **extra,
+    ) -> Flag:
         record = record or self.record
         return Flag.objects.create(
             record=record,
@@ -67,20 +77,30 @@ def build_desk(plot_number="345", suffix="") -> Desk:
     ward_b = CommuneFactory(code=f"0910{suffix or '0'}"[:5], branch=branch_b)
     former_a = FormerCommuneFactory(code=ward_a.code, commune=ward_a)
     former_b = FormerCommuneFactory(code=ward_b.code, commune=ward_b)
-    plot = PlotFactory(former_commune=former_a, map_sheet="12", plot_number=plot_number,
-                       area_m2=Decimal("250.00"), land_use="ONT")
+    plot = PlotFactory(
+        former_commune=former_a, map_sheet="12", plot_number=plot_number, area_m2=Decimal("250.00"), land_use="ONT"
+    )
     certificate = CertificateFactory(plot=plot, serial="BĐ 123456", book_number="CH00120")
-    owner = LandUserFactory(plot=plot, certificate=certificate, full_name="Nguyễn Văn An", birth_year=1960,
-                            id_number="123456789")
+    owner = LandUserFactory(
+        plot=plot, certificate=certificate, full_name="Nguyễn Văn An", birth_year=1960, id_number="123456789"
+    )
     record = CollectedRecordFactory(
-        former_commune=former_a, map_sheet="12", plot_number=plot_number, plot=plot,
-        holder_name="Nguyễn Văn Ân", holder_birth_year=1960, holder_id_number="001060012345",
-        certificate_serial="BĐ 123456", area_m2=Decimal("250.00"), land_use="ONT",
+        former_commune=former_a,
+        map_sheet="12",
+        plot_number=plot_number,
+        plot=plot,
+        holder_name="Nguyễn Văn Ân",
+        holder_birth_year=1960,
+        holder_id_number="001060012345",
+        certificate_serial="BĐ 123456",
+        area_m2=Decimal("250.00"),
+        land_use="ONT",
     )
     plot_b = PlotFactory(former_commune=former_b, map_sheet="12", plot_number=plot_number)
     LandUserFactory(plot=plot_b, full_name="Trần Thị Bình")
-    record_b = CollectedRecordFactory(former_commune=former_b, map_sheet="12", plot_number=plot_number,
-                                      plot=plot_b, holder_name="Trần Thị Bính")
+    record_b = CollectedRecordFactory(
+        former_commune=former_b, map_sheet="12", plot_number=plot_number, plot=plot_b, holder_name="Trần Thị Bính"
+    )
     return Desk(
         reviewer=user_with_scope(Role.REVIEWER, branch=branch_a),
         reviewer_b=user_with_scope(Role.REVIEWER, branch=branch_b),
@@ -99,8 +119,9 @@ def refresh_all(*records):
 
 
 def outcome_of(record) -> str:
-    return PlotOutcome.objects.get(former_commune_id=record.former_commune_id, sheet_key=record.sheet_key,
-                                   number_key=record.number_key).outcome
+    return PlotOutcome.objects.get(
+        former_commune_id=record.former_commune_id, sheet_key=record.sheet_key, number_key=record.number_key
+    ).outcome
 
 
 @pytest.fixture
@@ -114,11 +135,27 @@ def desk():
 @pytest.mark.parametrize(
     "code, field, registry_value, collected_value, model, attr, expected",
     [
-        ("OWNER_NAME_MISMATCH", "holder_name", "Nguyễn Văn An", "Nguyễn Văn Ân", LandUser, "full_name", "Nguyễn Văn Ân"),
+        (
+            "OWNER_NAME_MISMATCH",
+            "holder_name",
+            "Nguyễn Văn An",
+            "Nguyễn Văn Ân",
+            LandUser,
+            "full_name",
+            "Nguyễn Văn Ân",
+        ),
         ("BIRTH_MISMATCH", "holder_birth", "1960", "12/03/1961", LandUser, "birth_year", 1961),
         ("ID_NUMBER_MISMATCH", "holder_id_number", "123456789", "001060012345", LandUser, "id_number", "001060012345"),
         ("CERTIFICATE_MISMATCH", "certificate_serial", "BĐ 123456", "BĐ 654321", Certificate, "serial", "BĐ 654321"),
-        ("CERTIFICATE_MISMATCH", "certificate_book_number", "CH00120", "CH00999", Certificate, "book_number", "CH00999"),
+        (
+            "CERTIFICATE_MISMATCH",
+            "certificate_book_number",
+            "CH00120",
+            "CH00999",
+            Certificate,
+            "book_number",
+            "CH00999",
+        ),
         ("AREA_MISMATCH", "area_m2", "250", "262,5", Plot, "area_m2", Decimal("262.50")),
         ("LAND_USE_MISMATCH", "land_use", "ONT", "ont+cln", Plot, "land_use", "CLN+ONT"),
         ("CERTIFICATE_STATUS", "certificate_status", "held", "mortgaged", Certificate, "status", "mortgaged"),
@@ -127,13 +164,19 @@ def desk():
 def test_accept_corrects_registry_and_records_correction(
     desk, code, field, registry_value, collected_value, model, attr, expected
 ):
-    flag = desk.flag(code, field=field, registry_value=registry_value, collected_value=collected_value,
-                     severity="low" if code in ("LAND_USE_MISMATCH", "CERTIFICATE_STATUS") else "medium")
+    flag = desk.flag(
+        code,
+        field=field,
+        registry_value=registry_value,
+        collected_value=collected_value,
+        severity="low" if code in ("LAND_USE_MISMATCH", "CERTIFICATE_STATUS") else "medium",
+    )
     target = {LandUser: desk.owner, Certificate: desk.certificate, Plot: desk.plot}[model]
     old = getattr(target, attr)
 
-    decided = services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept",
-                                 note="Đã đối chiếu với bản gốc")
+    decided = services.flag_decide(
+        user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept", note="Đã đối chiếu với bản gốc"
+    )
 
     target.refresh_from_db()
     assert getattr(target, attr) == expected
@@ -161,8 +204,9 @@ def test_accept_name_updates_derived_search_key(desk):
 def test_accept_name_on_plot_with_two_owners_uses_the_compared_owner(desk):
     """Matching leaves land_user empty on name flags and names the closest owner in registry_value."""
     wife = LandUserFactory(plot=desk.plot, full_name="Trần Thị Hoa", birth_year=1962)
-    flag = desk.flag(field="co_holder_name", registry_value="Trần Thị Hoa", collected_value="Trần Thị Hoà Bình",
-                     land_user=None)
+    flag = desk.flag(
+        field="co_holder_name", registry_value="Trần Thị Hoa", collected_value="Trần Thị Hoà Bình", land_user=None
+    )
     services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     wife.refresh_from_db()
     desk.owner.refresh_from_db()
@@ -179,8 +223,14 @@ def test_accept_ambiguous_owner_is_refused(desk):
 
 def test_accept_serial_on_plot_with_two_certificates(desk):
     other = CertificateFactory(plot=desk.plot, serial="AN 065845", book_number="CH00121")
-    flag = desk.flag("CERTIFICATE_MISMATCH", field="certificate_serial", registry_value="AN 065845",
-                     collected_value="AN 065846", land_user=None, severity="medium")
+    flag = desk.flag(
+        "CERTIFICATE_MISMATCH",
+        field="certificate_serial",
+        registry_value="AN 065845",
+        collected_value="AN 065846",
+        land_user=None,
+        severity="medium",
+    )
     services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     other.refresh_from_db()
     desk.certificate.refresh_from_db()
@@ -188,12 +238,16 @@ def test_accept_serial_on_plot_with_two_certificates(desk):
 
 
 def test_accept_cccd_keeps_former_cmnd(desk):
-    flag = desk.flag("ID_NUMBER_MISMATCH", field="holder_id_number", registry_value="123456789",
-                     collected_value="001060012345")
+    flag = desk.flag(
+        "ID_NUMBER_MISMATCH", field="holder_id_number", registry_value="123456789", collected_value="001060012345"
+    )
     services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept")
     desk.owner.refresh_from_db()
     assert (desk.owner.id_number, desk.owner.former_id_number, desk.owner.id_kind) == (
-        "001060012345", "123456789", "cccd")
+        "001060012345",
+        "123456789",
+        "cccd",
+    )
 
 
 def test_accept_makes_plot_cleaned(desk):
@@ -250,8 +304,13 @@ def test_return_needs_a_note(desk):
 
 def test_return_sends_record_back_with_note(desk):
     flag = desk.flag()
-    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return",
-                       note="Chụp lại trang 1 GCN, tên bị mờ")
+    services.flag_decide(
+        user=desk.reviewer,
+        flag_id=flag.pk,
+        expected_version=1,
+        decision="return",
+        note="Chụp lại trang 1 GCN, tên bị mờ",
+    )
     desk.record.refresh_from_db()
     flag.refresh_from_db()
     assert desk.record.status == CollectedRecord.Status.RETURNED
@@ -268,7 +327,9 @@ def test_returned_flag_can_still_be_decided(desk):
     services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return", note="Bổ sung")
     services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=2, decision="keep")
     assert list(FlagDecision.objects.filter(flag=flag).values_list("from_status", "to_status")) == [
-        ("open", "returned"), ("returned", "kept")]
+        ("open", "returned"),
+        ("returned", "kept"),
+    ]
 
 
 @pytest.mark.parametrize("note, ok", [("", False), ("Trùng với bản ghi khác đã xử lý", True)])
@@ -363,10 +424,20 @@ def _low_flags(desk, n: int, *, sheet: str = "12") -> list[Flag]:
     flags = []
     for i in range(n):
         plot = PlotFactory(former_commune=desk.record.former_commune, map_sheet=sheet, plot_number=str(900 + i))
-        record = CollectedRecordFactory(former_commune=desk.record.former_commune, map_sheet=sheet,
-                                        plot_number=str(900 + i), plot=plot)
-        flags.append(desk.flag("CERTIFICATE_STATUS", record=record, severity="low", field="certificate_status",
-                               registry_value="held", collected_value="owner_far_away", land_user=None))
+        record = CollectedRecordFactory(
+            former_commune=desk.record.former_commune, map_sheet=sheet, plot_number=str(900 + i), plot=plot
+        )
+        flags.append(
+            desk.flag(
+                "CERTIFICATE_STATUS",
+                record=record,
+                severity="low",
+                field="certificate_status",
+                registry_value="held",
+                collected_value="owner_far_away",
+                land_user=None,
+            )
+        )
     return flags
 
 
@@ -374,10 +445,12 @@ def test_bulk_dismiss_low_flags_once(desk, monkeypatch):
     flags = _low_flags(desk, 4)
     calls = []
     real = outcomes.refresh_outcomes
-    monkeypatch.setattr(outcomes, "refresh_outcomes", lambda *, plot_keys: (calls.append(list(plot_keys)),
-                                                                             real(plot_keys=plot_keys)))
-    decided = services.flags_decide_bulk(user=desk.reviewer, versions={f.pk: f.version for f in flags},
-                                       decision="dismiss", note="Chủ ở xa: đã ghi nhận")
+    monkeypatch.setattr(
+        outcomes, "refresh_outcomes", lambda *, plot_keys: (calls.append(list(plot_keys)), real(plot_keys=plot_keys))
+    )
+    decided = services.flags_decide_bulk(
+        user=desk.reviewer, versions={f.pk: f.version for f in flags}, decision="dismiss", note="Chủ ở xa: đã ghi nhận"
+    )
     assert len(decided) == 4
     assert set(Flag.objects.filter(pk__in=[f.pk for f in flags]).values_list("status", flat=True)) == {"dismissed"}
     assert FlagDecision.objects.filter(flag__in=flags, note="Chủ ở xa: đã ghi nhận").count() == 4
@@ -387,12 +460,21 @@ def test_bulk_dismiss_low_flags_once(desk, monkeypatch):
 
 def test_bulk_accept_low_land_use(desk):
     other_plot = PlotFactory(former_commune=desk.plot.former_commune, map_sheet="3", plot_number="7", land_use="LUC")
-    record = CollectedRecordFactory(former_commune=desk.plot.former_commune, map_sheet="3", plot_number="7",
-                                    plot=other_plot, land_use="LUK")
-    f1 = desk.flag("LAND_USE_MISMATCH", severity="low", field="land_use", registry_value="ONT",
-                   collected_value="ONT+CLN")
-    f2 = desk.flag("LAND_USE_MISMATCH", record=record, severity="low", field="land_use", registry_value="LUC",
-                   collected_value="LUK", land_user=None)
+    record = CollectedRecordFactory(
+        former_commune=desk.plot.former_commune, map_sheet="3", plot_number="7", plot=other_plot, land_use="LUK"
+    )
+    f1 = desk.flag(
+        "LAND_USE_MISMATCH", severity="low", field="land_use", registry_value="ONT", collected_value="ONT+CLN"
+    )
+    f2 = desk.flag(
+        "LAND_USE_MISMATCH",
+        record=record,
+        severity="low",
+        field="land_use",
+        registry_value="LUC",
+        collected_value="LUK",
+        land_user=None,
+    )
     services.flags_decide_bulk(user=desk.reviewer, versions={f1.pk: 1, f2.pk: 1}, decision="accept")
     desk.plot.refresh_from_db()
     other_plot.refresh_from_db()
@@ -415,10 +497,12 @@ def test_bulk_is_all_or_nothing_on_a_stale_flag(desk):
     flags = _low_flags(desk, 3)
     services.flag_decide(user=desk.reviewer, flag_id=flags[1].pk, expected_version=1, decision="keep")
     with pytest.raises(services.StaleFlag):
-        services.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in flags}, decision="dismiss",
-                                 note="x")
+        services.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in flags}, decision="dismiss", note="x")
     assert list(Flag.objects.filter(pk__in=[f.pk for f in flags]).order_by("pk").values_list("status", flat=True)) == [
-        "open", "kept", "open"]
+        "open",
+        "kept",
+        "open",
+    ]
     assert FlagDecision.objects.count() == 1
 
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from collection.models import CollectedRecord, DocumentAccess, Role
 from landdata.models import LandUser
-from verification import selectors, services
-from verification.models import Flag, FlagDecision
 from tests.factories import CollectedRecordFactory, FormerCommuneFactory, PlotFactory, user_with_scope
 from tests.verification.test_review_services import build_desk
+from verification import selectors, services
+from verification.models import Flag, FlagDecision
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,26 @@ def _flagged_records(desk, n: int, *, start: int = 500, former=None) -> list[Fla
     for i in range(n):
         plot = PlotFactory(former_commune=former, map_sheet="7", plot_number=str(start + i))
         LandUser.objects.create(registry_id=f"X{former.code}-{start + i}", plot=plot, full_name="Lê Văn Cường")
-        record = CollectedRecordFactory(former_commune=former, map_sheet="7", plot_number=str(start + i), plot=plot,
-                                        holder_name="Lê Văn Cương", holder_id_number="001060012345")
+        record = CollectedRecordFactory(
+            former_commune=former,
+            map_sheet="7",
+            plot_number=str(start + i),
+            plot=plot,
+            holder_name="Lê Văn Cương",
+            holder_id_number="001060012345",
+        )
         flags.append(desk.flag(record=record, land_user=None))
-        flags.append(desk.flag("LAND_USE_MISMATCH", record=record, field="land_use", severity="low",
-                               registry_value="ONT", collected_value="ONT+CLN", land_user=None))
+        flags.append(
+            desk.flag(
+                "LAND_USE_MISMATCH",
+                record=record,
+                field="land_use",
+                severity="low",
+                registry_value="ONT",
+                collected_value="ONT+CLN",
+                land_user=None,
+            )
+        )
     return flags
 
 
@@ -63,8 +78,9 @@ def test_officials_get_403_on_queue_and_review(client, desk, role):
     assert client.get(QUEUE).status_code == 403
     assert client.get(reverse("verification:record_review", kwargs={"record_id": desk.record.pk})).status_code == 403
     flag = desk.flag()
-    response = client.post(reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}),
-                           {"decision": "keep", "version": 1})
+    response = client.post(
+        reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}), {"decision": "keep", "version": 1}
+    )
     assert response.status_code == 403
     flag.refresh_from_db()
     assert flag.status == "open"
@@ -95,8 +111,9 @@ def test_reviewer_of_branch_a_gets_404_for_branch_b(client, desk):
     login(client, desk.reviewer)
     assert client.get(reverse("verification:record_review", kwargs={"record_id": desk.record_b.pk})).status_code == 404
     assert client.get(reverse("verification:plot_flags", kwargs={"record_id": desk.record_b.pk})).status_code == 404
-    response = client.post(reverse("verification:flag_decide", kwargs={"flag_id": flag_b.pk}),
-                           {"decision": "keep", "version": 1})
+    response = client.post(
+        reverse("verification:flag_decide", kwargs={"flag_id": flag_b.pk}), {"decision": "keep", "version": 1}
+    )
     assert response.status_code == 404
     flag_b.refresh_from_db()
     assert flag_b.status == "open"
@@ -155,9 +172,12 @@ def test_filter_by_commune_and_former_commune(client, desk):
     assert set(_listed(client.get(QUEUE, {"commune": ward.code}))) == {in_second.pk, desk.record.pk}
     # A commune outside the scope is not a valid choice: that filter falls back to the scope, the others hold.
     assert set(_listed(client.get(QUEUE, {"commune": desk.record_b.former_commune.commune_id}))) == {
-        in_second.pk, desk.record.pk}
-    assert _listed(client.get(QUEUE, {"commune": desk.record_b.former_commune.commune_id,
-                                      "former_commune": "09002"})) == [in_second.pk]
+        in_second.pk,
+        desk.record.pk,
+    }
+    assert _listed(
+        client.get(QUEUE, {"commune": desk.record_b.former_commune.commune_id, "former_commune": "09002"})
+    ) == [in_second.pk]
 
 
 def test_sort_by_plot_key_and_severity(client, desk):
@@ -172,8 +192,13 @@ def test_sort_by_plot_key_and_severity(client, desk):
 
 def test_ids_masked_in_queue(client, desk):
     _flagged_records(desk, 1)
-    desk.flag("ID_NUMBER_MISMATCH", field="holder_id_number", severity="high", registry_value="123456789",
-              collected_value="001060012345")
+    desk.flag(
+        "ID_NUMBER_MISMATCH",
+        field="holder_id_number",
+        severity="high",
+        registry_value="123456789",
+        collected_value="001060012345",
+    )
     body = login(client, desk.reviewer).get(QUEUE).content.decode()
     assert "001060012345" not in body and "123456789" not in body
     assert "•••••••••345" in body and "••••••789" in body
@@ -209,7 +234,8 @@ def test_pagination_is_bounded(client, desk, monkeypatch):
 def test_record_review_side_by_side_full_ids_and_access_logged(client, desk):
     desk.flag(similarity=0.62)
     response = login(client, desk.reviewer).get(
-        reverse("verification:record_review", kwargs={"record_id": desk.record.pk}))
+        reverse("verification:record_review", kwargs={"record_id": desk.record.pk})
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "001060012345" in body and "123456789" in body  # reviewers need the full numbers here
@@ -241,10 +267,14 @@ def test_name_difference_uses_name_rule(desk, registry, collected, differs):
 def test_record_review_shows_scans_through_authorised_urls(client, desk):
     from collection.models import Scan
 
-    scan = Scan.objects.create(record=desk.record, kind="cert_1", original_name="gcn.jpg", file="scans/x.jpg",
-                               sha256="a" * 64, status="ready")
-    body = login(client, desk.reviewer).get(
-        reverse("verification:record_review", kwargs={"record_id": desk.record.pk})).content.decode()
+    scan = Scan.objects.create(
+        record=desk.record, kind="cert_1", original_name="gcn.jpg", file="scans/x.jpg", sha256="a" * 64, status="ready"
+    )
+    body = (
+        login(client, desk.reviewer)
+        .get(reverse("verification:record_review", kwargs={"record_id": desk.record.pk}))
+        .content.decode()
+    )
     assert reverse("collection:scan_thumbnail", kwargs={"pk": scan.pk}) in body
     assert f'data-full="{reverse("collection:scan_image", kwargs={"pk": scan.pk})}"' in body
     assert "scans/x.jpg" not in body  # never a storage path
@@ -254,9 +284,10 @@ def test_accept_offered_only_where_registry_has_the_field(client, desk):
     name_flag = desk.flag()
     user_flag = desk.flag("USER_NOT_HOLDER", field="actual_user_name", severity="low", land_user=None)
     response = login(client, desk.reviewer).get(
-        reverse("verification:record_review", kwargs={"record_id": desk.record.pk}))
+        reverse("verification:record_review", kwargs={"record_id": desk.record.pk})
+    )
     body = response.content.decode()
-    cards = {f: body[body.index(f'id="flag-{f.pk}"'):] for f in (name_flag, user_flag)}
+    cards = {f: body[body.index(f'id="flag-{f.pk}"') :] for f in (name_flag, user_flag)}
     assert 'value="accept"' in cards[name_flag].split("</form>")[0]
     assert 'value="accept"' not in cards[user_flag].split("</form>")[0]
     assert 'value="keep"' in cards[user_flag].split("</form>")[0]
@@ -265,8 +296,11 @@ def test_accept_offered_only_where_registry_has_the_field(client, desk):
 def test_record_review_shows_history(client, desk):
     flag = desk.flag()
     services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="accept", note="Khớp CCCD")
-    body = login(client, desk.reviewer).get(
-        reverse("verification:record_review", kwargs={"record_id": desk.record.pk})).content.decode()
+    body = (
+        login(client, desk.reviewer)
+        .get(reverse("verification:record_review", kwargs={"record_id": desk.record.pk}))
+        .content.decode()
+    )
     assert "Khớp CCCD" in body and "full_name" in body and "Nguyễn Văn An" in body
 
 
@@ -276,8 +310,11 @@ def test_record_review_shows_history(client, desk):
 def test_htmx_decision_rerenders_card_and_outcome(client, desk):
     flag = desk.flag()
     login(client, desk.reviewer)
-    response = client.post(reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}),
-                           {"decision": "accept", "version": 1}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}),
+        {"decision": "accept", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert f'id="flag-{flag.pk}"' in body and 'data-status="accepted"' in body
@@ -287,8 +324,10 @@ def test_htmx_decision_rerenders_card_and_outcome(client, desk):
 def test_plain_post_redirects_back(client, desk):
     flag = desk.flag()
     login(client, desk.reviewer)
-    response = client.post(reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}),
-                           {"decision": "return", "version": 1, "note": "Ảnh mờ"})
+    response = client.post(
+        reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}),
+        {"decision": "return", "version": 1, "note": "Ảnh mờ"},
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("verification:record_review", kwargs={"record_id": desk.record.pk})
     flag.refresh_from_db()
@@ -300,8 +339,11 @@ def test_second_reviewer_is_told_and_sees_current_state(client, desk):
     services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="keep")
     second = user_with_scope(Role.REVIEWER, branch=desk.record.former_commune.commune.branch)
     login(client, second)
-    response = client.post(reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}),
-                           {"decision": "accept", "version": 1}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}),
+        {"decision": "accept", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
     body = response.content.decode()
     assert "Sai lệch này vừa được người khác xử lý" in body
     assert 'data-status="kept"' in body
@@ -313,8 +355,11 @@ def test_second_reviewer_is_told_and_sees_current_state(client, desk):
 def test_missing_note_shows_error_and_changes_nothing(client, desk):
     flag = desk.flag()
     login(client, desk.reviewer)
-    response = client.post(reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}),
-                           {"decision": "dismiss", "version": 1}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("verification:flag_decide", kwargs={"flag_id": flag.pk}),
+        {"decision": "dismiss", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
     assert "Cần ghi lý do" in response.content.decode()
     flag.refresh_from_db()
     assert flag.status == "open"
@@ -324,9 +369,15 @@ def test_bulk_decision_from_queue(client, desk):
     flags = _flagged_records(desk, 3)
     low = [f for f in flags if f.severity == "low"]
     login(client, desk.reviewer)
-    response = client.post(reverse("verification:bulk_decide"),
-                           {"decision": "dismiss", "note": "Đã kiểm tra thực địa",
-                            "flags": [f"{f.pk}:{f.version}" for f in low], "next": QUEUE + "?severity=low"})
+    response = client.post(
+        reverse("verification:bulk_decide"),
+        {
+            "decision": "dismiss",
+            "note": "Đã kiểm tra thực địa",
+            "flags": [f"{f.pk}:{f.version}" for f in low],
+            "next": QUEUE + "?severity=low",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == QUEUE + "?severity=low"
     assert set(Flag.objects.filter(pk__in=[f.pk for f in low]).values_list("status", flat=True)) == {"dismissed"}
     assert set(Flag.objects.exclude(pk__in=[f.pk for f in low]).values_list("status", flat=True)) == {"open"}
@@ -335,8 +386,11 @@ def test_bulk_decision_from_queue(client, desk):
 def test_bulk_with_high_flag_refused(client, desk):
     flags = _flagged_records(desk, 1)
     login(client, desk.reviewer)
-    response = client.post(reverse("verification:bulk_decide"), {
-        "decision": "dismiss", "note": "x", "flags": [f"{f.pk}:1" for f in flags]}, follow=True)
+    response = client.post(
+        reverse("verification:bulk_decide"),
+        {"decision": "dismiss", "note": "x", "flags": [f"{f.pk}:1" for f in flags]},
+        follow=True,
+    )
     assert "mức độ thấp" in response.content.decode()
     assert set(Flag.objects.values_list("status", flat=True)) == {"open"}
 
@@ -345,8 +399,10 @@ def test_bulk_with_high_flag_refused(client, desk):
 def test_bulk_rejects_external_redirect(client, desk, target):
     flags = _flagged_records(desk, 1)
     login(client, desk.reviewer)
-    response = client.post(reverse("verification:bulk_decide"), {
-        "decision": "dismiss", "note": "x", "flags": [f"{flags[1].pk}:1"], "next": target})
+    response = client.post(
+        reverse("verification:bulk_decide"),
+        {"decision": "dismiss", "note": "x", "flags": [f"{flags[1].pk}:1"], "next": target},
+    )
     assert response["Location"] == QUEUE
 
 
@@ -354,12 +410,19 @@ def test_bulk_rejects_external_redirect(client, desk, target):
 
 
 def test_official_sees_returned_note_in_fragment_with_ids_masked(client, desk):
-    flag = desk.flag("ID_NUMBER_MISMATCH", field="holder_id_number", registry_value="123456789",
-                     collected_value="001060012345")
-    services.flag_decide(user=desk.reviewer, flag_id=flag.pk, expected_version=1, decision="return",
-                       note="Số CCCD không khớp ảnh, chụp lại mặt trước")
+    flag = desk.flag(
+        "ID_NUMBER_MISMATCH", field="holder_id_number", registry_value="123456789", collected_value="001060012345"
+    )
+    services.flag_decide(
+        user=desk.reviewer,
+        flag_id=flag.pk,
+        expected_version=1,
+        decision="return",
+        note="Số CCCD không khớp ảnh, chụp lại mặt trước",
+    )
     response = login(client, desk.official).get(
-        reverse("verification:plot_flags", kwargs={"record_id": desk.record.pk}))
+        reverse("verification:plot_flags", kwargs={"record_id": desk.record.pk})
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "chụp lại mặt trước" in body and 'data-status="returned"' in body

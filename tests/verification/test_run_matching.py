@@ -15,9 +15,9 @@ from tests.factories import (
     LandUserFactory,
     PlotFactory,
 )
+from verification import tasks
 from verification.models import Flag, FlagCode, MatchingChunk, MatchingRun, PlotOutcome
 from verification.selectors import records_needing_match
-from verification import tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,9 @@ def two_communes():
     b = FormerCommuneFactory(commune=CommuneFactory(code="09266"))
     for fc in (a, b):
         LandUserFactory(plot=PlotFactory(former_commune=fc, map_sheet="1", plot_number="1", area_m2=Decimal("100")))
-        CollectedRecordFactory(former_commune=fc, map_sheet="1", plot_number="1", area_m2=Decimal("200"),
-                               source="import")
+        CollectedRecordFactory(
+            former_commune=fc, map_sheet="1", plot_number="1", area_m2=Decimal("200"), source="import"
+        )
         CollectedRecordFactory(former_commune=fc, map_sheet="1", plot_number="2", status="draft")
     return a, b
 

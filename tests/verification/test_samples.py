@@ -24,8 +24,17 @@ def test_samples_raise_exactly_the_discrepancies_their_readme_lists(tmp_path, ca
 
     with (tmp_path / "flags.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["old_commune_code", "map_sheet", "plot_number", "code", "field", "registry_value",
-                             "collected_value", "severity", "status"]
+    assert list(rows[0]) == [
+        "old_commune_code",
+        "map_sheet",
+        "plot_number",
+        "code",
+        "field",
+        "registry_value",
+        "collected_value",
+        "severity",
+        "status",
+    ]
     got = sorted((r["old_commune_code"], r["map_sheet"], r["plot_number"], r["code"]) for r in rows)
     assert got == [
         ("09001", "1", "1", "AREA_MISMATCH"),
@@ -46,4 +55,8 @@ def test_samples_raise_exactly_the_discrepancies_their_readme_lists(tmp_path, ca
     call_command("campaign_report", commune="09003", format="json")
     figures = json.loads(capsys.readouterr().out)
     assert (figures["collected_plots"], figures["verified"], figures["pending_review"], figures["not_in_registry"]) == (
-        4, 1, 2, 1)
+        4,
+        1,
+        2,
+        1,
+    )

@@ -18,8 +18,16 @@ from verification.matching.reconcile import FlagPlan
 from verification.models import Enrichment, EnrichmentKind, Flag, FlagCode, FlagDecision
 from verification.outcomes import refresh_outcomes
 
-FLAG_UPDATE_FIELDS = ["registry_value", "collected_value", "severity", "similarity", "land_user", "status",
-                      "version", "updated_at"]
+FLAG_UPDATE_FIELDS = [
+    "registry_value",
+    "collected_value",
+    "severity",
+    "similarity",
+    "land_user",
+    "status",
+    "version",
+    "updated_at",
+]
 
 
 def apply_plan(*, chunk: Chunk, findings: ChunkFindings, plan: FlagPlan) -> None:
@@ -33,8 +41,12 @@ def apply_plan(*, chunk: Chunk, findings: ChunkFindings, plan: FlagPlan) -> None
     bulk.bulk_set(
         CollectedRecord,
         [
-            CollectedRecord(id=rid, plot_id=chunk.places[rid].plot_id, matched_fingerprint=chunk.fingerprints[rid],
-                            matched_at=chunk.started)
+            CollectedRecord(
+                id=rid,
+                plot_id=chunk.places[rid].plot_id,
+                matched_fingerprint=chunk.fingerprints[rid],
+                matched_at=chunk.started,
+            )
             for rid in sorted(chunk.records)
         ],
         ["plot", "matched_fingerprint", "matched_at"],
@@ -58,25 +70,29 @@ def _write_flags(chunk: Chunk, plan: FlagPlan) -> None:
         new = []
         for rid, found in plan.create:
             place = chunk.places[rid]
-            new.append(Flag(
-                record_id=rid,
-                plot_id=place.plot_id if found.code != FlagCode.PLOT_NOT_IN_REGISTRY else None,
-                former_commune_id=place.former_commune_id,
-                commune_id=place.commune_id,
-                land_user_id=found.land_user_id,
-                code=found.code,
-                field=found.field,
-                registry_value=found.registry_value,
-                collected_value=found.collected_value,
-                severity=found.severity,
-                similarity=found.similarity,
-            ))
+            new.append(
+                Flag(
+                    record_id=rid,
+                    plot_id=place.plot_id if found.code != FlagCode.PLOT_NOT_IN_REGISTRY else None,
+                    former_commune_id=place.former_commune_id,
+                    commune_id=place.commune_id,
+                    land_user_id=found.land_user_id,
+                    code=found.code,
+                    field=found.field,
+                    registry_value=found.registry_value,
+                    collected_value=found.collected_value,
+                    severity=found.severity,
+                    similarity=found.similarity,
+                )
+            )
         # A concurrent matcher may have created the same partner flag: the first one stands.
         Flag.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     if plan.notes:
         FlagDecision.objects.bulk_create(
-            [FlagDecision(flag_id=n.flag_id, from_status=n.from_status, to_status=n.to_status, note=n.note)
-             for n in plan.notes],
+            [
+                FlagDecision(flag_id=n.flag_id, from_status=n.from_status, to_status=n.to_status, note=n.note)
+                for n in plan.notes
+            ],
             batch_size=1000,
         )
 
@@ -93,8 +109,14 @@ def _write_enrichments(chunk: Chunk, findings: ChunkFindings) -> None:
         Enrichment.objects.filter(q, kind=EnrichmentKind.CCCD).delete()
     Enrichment.objects.bulk_create(
         [
-            Enrichment(record_id=rid, land_user_id=e.land_user_id, kind=e.kind, field=e.field,
-                       registry_value=e.registry_value, collected_value=e.collected_value)
+            Enrichment(
+                record_id=rid,
+                land_user_id=e.land_user_id,
+                kind=e.kind,
+                field=e.field,
+                registry_value=e.registry_value,
+                collected_value=e.collected_value,
+            )
             for rid, items in findings.enrichments.items()
             for e in {(e.kind, e.field): e for e in items}.values()
         ],

@@ -84,4 +84,3 @@ def chunk_findings(chunk: Chunk) -> ChunkFindings:
             e for e in items if not (e.kind == EnrichmentKind.CCCD and (rid, e.field) in out.conflict_fields)
         ]
     return out
-

@@ -41,15 +41,44 @@ from verification.models import Flag, FlagCode, FlagDecision, FlagStatus
 from verification.selectors import records_needing_match
 
 RECORD_FIELDS = (
-    "id", "former_commune_id", "former_commune__commune_id", "sheet_key", "number_key", "plot_id",
-    "holder_name", "holder_birth_year", "holder_birth_date", "holder_id_number", "holder_old_id_number",
-    "co_holder_name", "co_holder_birth_year", "co_holder_birth_date", "co_holder_id_number",
-    "co_holder_old_id_number", "certificate_serial", "certificate_book_number", "area_m2", "land_use",
-    "actual_user_name", "certificate_status", "owner_far_away", "source", "matched_fingerprint",
+    "id",
+    "former_commune_id",
+    "former_commune__commune_id",
+    "sheet_key",
+    "number_key",
+    "plot_id",
+    "holder_name",
+    "holder_birth_year",
+    "holder_birth_date",
+    "holder_id_number",
+    "holder_old_id_number",
+    "co_holder_name",
+    "co_holder_birth_year",
+    "co_holder_birth_date",
+    "co_holder_id_number",
+    "co_holder_old_id_number",
+    "certificate_serial",
+    "certificate_book_number",
+    "area_m2",
+    "land_use",
+    "actual_user_name",
+    "certificate_status",
+    "owner_far_away",
+    "source",
+    "matched_fingerprint",
 )
 FLAG_FIELDS = (
-    "id", "record_id", "code", "field", "registry_value", "collected_value", "severity", "status",
-    "similarity", "land_user_id", "version",
+    "id",
+    "record_id",
+    "code",
+    "field",
+    "registry_value",
+    "collected_value",
+    "severity",
+    "status",
+    "similarity",
+    "land_user_id",
+    "version",
 )
 SCAN_FIELDS = ("record_id", "kind", "sha256", "qr_payload")
 
@@ -253,18 +282,27 @@ def match_states(record_ids: Sequence[int]) -> list[MatchState]:
             cursor.execute(_state_sql(), [list(record_ids)])
             return [MatchState(*row) for row in cursor.fetchall()]
     rows = list(
-        CollectedRecord.objects.filter(id__in=record_ids, status=CollectedRecord.Status.SUBMITTED).values(*RECORD_FIELDS)
+        CollectedRecord.objects.filter(id__in=record_ids, status=CollectedRecord.Status.SUBMITTED).values(
+            *RECORD_FIELDS
+        )
     )
     ids = [r["id"] for r in rows]
     scans: dict[int, list[dict]] = defaultdict(list)
     for scan in Scan.objects.filter(record_id__in=ids).values(*SCAN_FIELDS):
         scans[scan["record_id"]].append(scan)
     registry = registry_plots({_key(r) for r in rows})
-    returned = set(Flag.objects.filter(record_id__in=ids, status=FlagStatus.RETURNED).values_list("record_id", flat=True))
+    returned = set(
+        Flag.objects.filter(record_id__in=ids, status=FlagStatus.RETURNED).values_list("record_id", flat=True)
+    )
     stale = set(records_needing_match().filter(id__in=ids).values_list("id", flat=True))
     return [
-        MatchState(r["id"], fingerprint(r, scans[r["id"]], registry.get(_key(r))), r["matched_fingerprint"],
-                   r["id"] in returned, r["id"] in stale)
+        MatchState(
+            r["id"],
+            fingerprint(r, scans[r["id"]], registry.get(_key(r))),
+            r["matched_fingerprint"],
+            r["id"] in returned,
+            r["id"] in stale,
+        )
         for r in rows
     ]
 
@@ -282,7 +320,9 @@ def _state_sql() -> str:
         if name not in ("id", "plot_id", "matched_fingerprint", "former_commune__commune_id")
     ]
     values = ", ".join(f"coalesce(r.{q(col)}::text, '~')" for col in own)
-    same_plot = "p.former_commune_id = r.former_commune_id AND p.sheet_key = r.sheet_key AND p.number_key = r.number_key"
+    same_plot = (
+        "p.former_commune_id = r.former_commune_id AND p.sheet_key = r.sheet_key AND p.number_key = r.number_key"
+    )
     return f"""
         SELECT r.id,
           md5(concat_ws('|', {values}, fc.commune_id,
@@ -375,29 +415,51 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
 
     if id_numbers:
         for u in LandUser.objects.filter(id_number__in=id_numbers).values(
-            "id", "full_name", "birth_year", "birth_date", "id_number",
-            "plot__former_commune_id", "plot__sheet_key", "plot__number_key",
+            "id",
+            "full_name",
+            "birth_year",
+            "birth_date",
+            "id_number",
+            "plot__former_commune_id",
+            "plot__sheet_key",
+            "plot__number_key",
         ):
             if normalize.clean_id(u["id_number"]) in id_numbers:
-                chunk.id_holders.append(IdHolder(
-                    id_number=u["id_number"], name=u["full_name"],
-                    birth_year=u["birth_date"].year if u["birth_date"] else u["birth_year"], land_user_id=u["id"],
-                    plot_key=(u["plot__former_commune_id"], u["plot__sheet_key"], u["plot__number_key"]),
-                ))
+                chunk.id_holders.append(
+                    IdHolder(
+                        id_number=u["id_number"],
+                        name=u["full_name"],
+                        birth_year=u["birth_date"].year if u["birth_date"] else u["birth_year"],
+                        land_user_id=u["id"],
+                        plot_key=(u["plot__former_commune_id"], u["plot__sheet_key"], u["plot__number_key"]),
+                    )
+                )
     for rid, rv in values.items():
         for person in rv.persons:
             number = normalize.clean_id(person.id_number)
             if number in id_numbers:
-                chunk.id_holders.append(IdHolder(
-                    id_number=number, name=person.name, birth_year=person.year, record_id=rid,
-                    field=f"{person.role}_id_number", plot_key=rv.plot_key,
-                ))
+                chunk.id_holders.append(
+                    IdHolder(
+                        id_number=number,
+                        name=person.name,
+                        birth_year=person.year,
+                        record_id=rid,
+                        field=f"{person.role}_id_number",
+                        plot_key=rv.plot_key,
+                    )
+                )
     chunk.key_members = [rv for rv in values.values() if rv.plot_key in keys]
 
     if shas:
         for s in Scan.objects.filter(sha256__in=shas, record__status=CollectedRecord.Status.SUBMITTED).values(
-            "record_id", "kind", "sha256", "record__former_commune_id", "record__sheet_key", "record__number_key",
-            "record__former_commune__commune_id", "record__plot_id",
+            "record_id",
+            "kind",
+            "sha256",
+            "record__former_commune_id",
+            "record__sheet_key",
+            "record__number_key",
+            "record__former_commune__commune_id",
+            "record__plot_id",
         ):
             chunk.scan_refs.append(ScanRef(s["record_id"], _key(s, "record__"), s["kind"], s["sha256"]))
             chunk.places.setdefault(s["record_id"], _place(s, "record__"))
@@ -420,7 +482,9 @@ def _mark_decided(flags: list[FlagRow]) -> None:
     """Which still-open flags have a decision history (one query): a vanished finding dismisses those,
     and deletes the others."""
     open_ids = [f.id for f in flags if f.status in (FlagStatus.OPEN, FlagStatus.RETURNED)]
-    decided = set(FlagDecision.objects.filter(flag_id__in=open_ids).values_list("flag_id", flat=True)) if open_ids else set()
+    decided = (
+        set(FlagDecision.objects.filter(flag_id__in=open_ids).values_list("flag_id", flat=True)) if open_ids else set()
+    )
     for i, flag in enumerate(flags):
         if flag.id in decided:
             flags[i] = replace(flag, decided=True)

@@ -54,7 +54,8 @@ def id_conflicts(holders: Iterable[IdHolder]) -> dict[tuple[int, str], FlagFindi
             if holder.record_id is None:
                 continue
             others = [
-                o for o in members
+                o
+                for o in members
                 if o is not holder and not _same_person(holder, o) and not _compared_by_plot_rules(holder, o)
             ]
             if others:

@@ -86,7 +86,11 @@ def _existing_flag(flag: FlagRow, found: FlagFinding, *, resubmitted: bool, plan
     elif flag.status == FlagStatus.RETURNED and resubmitted:
         status, note = FlagStatus.OPEN, NOTE_RESUBMITTED
     # Severity, name similarity or the land user compared with: refreshed without a new version.
-    quiet = (found.severity, found.similarity, found.land_user_id) != (flag.severity, flag.similarity, flag.land_user_id)
+    quiet = (found.severity, found.similarity, found.land_user_id) != (
+        flag.severity,
+        flag.similarity,
+        flag.land_user_id,
+    )
     if not (changed or status != flag.status or quiet):
         return
     plan.touched.add(flag.record_id)

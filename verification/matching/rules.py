@@ -185,9 +185,7 @@ def match_record(record: RecordValues, plot: RegistryPlot | None) -> Findings:
         owner, diacritics_only = _match_owner(person, plot.owners)
         if owner is None:
             unmatched = [o for o in plot.owners if id(o) not in matched]
-            if person.role == "co_holder" and not any(
-                not names_agree(o.name, record.holder.name) for o in unmatched
-            ):
+            if person.role == "co_holder" and not any(not names_agree(o.name, record.holder.name) for o in unmatched):
                 # Every registered owner is the holder: the co-holder is new to the registry.
                 out.enrich(EnrichmentKind.CO_HOLDER, "co_holder_name", "", person.name)
                 continue
@@ -202,8 +200,13 @@ def match_record(record: RecordValues, plot: RegistryPlot | None) -> Findings:
             continue
         matched.add(id(owner))
         if diacritics_only:
-            out.enrich(EnrichmentKind.DIACRITICS, f"{person.role}_name", owner.name, person.name,
-                       land_user_id=owner.land_user_id)
+            out.enrich(
+                EnrichmentKind.DIACRITICS,
+                f"{person.role}_name",
+                owner.name,
+                person.name,
+                land_user_id=owner.land_user_id,
+            )
         if person.role not in bad_id_roles:
             _compare_ids(record, person, owner, out)
         _compare_birth(person, owner, out)

@@ -132,11 +132,11 @@ class Findings:
     enrichments: list[EnrichmentFinding] = field(default_factory=list)
 
     def flag(self, code: str, field_name: str, registry_value: object = "", collected_value: object = "", **kw) -> None:
-        self.flags.append(
-            FlagFinding(code, field_name, _text(registry_value), _text(collected_value), **kw)
-        )
+        self.flags.append(FlagFinding(code, field_name, _text(registry_value), _text(collected_value), **kw))
 
-    def enrich(self, kind: str, field_name: str, registry_value: object = "", collected_value: object = "", **kw) -> None:
+    def enrich(
+        self, kind: str, field_name: str, registry_value: object = "", collected_value: object = "", **kw
+    ) -> None:
         self.enrichments.append(
             EnrichmentFinding(kind, field_name, _text(registry_value), _text(collected_value), **kw)
         )

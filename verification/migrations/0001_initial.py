@@ -6,180 +6,420 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('collection', '0001_initial'),
-        ('landdata', '0001_initial'),
+        ("collection", "0001_initial"),
+        ("landdata", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('PLOT_NOT_IN_REGISTRY', 'Thửa không có trong sổ địa chính'), ('OWNER_NAME_MISMATCH', 'Tên chủ sử dụng khác'), ('ID_NUMBER_MISMATCH', 'Số giấy tờ tùy thân khác'), ('ID_INVALID', 'Số giấy tờ tùy thân không hợp lệ'), ('ID_CONFLICT', 'Một số giấy tờ cho nhiều người'), ('BIRTH_MISMATCH', 'Năm sinh khác'), ('CERTIFICATE_MISMATCH', 'Số GCN khác'), ('AREA_MISMATCH', 'Diện tích khác'), ('LAND_USE_MISMATCH', 'Mục đích sử dụng khác'), ('USER_NOT_HOLDER', 'Người sử dụng không phải chủ GCN'), ('CERTIFICATE_STATUS', 'Tình trạng GCN đặc biệt'), ('DUPLICATE_RECORD', 'Bản ghi trùng không khớp'), ('DUPLICATE_SCAN', 'Ảnh trùng ở thửa khác'), ('MISSING_DOCUMENTS', 'Thiếu ảnh giấy tờ')], max_length=32, verbose_name='mã')),
-                ('field', models.CharField(blank=True, max_length=64, verbose_name='trường')),
-                ('registry_value', models.CharField(blank=True, max_length=300, verbose_name='giá trị sổ địa chính')),
-                ('collected_value', models.CharField(blank=True, max_length=300, verbose_name='giá trị thu thập')),
-                ('severity', models.CharField(choices=[('high', 'Cao'), ('medium', 'Trung bình'), ('low', 'Thấp')], max_length=8, verbose_name='mức độ')),
-                ('status', models.CharField(choices=[('open', 'Chưa xử lý'), ('accepted', 'Chấp nhận giá trị thu thập'), ('kept', 'Giữ giá trị sổ địa chính'), ('returned', 'Trả về xã'), ('dismissed', 'Bỏ qua')], default='open', max_length=10, verbose_name='trạng thái')),
-                ('similarity', models.FloatField(blank=True, null=True, verbose_name='độ giống tên')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='landdata.commune')),
-                ('former_commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='landdata.formercommune')),
-                ('land_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='flags', to='landdata.landuser')),
-                ('plot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='flags', to='landdata.plot')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='collection.collectedrecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("PLOT_NOT_IN_REGISTRY", "Thửa không có trong sổ địa chính"),
+                            ("OWNER_NAME_MISMATCH", "Tên chủ sử dụng khác"),
+                            ("ID_NUMBER_MISMATCH", "Số giấy tờ tùy thân khác"),
+                            ("ID_INVALID", "Số giấy tờ tùy thân không hợp lệ"),
+                            ("ID_CONFLICT", "Một số giấy tờ cho nhiều người"),
+                            ("BIRTH_MISMATCH", "Năm sinh khác"),
+                            ("CERTIFICATE_MISMATCH", "Số GCN khác"),
+                            ("AREA_MISMATCH", "Diện tích khác"),
+                            ("LAND_USE_MISMATCH", "Mục đích sử dụng khác"),
+                            ("USER_NOT_HOLDER", "Người sử dụng không phải chủ GCN"),
+                            ("CERTIFICATE_STATUS", "Tình trạng GCN đặc biệt"),
+                            ("DUPLICATE_RECORD", "Bản ghi trùng không khớp"),
+                            ("DUPLICATE_SCAN", "Ảnh trùng ở thửa khác"),
+                            ("MISSING_DOCUMENTS", "Thiếu ảnh giấy tờ"),
+                        ],
+                        max_length=32,
+                        verbose_name="mã",
+                    ),
+                ),
+                ("field", models.CharField(blank=True, max_length=64, verbose_name="trường")),
+                ("registry_value", models.CharField(blank=True, max_length=300, verbose_name="giá trị sổ địa chính")),
+                ("collected_value", models.CharField(blank=True, max_length=300, verbose_name="giá trị thu thập")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("high", "Cao"), ("medium", "Trung bình"), ("low", "Thấp")],
+                        max_length=8,
+                        verbose_name="mức độ",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Chưa xử lý"),
+                            ("accepted", "Chấp nhận giá trị thu thập"),
+                            ("kept", "Giữ giá trị sổ địa chính"),
+                            ("returned", "Trả về xã"),
+                            ("dismissed", "Bỏ qua"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("similarity", models.FloatField(blank=True, null=True, verbose_name="độ giống tên")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="landdata.commune"
+                    ),
+                ),
+                (
+                    "former_commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="landdata.formercommune"
+                    ),
+                ),
+                (
+                    "land_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="flags",
+                        to="landdata.landuser",
+                    ),
+                ),
+                (
+                    "plot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="flags",
+                        to="landdata.plot",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="collection.collectedrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sai lệch',
-                'verbose_name_plural': 'sai lệch',
+                "verbose_name": "sai lệch",
+                "verbose_name_plural": "sai lệch",
             },
         ),
         migrations.CreateModel(
-            name='FlagDecision',
+            name="FlagDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('open', 'Chưa xử lý'), ('accepted', 'Chấp nhận giá trị thu thập'), ('kept', 'Giữ giá trị sổ địa chính'), ('returned', 'Trả về xã'), ('dismissed', 'Bỏ qua')], max_length=10)),
-                ('to_status', models.CharField(choices=[('open', 'Chưa xử lý'), ('accepted', 'Chấp nhận giá trị thu thập'), ('kept', 'Giữ giá trị sổ địa chính'), ('returned', 'Trả về xã'), ('dismissed', 'Bỏ qua')], max_length=10)),
-                ('note', models.TextField(blank=True, verbose_name='lý do')),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('flag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='verification.flag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Chưa xử lý"),
+                            ("accepted", "Chấp nhận giá trị thu thập"),
+                            ("kept", "Giữ giá trị sổ địa chính"),
+                            ("returned", "Trả về xã"),
+                            ("dismissed", "Bỏ qua"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Chưa xử lý"),
+                            ("accepted", "Chấp nhận giá trị thu thập"),
+                            ("kept", "Giữ giá trị sổ địa chính"),
+                            ("returned", "Trả về xã"),
+                            ("dismissed", "Bỏ qua"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="lý do")),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "flag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="decisions", to="verification.flag"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quyết định',
-                'verbose_name_plural': 'quyết định',
-                'ordering': ['decided_at', 'id'],
+                "verbose_name": "quyết định",
+                "verbose_name_plural": "quyết định",
+                "ordering": ["decided_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LandUserStatus',
+            name="LandUserStatus",
             fields=[
-                ('land_user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='campaign_status', serialize=False, to='landdata.landuser')),
-                ('status', models.CharField(choices=[('unified', 'Đã thống nhất'), ('not_matched', 'Chưa khớp'), ('not_identified', 'Chưa xác định')], max_length=16)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='landdata.commune')),
+                (
+                    "land_user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="campaign_status",
+                        serialize=False,
+                        to="landdata.landuser",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unified", "Đã thống nhất"),
+                            ("not_matched", "Chưa khớp"),
+                            ("not_identified", "Chưa xác định"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="landdata.commune"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MatchingRun',
+            name="MatchingRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('running', 'Đang chạy'), ('done', 'Hoàn tất'), ('failed', 'Lỗi')], default='running', max_length=10, verbose_name='trạng thái')),
-                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='bắt đầu')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='kết thúc')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='tổng số bản ghi')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='đã đối soát')),
-                ('chunks_total', models.PositiveIntegerField(default=0)),
-                ('chunks_done', models.PositiveIntegerField(default=0)),
-                ('skipped', models.PositiveIntegerField(default=0, verbose_name='không đổi, bỏ qua')),
-                ('flags_created', models.PositiveIntegerField(default=0)),
-                ('flags_closed', models.PositiveIntegerField(default=0)),
-                ('queries', models.PositiveIntegerField(default=0, verbose_name='số truy vấn')),
-                ('error', models.TextField(blank=True)),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='landdata.commune')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "Đang chạy"), ("done", "Hoàn tất"), ("failed", "Lỗi")],
+                        default="running",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="bắt đầu")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="kết thúc")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="tổng số bản ghi")),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="đã đối soát")),
+                ("chunks_total", models.PositiveIntegerField(default=0)),
+                ("chunks_done", models.PositiveIntegerField(default=0)),
+                ("skipped", models.PositiveIntegerField(default=0, verbose_name="không đổi, bỏ qua")),
+                ("flags_created", models.PositiveIntegerField(default=0)),
+                ("flags_closed", models.PositiveIntegerField(default=0)),
+                ("queries", models.PositiveIntegerField(default=0, verbose_name="số truy vấn")),
+                ("error", models.TextField(blank=True)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="landdata.commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lượt đối soát',
-                'verbose_name_plural': 'lượt đối soát',
-                'ordering': ['-started_at'],
+                "verbose_name": "lượt đối soát",
+                "verbose_name_plural": "lượt đối soát",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='MatchingChunk',
+            name="MatchingChunk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField()),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('done', models.BooleanField(default=False)),
-                ('queries', models.PositiveIntegerField(default=0)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chunks', to='verification.matchingrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("index", models.PositiveIntegerField()),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("done", models.BooleanField(default=False)),
+                ("queries", models.PositiveIntegerField(default=0)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chunks",
+                        to="verification.matchingrun",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlotOutcome',
+            name="PlotOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sheet_key', models.CharField(max_length=20)),
-                ('number_key', models.CharField(max_length=20)),
-                ('outcome', models.CharField(choices=[('pending_review', 'Chờ kiểm tra'), ('not_in_registry', 'Không có trong sổ'), ('cleaned', 'Đã làm sạch'), ('enriched', 'Đã làm giàu'), ('verified', 'Đã xác minh')], db_index=True, max_length=16)),
-                ('open_flags', models.PositiveIntegerField(default=0)),
-                ('enrichments', models.JSONField(blank=True, default=list)),
-                ('first_collected_on', models.DateField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='landdata.commune')),
-                ('former_commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='landdata.formercommune')),
-                ('plot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='landdata.plot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sheet_key", models.CharField(max_length=20)),
+                ("number_key", models.CharField(max_length=20)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending_review", "Chờ kiểm tra"),
+                            ("not_in_registry", "Không có trong sổ"),
+                            ("cleaned", "Đã làm sạch"),
+                            ("enriched", "Đã làm giàu"),
+                            ("verified", "Đã xác minh"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                    ),
+                ),
+                ("open_flags", models.PositiveIntegerField(default=0)),
+                ("enrichments", models.JSONField(blank=True, default=list)),
+                ("first_collected_on", models.DateField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="landdata.commune"
+                    ),
+                ),
+                (
+                    "former_commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="landdata.formercommune"
+                    ),
+                ),
+                (
+                    "plot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="landdata.plot",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RegistryCorrection',
+            name="RegistryCorrection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(max_length=40)),
-                ('object_id', models.CharField(max_length=40)),
-                ('field', models.CharField(max_length=64)),
-                ('old_value', models.CharField(blank=True, max_length=300)),
-                ('new_value', models.CharField(blank=True, max_length=300)),
-                ('corrected_at', models.DateTimeField(auto_now_add=True)),
-                ('corrected_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('flag', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='verification.flag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("model", models.CharField(max_length=40)),
+                ("object_id", models.CharField(max_length=40)),
+                ("field", models.CharField(max_length=64)),
+                ("old_value", models.CharField(blank=True, max_length=300)),
+                ("new_value", models.CharField(blank=True, max_length=300)),
+                ("corrected_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "corrected_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "flag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="corrections", to="verification.flag"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Enrichment',
+            name="Enrichment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cccd', 'Bổ sung CCCD'), ('birth_date', 'Bổ sung ngày sinh đầy đủ'), ('diacritics', 'Bổ sung dấu tiếng Việt cho tên'), ('actual_user', 'Bổ sung người đang sử dụng'), ('co_holder', 'Bổ sung người đồng sở hữu')], max_length=16, verbose_name='loại')),
-                ('field', models.CharField(blank=True, max_length=64, verbose_name='trường')),
-                ('registry_value', models.CharField(blank=True, max_length=300, verbose_name='giá trị sổ địa chính')),
-                ('collected_value', models.CharField(blank=True, max_length=300, verbose_name='giá trị thu thập')),
-                ('land_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enrichments', to='landdata.landuser')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrichments', to='collection.collectedrecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cccd", "Bổ sung CCCD"),
+                            ("birth_date", "Bổ sung ngày sinh đầy đủ"),
+                            ("diacritics", "Bổ sung dấu tiếng Việt cho tên"),
+                            ("actual_user", "Bổ sung người đang sử dụng"),
+                            ("co_holder", "Bổ sung người đồng sở hữu"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("field", models.CharField(blank=True, max_length=64, verbose_name="trường")),
+                ("registry_value", models.CharField(blank=True, max_length=300, verbose_name="giá trị sổ địa chính")),
+                ("collected_value", models.CharField(blank=True, max_length=300, verbose_name="giá trị thu thập")),
+                (
+                    "land_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="enrichments",
+                        to="landdata.landuser",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrichments",
+                        to="collection.collectedrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'làm giàu',
-                'verbose_name_plural': 'làm giàu',
-                'constraints': [models.UniqueConstraint(fields=('record', 'kind', 'field'), name='enrichment_unique_per_record')],
+                "verbose_name": "làm giàu",
+                "verbose_name_plural": "làm giàu",
+                "constraints": [
+                    models.UniqueConstraint(fields=("record", "kind", "field"), name="enrichment_unique_per_record")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='flag',
-            index=models.Index(fields=['commune', 'status', 'code'], name='flag_queue_idx'),
+            model_name="flag",
+            index=models.Index(fields=["commune", "status", "code"], name="flag_queue_idx"),
         ),
         migrations.AddIndex(
-            model_name='flag',
-            index=models.Index(fields=['former_commune', 'status'], name='flag_former_idx'),
+            model_name="flag",
+            index=models.Index(fields=["former_commune", "status"], name="flag_former_idx"),
         ),
         migrations.AddIndex(
-            model_name='flag',
-            index=models.Index(fields=['status', 'severity', 'created_at'], name='flag_severity_idx'),
+            model_name="flag",
+            index=models.Index(fields=["status", "severity", "created_at"], name="flag_severity_idx"),
         ),
         migrations.AddConstraint(
-            model_name='flag',
-            constraint=models.UniqueConstraint(fields=('record', 'code', 'field'), name='flag_unique_per_record'),
+            model_name="flag",
+            constraint=models.UniqueConstraint(fields=("record", "code", "field"), name="flag_unique_per_record"),
         ),
         migrations.AddIndex(
-            model_name='landuserstatus',
-            index=models.Index(fields=['commune', 'status'], name='landuser_status_idx'),
+            model_name="landuserstatus",
+            index=models.Index(fields=["commune", "status"], name="landuser_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='matchingchunk',
-            constraint=models.UniqueConstraint(fields=('run', 'index'), name='matching_chunk_unique'),
+            model_name="matchingchunk",
+            constraint=models.UniqueConstraint(fields=("run", "index"), name="matching_chunk_unique"),
         ),
         migrations.AddIndex(
-            model_name='plotoutcome',
-            index=models.Index(fields=['commune', 'outcome'], name='outcome_commune_idx'),
+            model_name="plotoutcome",
+            index=models.Index(fields=["commune", "outcome"], name="outcome_commune_idx"),
         ),
         migrations.AddConstraint(
-            model_name='plotoutcome',
-            constraint=models.UniqueConstraint(fields=('former_commune', 'sheet_key', 'number_key'), name='outcome_plot_key_unique'),
+            model_name="plotoutcome",
+            constraint=models.UniqueConstraint(
+                fields=("former_commune", "sheet_key", "number_key"), name="outcome_plot_key_unique"
+            ),
         ),
     ]

@@ -25,5 +25,7 @@ class Command(BaseCommand):
         except ImportFailed as exc:
             for line in exc.problems:
                 self.stderr.write(line)
-            raise CommandError(f"{path.name}: nothing imported ({len(exc.problems)} problem(s))", returncode=1) from None
+            raise CommandError(
+                f"{path.name}: nothing imported ({len(exc.problems)} problem(s))", returncode=1
+            ) from None
         self.stdout.write(result.summary(path.name))

@@ -21,7 +21,9 @@ class Command(BaseCommand):
                 raise CommandError("restore cancelled")
         connection.close()
         try:
-            backup_restore(backup_dir=Path(backup_dir), db=connection.settings_dict, media_root=Path(settings.MEDIA_ROOT))
+            backup_restore(
+                backup_dir=Path(backup_dir), db=connection.settings_dict, media_root=Path(settings.MEDIA_ROOT)
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"restored from {backup_dir}")

@@ -37,8 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = {
-            u.username: u
-            for u in get_user_model().objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
+            u.username: u for u in get_user_model().objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
         }
         scopes = {
             s.user_id: s

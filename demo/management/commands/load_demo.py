@@ -76,8 +76,6 @@ def _granted(codename: str, rules: tuple[str, ...]) -> bool:
     return any(codename.startswith(rule) if rule.endswith("_") else codename == rule for rule in rules)
 
 
-
-
 def demo_files_ensure(*, out_dir: Path, plots: int, province_code: str) -> tuple[dict, bool]:
     """The manifest of demo files for `plots` in `out_dir`, generating them unless already there."""
     manifest = demo.demo_manifest(out_dir)
@@ -137,7 +135,10 @@ def demo_accounts_ensure(
     scopes = {
         Role.OFFICIAL: {"commune": first_ward, "working_group": None, "branch": None, "province": None},
         Role.GROUP_LEADER: {
-            "commune": first_ward, "working_group": working_group, "branch": None, "province": None,
+            "commune": first_ward,
+            "working_group": working_group,
+            "branch": None,
+            "province": None,
         },
         Role.REVIEWER: {"commune": None, "working_group": None, "branch": branch, "province": None},
         Role.ADMIN: {"commune": None, "working_group": None, "branch": None, "province": province},
@@ -185,9 +186,7 @@ class Command(BaseCommand):
         imported = self._import(out_dir, "import_assignments", import_kinds.ASSIGNMENTS, log)
         first_ward = Commune.objects.filter(code=manifest["first_ward"]).first()
         if first_ward is None:
-            raise CommandError(
-                _("Không thấy phường %(code)s sau khi nhập.") % {"code": manifest["first_ward"]}
-            )
+            raise CommandError(_("Không thấy phường %(code)s sau khi nhập.") % {"code": manifest["first_ward"]})
         # Accounts before the records, so that imported records link to canbo01's account.
         with transaction.atomic():
             province, _created = Province.objects.get_or_create(
@@ -195,9 +194,7 @@ class Command(BaseCommand):
             )
             branches = demo_branches_ensure(province=province, ward_codes=manifest["ward_codes"])
             groups = demo_groups_ensure()
-            accounts = demo_accounts_ensure(
-                province=province, first_ward=first_ward, branch=branches[0], groups=groups
-            )
+            accounts = demo_accounts_ensure(province=province, first_ward=first_ward, branch=branches[0], groups=groups)
         imported += self._import(out_dir, "import_registry", imports.REGISTRY, log)
         imported += self._import(out_dir, "import_collection", import_kinds.COLLECTION, log)
         if use_worker or settings.CELERY_TASK_ALWAYS_EAGER:

@@ -14,8 +14,15 @@ from PIL import Image, ImageDraw, ImageFilter
 CCCD_PAYLOAD = "001085012345|123456789|Nguyễn Văn An|01021985|Nam|Thôn 1, xã Tiên Du, Bắc Ninh|15062021"
 
 
-def document_photo(width: int = 1600, height: int = 1200, *, seed: int = 1, qr_text: str | None = None,
-                   qr_scale: int = 8, noise: float = 18) -> Image.Image:
+def document_photo(
+    width: int = 1600,
+    height: int = 1200,
+    *,
+    seed: int = 1,
+    qr_text: str | None = None,
+    qr_scale: int = 8,
+    noise: float = 18,
+) -> Image.Image:
     """Photo-like page: paper noise, lines of text, boxes, optionally a QR code."""
     rng = np.random.default_rng(seed)
     paper = rng.normal(205, noise, (height, width, 3)).clip(0, 255).astype(np.uint8)
@@ -26,8 +33,9 @@ def document_photo(width: int = 1600, height: int = 1200, *, seed: int = 1, qr_t
         draw.text((x, y), "CONG HOA XA HOI CHU NGHIA VIET NAM 0123456789", fill=(25, 25, 25))
     for _ in range(12):
         x, y = int(rng.integers(0, width - 200)), int(rng.integers(0, height - 200))
-        draw.rectangle((x, y, x + int(rng.integers(40, 200)), y + int(rng.integers(40, 200))), outline=(0, 0, 0),
-                       width=3)
+        draw.rectangle(
+            (x, y, x + int(rng.integers(40, 200)), y + int(rng.integers(40, 200))), outline=(0, 0, 0), width=3
+        )
     if qr_text:
         qr = qr_image(qr_text, scale=qr_scale)
         image.paste(qr, (width // 3, height // 3))
@@ -54,7 +62,7 @@ def garbled_qr_photo() -> Image.Image:
     a = np.array(qr)
     rng = np.random.default_rng(3)
     h, w = a.shape[:2]
-    band = a[h // 4: 3 * h // 4, w // 6: 5 * w // 6]
+    band = a[h // 4 : 3 * h // 4, w // 6 : 5 * w // 6]
     noise = rng.integers(0, 2, band.shape[:2]).astype(np.uint8) * 255
     band[:] = noise[..., None]
     photo = document_photo(1400, 1100, seed=9)
@@ -111,8 +119,10 @@ def decompression_bomb_png(width: int = 100_000, height: int = 100_000) -> bytes
 
 
 def minimal_pdf() -> bytes:
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
 
 
 def blurred(image: Image.Image, radius: float = 5) -> Image.Image:

@@ -43,7 +43,11 @@ def test_streams_with_private_headers_and_logs(official_client, world, scan, url
     assert body(response)[:2] == b"\xff\xd8"
     row = DocumentAccess.objects.get()
     assert (row.user, row.scan, row.record_id, row.action, row.ip_address) == (
-        world["official"], scan, world["record"].pk, action, "10.1.2.3"
+        world["official"],
+        scan,
+        world["record"].pk,
+        action,
+        "10.1.2.3",
     )
 
 
@@ -55,14 +59,20 @@ def test_every_opening_is_a_row(official_client, scan):
 
 
 def test_ip_from_the_reverse_proxy(official_client, scan):
-    body(official_client.get(reverse("collection:scan_image", args=[scan.pk]),
-                             HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1"))
+    body(
+        official_client.get(
+            reverse("collection:scan_image", args=[scan.pk]), HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1"
+        )
+    )
     assert DocumentAccess.objects.get().ip_address == "203.0.113.9"
 
 
 def test_garbage_forwarded_for_is_not_stored(official_client, scan):
-    body(official_client.get(reverse("collection:scan_image", args=[scan.pk]), HTTP_X_FORWARDED_FOR="<script>",
-                             REMOTE_ADDR="bad"))
+    body(
+        official_client.get(
+            reverse("collection:scan_image", args=[scan.pk]), HTTP_X_FORWARDED_FOR="<script>", REMOTE_ADDR="bad"
+        )
+    )
     assert DocumentAccess.objects.get().ip_address is None
 
 
@@ -95,9 +105,10 @@ def test_user_without_scope_sees_nothing(client, scan):
 def test_unknown_or_unprocessed_scan_is_404(official_client, scan):
     Scan.objects.filter(pk=scan.pk).update(status=Scan.Status.PENDING)
     assert official_client.get(reverse("collection:scan_image", args=[scan.pk])).status_code == 404
-    assert official_client.get(
-        reverse("collection:scan_image", args=["00000000-0000-0000-0000-000000000000"])
-    ).status_code == 404
+    assert (
+        official_client.get(reverse("collection:scan_image", args=["00000000-0000-0000-0000-000000000000"])).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("field", ["file", "thumbnail"])
@@ -128,8 +139,10 @@ def test_admin_sees_the_access_log_read_only(client, world, scan, official_clien
     assert filtered.status_code == 200 and filtered.context["cl"].result_count == 0
     row = DocumentAccess.objects.get()
     assert client.get(reverse("admin:collection_documentaccess_change", args=[row.pk])).status_code == 200
-    assert client.post(reverse("admin:collection_documentaccess_delete", args=[row.pk]),
-                       {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:collection_documentaccess_delete", args=[row.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert client.get(reverse("admin:collection_documentaccess_add")).status_code == 403
     assert DocumentAccess.objects.count() == 1
 

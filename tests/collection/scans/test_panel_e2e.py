@@ -22,8 +22,11 @@ def page():
 def test_upload_two_photos_and_fill_from_qr(live_server, page, tmp_path, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     commune = CommuneFactory(code="09100")
-    record = CollectedRecordFactory(former_commune=FormerCommuneFactory(code="09100", commune=commune),
-                                    holder_name="Nguyen Van An", status=CollectedRecord.Status.DRAFT)
+    record = CollectedRecordFactory(
+        former_commune=FormerCommuneFactory(code="09100", commune=commune),
+        holder_name="Nguyen Van An",
+        status=CollectedRecord.Status.DRAFT,
+    )
     user_with_scope(Role.OFFICIAL, commune=commune, username="canbo_e2e")
     cert = tmp_path / "giay-chung-nhan.jpg"
     cert.write_bytes(images.encode(images.document_photo(1600, 1200, seed=21), "JPEG", quality=90))

@@ -116,9 +116,7 @@ def test_sniff_refuses_from_the_header(data, reason):
     assert info.value.reason is reason
 
 
-@pytest.mark.parametrize(
-    ("fmt", "extension"), [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp"), ("HEIC", "heic")]
-)
+@pytest.mark.parametrize(("fmt", "extension"), [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp"), ("HEIC", "heic")])
 def test_sniff_reports_real_type(fmt, extension):
     stream = io.BytesIO(images.encode(images.document_photo(1100, 1000, noise=0 if fmt == "HEIC" else 18), fmt))
     stream.seek(17)
@@ -127,9 +125,7 @@ def test_sniff_reports_real_type(fmt, extension):
     assert stream.tell() == 0  # left ready to be stored
 
 
-@pytest.mark.parametrize(
-    ("radius", "blurred"), [(0, False), (0.6, False), (3, True), (6, True)]
-)
+@pytest.mark.parametrize(("radius", "blurred"), [(0, False), (0.6, False), (3, True), (6, True)])
 def test_blur_detection(radius, blurred):
     image = images.document_photo(1600, 1200, seed=5)
     if radius:
@@ -146,8 +142,9 @@ def test_sharper_photo_scores_higher():
     assert sharp > soft * 2
 
 
-@pytest.mark.parametrize(("size", "low"), [((1600, 1200), False), ((1000, 1000), False), ((1400, 999), True),
-                                          ((640, 480), True)])
+@pytest.mark.parametrize(
+    ("size", "low"), [((1600, 1200), False), ((1000, 1000), False), ((1400, 999), True), ((640, 480), True)]
+)
 def test_low_resolution(size, low):
     result = process(images.encode(images.document_photo(*size), "JPEG"))
     assert (QualityIssue.LOW_RESOLUTION in result.issues) is low

@@ -22,13 +22,18 @@ def _upload(client, record, seed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("collection:scan_upload", args=[record.pk]),
-            {"kind": "cert_1", "files": [upload_file(f"gcn{seed}.jpg", images.encode(images.document_photo(seed=seed)))]},
+            {
+                "kind": "cert_1",
+                "files": [upload_file(f"gcn{seed}.jpg", images.encode(images.document_photo(seed=seed)))],
+            },
             headers={"HX-Request": "true"},
         )
     return Scan.objects.latest("uploaded_at")
 
 
-def test_purge_deletes_old_scans_and_their_files_but_keeps_the_log(official_client, world, django_capture_on_commit_callbacks):
+def test_purge_deletes_old_scans_and_their_files_but_keeps_the_log(
+    official_client, world, django_capture_on_commit_callbacks
+):
     old = _upload(official_client, world["record"], 1, django_capture_on_commit_callbacks)
     new = _upload(official_client, world["record"], 2, django_capture_on_commit_callbacks)
     official_client.get(reverse("collection:scan_image", args=[old.pk]))
@@ -61,7 +66,10 @@ def test_purge_limited_to_one_commune(official_client, world, django_capture_on_
     assert Scan.objects.count() == 0
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"before": "31/12/2025"}, "not a date"), ({"before": "2025-12-31", "commune": "99999"}, "unknown commune")])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"before": "31/12/2025"}, "not a date"), ({"before": "2025-12-31", "commune": "99999"}, "unknown commune")],
+)
 def test_bad_arguments(world, kwargs, message):
     with pytest.raises(CommandError, match=message):
         call_command("purge_scans", **kwargs)

@@ -16,23 +16,35 @@ GOOD = "001085012345|123456789|Nguyễn Văn An|01021985|Nam|Thôn 1, xã Tiên 
         # id, old id, name, birth, sex, issue
         (GOOD, ("001085012345", "123456789", "Nguyễn Văn An", dt.date(1985, 2, 1), "Nam", dt.date(2021, 6, 15))),
         # no former CMND
-        ("001185012345||Trần Thị Bình|31121985|Nữ|Hà Nội|01012022",
-         ("001185012345", "", "Trần Thị Bình", dt.date(1985, 12, 31), "Nữ", dt.date(2022, 1, 1))),
+        (
+            "001185012345||Trần Thị Bình|31121985|Nữ|Hà Nội|01012022",
+            ("001185012345", "", "Trần Thị Bình", dt.date(1985, 12, 31), "Nữ", dt.date(2022, 1, 1)),
+        ),
         # six parts: no issue date
-        ("001085012345||Nguyễn Văn An|01021985|Nam|Thôn 1", ("001085012345", "", "Nguyễn Văn An",
-                                                             dt.date(1985, 2, 1), "Nam", None)),
+        (
+            "001085012345||Nguyễn Văn An|01021985|Nam|Thôn 1",
+            ("001085012345", "", "Nguyễn Văn An", dt.date(1985, 2, 1), "Nam", None),
+        ),
         # 2024 card: extra fields ignored
-        (GOOD + "|Nơi cư trú|Cha: X|Mẹ: Y|", ("001085012345", "123456789", "Nguyễn Văn An", dt.date(1985, 2, 1),
-                                             "Nam", dt.date(2021, 6, 15))),
+        (
+            GOOD + "|Nơi cư trú|Cha: X|Mẹ: Y|",
+            ("001085012345", "123456789", "Nguyễn Văn An", dt.date(1985, 2, 1), "Nam", dt.date(2021, 6, 15)),
+        ),
         # decomposed (NFD) text, surrounding spaces, a BOM, a trailing newline
-        ("\ufeff 001085012345 |123456789|Nguye\u0302\u0303n Va\u0306n An|01021985|Nam|x|15062021\n",
-         ("001085012345", "123456789", "Nguyễn Văn An", dt.date(1985, 2, 1), "Nam", dt.date(2021, 6, 15))),
+        (
+            "\ufeff 001085012345 |123456789|Nguye\u0302\u0303n Va\u0306n An|01021985|Nam|x|15062021\n",
+            ("001085012345", "123456789", "Nguyễn Văn An", dt.date(1985, 2, 1), "Nam", dt.date(2021, 6, 15)),
+        ),
         # born in the 2000s (century digit 2 = male)
-        ("001203012345||Lê Văn Cường|05052003|Nam|x|01012021",
-         ("001203012345", "", "Lê Văn Cường", dt.date(2003, 5, 5), "Nam", dt.date(2021, 1, 1))),
+        (
+            "001203012345||Lê Văn Cường|05052003|Nam|x|01012021",
+            ("001203012345", "", "Lê Văn Cường", dt.date(2003, 5, 5), "Nam", dt.date(2021, 1, 1)),
+        ),
         # lower-case sex
-        ("001185012345||Trần Thị Bình|31121985|nữ|x|01012022",
-         ("001185012345", "", "Trần Thị Bình", dt.date(1985, 12, 31), "Nữ", dt.date(2022, 1, 1))),
+        (
+            "001185012345||Trần Thị Bình|31121985|nữ|x|01012022",
+            ("001185012345", "", "Trần Thị Bình", dt.date(1985, 12, 31), "Nữ", dt.date(2022, 1, 1)),
+        ),
     ],
 )
 def test_valid_payloads(text, expected):

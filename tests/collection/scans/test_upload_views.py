@@ -43,8 +43,9 @@ def good_jpeg():
     return images.jpeg_with_exif(images.marked_photo(1600, 1200), orientation=6)
 
 
-def test_jpeg_with_exif_is_stored_upright_without_metadata(official_client, world, good_jpeg, settings,
-                                                           django_capture_on_commit_callbacks):
+def test_jpeg_with_exif_is_stored_upright_without_metadata(
+    official_client, world, good_jpeg, settings, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = post_upload(official_client, world["record"], [upload_file("IMG_0001.JPG", good_jpeg)])
     assert response.status_code == 200
@@ -101,20 +102,21 @@ def test_no_file_chosen(official_client, world):
     assert "Chưa chọn tệp ảnh nào" in response.content.decode()
 
 
-def test_duplicate_is_not_stored_twice(official_client, world, good_jpeg, settings,
-                                       django_capture_on_commit_callbacks):
+def test_duplicate_is_not_stored_twice(official_client, world, good_jpeg, settings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         post_upload(official_client, world["record"], [upload_file("a.jpg", good_jpeg)])
-        again = post_upload(official_client, world["record"],
-                            [upload_file("b.jpg", good_jpeg), upload_file("c.jpg", good_jpeg)])
+        again = post_upload(
+            official_client, world["record"], [upload_file("b.jpg", good_jpeg), upload_file("c.jpg", good_jpeg)]
+        )
     assert again.content.decode().count("Ảnh này đã được tải lên") == 2
     assert Scan.objects.count() == 1
     assert len(stored_files(settings)) == 1
 
 
 def test_same_image_on_another_plot_is_noticed(client, world, good_jpeg, django_capture_on_commit_callbacks):
-    other = CollectedRecordFactory(former_commune=world["record"].former_commune, plot_number="2",
-                                   status=CollectedRecord.Status.DRAFT)
+    other = CollectedRecordFactory(
+        former_commune=world["record"].former_commune, plot_number="2", status=CollectedRecord.Status.DRAFT
+    )
     client.force_login(world["official"])
     with django_capture_on_commit_callbacks(execute=True):
         post_upload(client, world["record"], [upload_file("a.jpg", good_jpeg)])
@@ -128,8 +130,9 @@ def test_size_limit_per_file(official_client, world, good_jpeg, settings, django
     small = images.encode(images.document_photo(1200, 1000, noise=0), "JPEG", quality=60)
     assert len(small) < 200_000 < len(good_jpeg)
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_upload(official_client, world["record"],
-                               [upload_file("big.jpg", good_jpeg), upload_file("small.jpg", small)])
+        response = post_upload(
+            official_client, world["record"], [upload_file("big.jpg", good_jpeg), upload_file("small.jpg", small)]
+        )
     html = response.content.decode()
     assert "big.jpg</strong>: Tệp quá lớn" in html
     assert list(Scan.objects.values_list("original_name", flat=True)) == ["small.jpg"]
@@ -145,14 +148,16 @@ def test_real_60_mb_upload_gets_a_clear_message(official_client, world, settings
 
 
 def test_decompression_bomb_refused_at_upload(official_client, world, settings):
-    response = post_upload(official_client, world["record"],
-                           [upload_file("bomb.png", images.decompression_bomb_png(), "image/png")])
+    response = post_upload(
+        official_client, world["record"], [upload_file("bomb.png", images.decompression_bomb_png(), "image/png")]
+    )
     assert "quá lớn, không thể xử lý an toàn" in response.content.decode()
     assert not Scan.objects.exists() and not stored_files(settings)
 
 
-def test_truncated_jpeg_fails_in_processing_with_a_message(official_client, world, settings,
-                                                           django_capture_on_commit_callbacks):
+def test_truncated_jpeg_fails_in_processing_with_a_message(
+    official_client, world, settings, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         post_upload(official_client, world["record"], [upload_file("half.jpg", images.truncated_jpeg())])
     scan = Scan.objects.get()
@@ -174,7 +179,9 @@ def test_blurred_and_small_photos_carry_warnings(official_client, world, django_
     blurry = images.encode(images.blurred(images.document_photo(1600, 1200), 5), "JPEG")
     small = images.encode(images.document_photo(800, 600, seed=3), "JPEG")
     with django_capture_on_commit_callbacks(execute=True):
-        post_upload(official_client, world["record"], [upload_file("blur.jpg", blurry), upload_file("small.jpg", small)])
+        post_upload(
+            official_client, world["record"], [upload_file("blur.jpg", blurry), upload_file("small.jpg", small)]
+        )
     html = official_client.get(reverse("collection:scan_list", args=[world["record"].pk])).content.decode()
     assert "Ảnh mờ, nên chụp lại" in html and "Độ phân giải thấp" in html
     assert set(Scan.objects.values_list("needs_retake", flat=True)) == {True}
@@ -203,8 +210,9 @@ def test_qr_on_a_certificate_page_is_not_offered_as_an_id(official_client, world
     assert "Điền từ mã QR" not in html
 
 
-def test_list_polls_while_pending_and_stops_when_processed(official_client, world, good_jpeg,
-                                                          django_capture_on_commit_callbacks):
+def test_list_polls_while_pending_and_stops_when_processed(
+    official_client, world, good_jpeg, django_capture_on_commit_callbacks
+):
     list_url = reverse("collection:scan_list", args=[world["record"].pk])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = post_upload(official_client, world["record"], [upload_file("a.jpg", good_jpeg)])
@@ -284,8 +292,9 @@ def test_an_unexpected_error_stays_on_its_own_line(official_client, world, good_
 
     monkeypatch.setattr(services, "_upload_sha256", failing)
     other = images.encode(images.document_photo(1200, 1000, seed=8), "JPEG")
-    response = post_upload(official_client, world["record"],
-                           [upload_file("bad.jpg", good_jpeg), upload_file("ok.jpg", other)])
+    response = post_upload(
+        official_client, world["record"], [upload_file("bad.jpg", good_jpeg), upload_file("ok.jpg", other)]
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "bad.jpg</strong>: Không lưu được tệp này" in html
@@ -294,9 +303,12 @@ def test_an_unexpected_error_stays_on_its_own_line(official_client, world, good_
 
 
 def test_without_htmx_the_results_come_back_as_messages(official_client, world, good_jpeg):
-    response = post_upload(official_client, world["record"],
-                           [upload_file("a.jpg", good_jpeg), upload_file("x.jpg", b"text")], htmx=False,
-                           )
+    response = post_upload(
+        official_client,
+        world["record"],
+        [upload_file("a.jpg", good_jpeg), upload_file("x.jpg", b"text")],
+        htmx=False,
+    )
     assert response.status_code == 302
     page = official_client.get(response["Location"], follow=True)
     texts = [str(m) for m in page.context["messages"]] if page.context else []
@@ -307,7 +319,9 @@ def test_delete_removes_row_and_files(official_client, world, good_jpeg, setting
     with django_capture_on_commit_callbacks(execute=True):
         post_upload(official_client, world["record"], [upload_file("a.jpg", good_jpeg)])
         scan = Scan.objects.get()
-        response = official_client.post(reverse("collection:scan_delete", args=[scan.pk]), headers={"HX-Request": "true"})
+        response = official_client.post(
+            reverse("collection:scan_delete", args=[scan.pk]), headers={"HX-Request": "true"}
+        )
     assert response.status_code == 200
     assert not Scan.objects.exists()
     assert not stored_files(settings) and not stored_files(settings, "thumbs")
@@ -348,13 +362,13 @@ def test_gallery_shows_ready_thumbnails(official_client, world, good_jpeg, djang
     assert reverse("collection:scan_thumbnail", args=[Scan.objects.get().pk]) in html
 
 
-
 def test_delete_refused_once_submitted(official_client, world, good_jpeg, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         post_upload(official_client, world["record"], [upload_file("a.jpg", good_jpeg)])
     CollectedRecord.objects.filter(pk=world["record"].pk).update(status="submitted")
-    response = official_client.post(reverse("collection:scan_delete", args=[Scan.objects.get().pk]),
-                                    headers={"HX-Request": "true"})
+    response = official_client.post(
+        reverse("collection:scan_delete", args=[Scan.objects.get().pk]), headers={"HX-Request": "true"}
+    )
     assert "Bản ghi đã gửi" in response.content.decode()
     assert Scan.objects.exists()
 
@@ -380,8 +394,9 @@ def test_stale_pending_scans_are_queued_again(official_client, world, good_jpeg,
     assert Scan.objects.get().status == Scan.Status.READY
 
 
-def test_broker_outage_keeps_the_upload(official_client, world, good_jpeg, monkeypatch,
-                                        django_capture_on_commit_callbacks):
+def test_broker_outage_keeps_the_upload(
+    official_client, world, good_jpeg, monkeypatch, django_capture_on_commit_callbacks
+):
     from collection import tasks
 
     def broker_down(*args, **kwargs):

@@ -25,8 +25,14 @@ BROKER = os.environ.get("TEST_SCAN_BROKER_URL", TEST_BROKER_URL)
 def worker(settings, tmp_path):
     require_services(BROKER)
     with celery_on_broker(BROKER):
-        workers = WorkerProcesses(broker=BROKER, log_dir=tmp_path, queues="records", pool="solo", concurrency=1,
-                                  extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)})
+        workers = WorkerProcesses(
+            broker=BROKER,
+            log_dir=tmp_path,
+            queues="records",
+            pool="solo",
+            concurrency=1,
+            extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)},
+        )
         workers.start()
         yield workers
         workers.stop_all()

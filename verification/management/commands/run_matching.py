@@ -23,7 +23,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--commune", help=_("mã xã/phường (5 chữ số)"))
         parser.add_argument("--wait", action="store_true", help=_("chờ đến khi mọi việc đối soát xong"))
-        parser.add_argument("--timeout", type=float, default=0, help=_("giây chờ tối đa với --wait (0: không giới hạn)"))
+        parser.add_argument(
+            "--timeout", type=float, default=0, help=_("giây chờ tối đa với --wait (0: không giới hạn)")
+        )
         parser.add_argument("--poll", type=float, default=1.0, help=_("giây giữa hai lần kiểm tra tiến độ"))
 
     def handle(self, *args, commune=None, wait=False, timeout=0, poll=1.0, **options):
@@ -90,5 +92,7 @@ class Command(BaseCommand):
                 self.stderr.write(_("Chưa có tiến triển — Celery worker có đang chạy không? (celery -A config worker)"))
                 stalled_since = time.monotonic()
             if timeout and time.monotonic() - started > timeout:
-                raise CommandError(_("Hết thời gian chờ đối soát (%(done)s/%(total)s).") % {"done": run.done, "total": run.total})
+                raise CommandError(
+                    _("Hết thời gian chờ đối soát (%(done)s/%(total)s).") % {"done": run.done, "total": run.total}
+                )
             time.sleep(poll)
