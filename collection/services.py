@@ -201,6 +201,75 @@ class RecordsImportResult:
         )
 
 
+def _import_row_values(row_number: int, raw: dict, errors: RowErrors) -> dict:
+    """The model values of one imported row; its problems go to `errors` as `row N: column: problem`."""
+    cleaned = validation.clean_record_values(raw, require_complete=True, strict_ids=False)
+    for key, messages in cleaned.errors.items():
+        for message in messages:
+            errors.add(row_number, key, message)
+    values = dict(cleaned.values)
+    values["former_commune_id"] = normalize.commune_code(raw.get("old_commune_code"))
+    for key in ("map_sheet", "plot_number"):
+        cell = raw.get(key)
+        # A spreadsheet cell may hold the number 12.0: the sheet is "12".
+        values[key] = normalize.plot_key_part(cell) if isinstance(cell, float) else normalize.nfc(str(cell or ""))
+    values["collected_by"] = normalize.nfc(str(raw.get("collected_by") or ""))
+    for key, name in (
+        ("old_commune_code", "former_commune_id"),
+        ("map_sheet", "map_sheet"),
+        ("plot_number", "plot_number"),
+        ("collected_by", "collected_by"),
+    ):
+        if not values[name]:
+            errors.add(row_number, key, _("Bắt buộc."))
+    values["collected_on"], problem = validation.parse_collected_on(raw.get("collected_on"))
+    if problem:
+        errors.add(row_number, "collected_on", problem)
+    return values
+
+
+def _check_former_communes(rows: list[tuple[int, dict]], codes: set[str], errors: RowErrors) -> None:
+    known = set(FormerCommune.objects.filter(code__in=codes).values_list("code", flat=True))
+    for row_number, values in rows:
+        code = values["former_commune_id"]
+        if code and code not in known:
+            errors.add(row_number, "old_commune_code", _("Mã xã cũ %(code)s không có trong danh mục.") % {"code": code})
+
+
+def _imported_keys(keys: list[str]) -> set[str]:
+    """The import keys already in the database (rows of a file imported before)."""
+    existing: set[str] = set()
+    for start in range(0, len(keys), 5000):
+        existing.update(
+            CollectedRecord.objects.filter(import_key__in=keys[start : start + 5000]).values_list(
+                "import_key", flat=True
+            )
+        )
+    return existing
+
+
+def _imported_record(values: dict, *, key: str, batch: ImportBatch, plots: dict, users: dict, now) -> CollectedRecord:
+    sheet_key = normalize.plot_key_part(values["map_sheet"])
+    number_key = normalize.plot_key_part(values["plot_number"])
+    return CollectedRecord(
+        **{name: values[name] for name in RECORD_VALUE_FIELDS},
+        former_commune_id=values["former_commune_id"],
+        map_sheet=values["map_sheet"],
+        plot_number=values["plot_number"],
+        sheet_key=sheet_key,
+        number_key=number_key,
+        plot_id=plots.get((values["former_commune_id"], sheet_key, number_key)),
+        collected_by=values["collected_by"],
+        collected_by_user_id=users.get(values["collected_by"]),
+        collected_on=values["collected_on"],
+        status=CollectedRecord.Status.SUBMITTED,
+        source=CollectedRecord.Source.IMPORT,
+        batch=batch,
+        import_key=key,
+        submitted_at=now,
+    )
+
+
 def _import_key(values: dict) -> str:
     """sha256 of the normalised row: the same row imported twice has the same key."""
     payload = {k: (str(v) if v is not None else None) for k, v in sorted(values.items())}
@@ -212,47 +281,16 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
 
     Queries are batched (codes, plots, users, existing keys), then one bulk insert.
     """
-
     started = time.monotonic()
     path = Path(path)
     file_name = file_name or path.name
     errors = RowErrors()
-    rows: list[tuple[int, dict]] = []
-    for row_number, raw in read_rows(path, collection_columns(), file_name=file_name):
-        cleaned = validation.clean_record_values(raw, require_complete=True, strict_ids=False)
-        for key, messages in cleaned.errors.items():
-            for message in messages:
-                errors.add(row_number, key, message)
-        values = dict(cleaned.values)
-        values["former_commune_id"] = normalize.commune_code(raw.get("old_commune_code"))
-        values["map_sheet"] = normalize.nfc(str(raw.get("map_sheet") or ""))
-        values["plot_number"] = normalize.nfc(str(raw.get("plot_number") or ""))
-        if isinstance(raw.get("map_sheet"), float):
-            values["map_sheet"] = normalize.plot_key_part(raw["map_sheet"])
-        if isinstance(raw.get("plot_number"), float):
-            values["plot_number"] = normalize.plot_key_part(raw["plot_number"])
-        for key, name in (
-            ("old_commune_code", "former_commune_id"),
-            ("map_sheet", "map_sheet"),
-            ("plot_number", "plot_number"),
-        ):
-            if not values[name]:
-                errors.add(row_number, key, _("Bắt buộc."))
-        values["collected_by"] = normalize.nfc(str(raw.get("collected_by") or ""))
-        if not values["collected_by"]:
-            errors.add(row_number, "collected_by", _("Bắt buộc."))
-        collected_on, problem = validation.parse_collected_on(raw.get("collected_on"))
-        if problem:
-            errors.add(row_number, "collected_on", problem)
-        values["collected_on"] = collected_on
-        rows.append((row_number, values))
-
+    rows = [
+        (row_number, _import_row_values(row_number, raw, errors))
+        for row_number, raw in read_rows(path, collection_columns(), file_name=file_name)
+    ]
     codes = {values["former_commune_id"] for _, values in rows if values["former_commune_id"]}
-    known = set(FormerCommune.objects.filter(code__in=codes).values_list("code", flat=True))
-    for row_number, values in rows:
-        code = values["former_commune_id"]
-        if code and code not in known:
-            errors.add(row_number, "old_commune_code", _("Mã xã cũ %(code)s không có trong danh mục.") % {"code": code})
+    _check_former_communes(rows, codes, errors)
     errors.raise_if_any(file_name)
 
     plots = {
@@ -263,18 +301,10 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
     }
     usernames = {values["collected_by"] for _, values in rows}
     users = {u.get_username(): u.pk for u in get_user_model().objects.filter(username__in=usernames)}
-
     keyed: dict[str, dict] = {}
     for _row, values in rows:
         keyed.setdefault(_import_key(values), values)
-    existing: set[str] = set()
-    keys = list(keyed)
-    for start in range(0, len(keys), 5000):
-        existing.update(
-            CollectedRecord.objects.filter(import_key__in=keys[start : start + 5000]).values_list(
-                "import_key", flat=True
-            )
-        )
+    existing = _imported_keys(list(keyed))
 
     now = timezone.now()
     with transaction.atomic():
@@ -286,31 +316,11 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
             status=ImportBatch.Status.RUNNING,
             rows_total=len(rows),
         )
-        new = []
-        for key, values in keyed.items():
-            if key in existing:
-                continue
-            sheet_key = normalize.plot_key_part(values["map_sheet"])
-            number_key = normalize.plot_key_part(values["plot_number"])
-            new.append(
-                CollectedRecord(
-                    **{name: values[name] for name in RECORD_VALUE_FIELDS},
-                    former_commune_id=values["former_commune_id"],
-                    map_sheet=values["map_sheet"],
-                    plot_number=values["plot_number"],
-                    sheet_key=sheet_key,
-                    number_key=number_key,
-                    plot_id=plots.get((values["former_commune_id"], sheet_key, number_key)),
-                    collected_by=values["collected_by"],
-                    collected_by_user_id=users.get(values["collected_by"]),
-                    collected_on=values["collected_on"],
-                    status=CollectedRecord.Status.SUBMITTED,
-                    source=CollectedRecord.Source.IMPORT,
-                    batch=batch,
-                    import_key=key,
-                    submitted_at=now,
-                )
-            )
+        new = [
+            _imported_record(values, key=key, batch=batch, plots=plots, users=users, now=now)
+            for key, values in keyed.items()
+            if key not in existing
+        ]
         created = CollectedRecord.objects.bulk_create(new, batch_size=2000)
         ids = [record.pk for record in created]
         if ids and ids[0] is None:  # a backend that does not return ids

@@ -178,40 +178,59 @@ def clean_record_values(
     Missing keys are treated as blank.
     """
     out = Cleaned()
+    _clean_texts(raw, out)
+    for prefix in ("holder", "co_holder"):
+        _clean_person(raw, prefix, out, strict_ids=strict_ids, today=today)
+    _clean_area(raw, out)
+    _clean_land_use(raw, out)
+    _clean_choices(raw, out)
+    if require_complete:
+        for key in REQUIRED_ON_SUBMIT:
+            if not out.values.get(key):
+                out.add(key, _("Bắt buộc nhập trước khi gửi."))
+    if not out.values["co_holder_name"] and (out.values["co_holder_id_number"] or out.values["co_holder_birth_year"]):
+        out.add("co_holder_name", _("Nhập họ tên đồng sở hữu khi đã nhập ngày sinh hoặc số CCCD của người này."))
+    return out
+
+
+def _clean_texts(raw: Mapping[str, object], out: Cleaned) -> None:
     for key in ("holder_name", "co_holder_name", "actual_user_name", "certificate_serial", "certificate_book_number"):
         value = _text(raw.get(key))
         if len(value) > _MAX_TEXT[key]:
             out.add(key, _("Tối đa %(n)d ký tự.") % {"n": _MAX_TEXT[key]})
         out.values[key] = value
-    out.values["notes"] = _text(raw.get("notes")) if raw.get("notes") is not None else ""
-    if isinstance(raw.get("notes"), str):
-        out.values["notes"] = raw["notes"].strip()  # keep the official's line breaks
+    notes = raw.get("notes")
+    # A note typed in the form keeps the official's line breaks; a spreadsheet cell is normalised.
+    out.values["notes"] = notes.strip() if isinstance(notes, str) else _text(notes)
 
-    for prefix in ("holder", "co_holder"):
-        birth, problem = parse_birth(raw.get(f"{prefix}_birth"), today=today)
-        if problem:
-            out.add(f"{prefix}_birth", problem)
-        out.values[f"{prefix}_birth_year"] = birth.year if birth else None
-        out.values[f"{prefix}_birth_date"] = birth.date if birth else None
 
-        id_raw = raw.get(f"{prefix}_id_number")
-        problem = id_number_problem(id_raw, birth_year=birth.year if birth else None, today=today)
+def _clean_person(
+    raw: Mapping[str, object], prefix: str, out: Cleaned, *, strict_ids: bool, today: dt.date | None
+) -> None:
+    """Birth date or year, CCCD and former CMND of the holder or co-holder."""
+    birth, problem = parse_birth(raw.get(f"{prefix}_birth"), today=today)
+    if problem:
+        out.add(f"{prefix}_birth", problem)
+    out.values[f"{prefix}_birth_year"] = birth.year if birth else None
+    out.values[f"{prefix}_birth_date"] = birth.date if birth else None
+    checks = (
+        ("id_number", lambda value: id_number_problem(value, birth_year=birth.year if birth else None, today=today)),
+        ("old_id_number", old_id_problem),
+    )
+    for suffix, problem_of in checks:
+        key = f"{prefix}_{suffix}"
+        value = raw.get(key)
+        problem = problem_of(value)
         if problem and strict_ids:
-            out.add(f"{prefix}_id_number", problem)
-        out.values[f"{prefix}_id_number"] = normalize.clean_id(id_raw)
-        if len(out.values[f"{prefix}_id_number"]) > 20:
-            out.add(f"{prefix}_id_number", _("Số giấy tờ quá dài (tối đa 20 ký tự)."))
+            out.add(key, problem)
+        out.values[key] = normalize.clean_id(value)  # type: ignore[arg-type]
+        if len(out.values[key]) > 20:  # type: ignore[arg-type]
+            out.add(key, _("Số giấy tờ quá dài (tối đa 20 ký tự)."))
 
-        old_raw = raw.get(f"{prefix}_old_id_number")
-        problem = old_id_problem(old_raw)
-        if problem and strict_ids:
-            out.add(f"{prefix}_old_id_number", problem)
-        out.values[f"{prefix}_old_id_number"] = normalize.clean_id(old_raw)
-        if len(out.values[f"{prefix}_old_id_number"]) > 20:
-            out.add(f"{prefix}_old_id_number", _("Số giấy tờ quá dài (tối đa 20 ký tự)."))
 
+def _clean_area(raw: Mapping[str, object], out: Cleaned) -> None:
     try:
-        area = normalize.parse_decimal(raw.get("area_m2"))
+        area = normalize.parse_decimal(raw.get("area_m2"))  # type: ignore[arg-type]
     except ValueError:
         out.add(
             "area_m2",
@@ -219,15 +238,16 @@ def clean_record_values(
             % {"value": _text(raw.get("area_m2"))},
         )
         area = None
-    else:
-        if area is not None and area <= 0:
-            out.add("area_m2", _("Diện tích phải lớn hơn 0."))
-        elif area is not None and area >= 10**12:
-            out.add("area_m2", _("Diện tích quá lớn."))
-        elif area is not None:
-            area = area.quantize(Decimal("0.01"))
+    if area is not None and area <= 0:
+        out.add("area_m2", _("Diện tích phải lớn hơn 0."))
+    elif area is not None and area >= 10**12:
+        out.add("area_m2", _("Diện tích quá lớn."))
+    elif area is not None:
+        area = area.quantize(Decimal("0.01"))
     out.values["area_m2"] = area
 
+
+def _clean_land_use(raw: Mapping[str, object], out: Cleaned) -> None:
     codes = normalize.parse_land_use(_text(raw.get("land_use")))
     bad = sorted(c for c in codes if not re.fullmatch(r"[A-Z]{2,4}", c))
     if bad:
@@ -236,6 +256,9 @@ def clean_record_values(
         )
     out.values["land_use"] = normalize.format_land_use(codes)
 
+
+def _clean_choices(raw: Mapping[str, object], out: Cleaned) -> None:
+    """Certificate status, owner far away, channel."""
     status = _text(raw.get("certificate_status")).casefold() or CertificateStatus.HELD
     if status not in CertificateStatus.values:
         out.add(
@@ -243,22 +266,12 @@ def clean_record_values(
             _("Tình trạng GCN phải là một trong: %(values)s.") % {"values": ", ".join(CertificateStatus.values)},
         )
     out.values["certificate_status"] = status
-
     try:
-        out.values["owner_far_away"] = normalize.parse_bool(raw.get("owner_far_away"))
+        out.values["owner_far_away"] = normalize.parse_bool(raw.get("owner_far_away"))  # type: ignore[arg-type]
     except ValueError:
         out.add("owner_far_away", _("Chủ ở xa phải là 1/0, yes/no hoặc có/không."))
         out.values["owner_far_away"] = False
-
     channel = _text(raw.get("channel")).casefold()
     if channel and channel not in Channel.values:
         out.add("channel", _("Hình thức phải là một trong: %(values)s.") % {"values": ", ".join(Channel.values)})
     out.values["channel"] = channel
-
-    if require_complete:
-        for key in REQUIRED_ON_SUBMIT:
-            if not out.values.get(key):
-                out.add(key, _("Bắt buộc nhập trước khi gửi."))
-    if not out.values["co_holder_name"] and (out.values["co_holder_id_number"] or out.values["co_holder_birth_year"]):
-        out.add("co_holder_name", _("Nhập họ tên đồng sở hữu khi đã nhập ngày sinh hoặc số CCCD của người này."))
-    return out

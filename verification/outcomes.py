@@ -14,7 +14,9 @@ record (a `cccd` enrichment), else not_identified.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -36,6 +38,7 @@ from verification.models import (
 )
 
 PlotKey = tuple[str, str, str]
+Row = Mapping[str, Any]  # a `.values()` row
 
 # Flags that mean a land user is not (yet) matched to a person.
 IDENTITY_CODES = frozenset(
@@ -63,14 +66,24 @@ def outcome_for(*, has_open: bool, in_registry: bool, has_accepted: bool, enrich
     return Outcome.VERIFIED
 
 
-@transaction.atomic
-def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
-    """Recompute PlotOutcome, LandUserStatus and CollectedRecord.open_flags for these plot keys (contract §5)."""
-    keys = {(str(f), str(s), str(n)) for f, s, n in plot_keys}
-    if not keys:
-        return
-    now = timezone.now()
-    records = list(
+@dataclass
+class OutcomeInputs:
+    """What the outcomes of some plot keys depend on, as plain rows."""
+
+    keys: set[PlotKey]
+    records: list[Row]
+    flags_by_record: dict[int, list[Row]]
+    enrichments_by_record: dict[int, list[Row]]
+    plots: dict[PlotKey, Row]
+    land_users: list[Row]
+
+
+def _record_key(record: Row) -> PlotKey:
+    return (record["former_commune_id"], record["sheet_key"], record["number_key"])
+
+
+def _load(keys: set[PlotKey]) -> OutcomeInputs:
+    records: list[Row] = list(
         CollectedRecord.objects.filter(plot_keys_q(keys, model=CollectedRecord)).values(
             "id",
             "former_commune_id",
@@ -83,104 +96,90 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
         )
     )
     record_ids = [r["id"] for r in records]
-    flags = list(Flag.objects.filter(record_id__in=record_ids).values("record_id", "status", "code", "land_user_id"))
-    enrichments = list(Enrichment.objects.filter(record_id__in=record_ids).values("record_id", "kind", "land_user_id"))
-    plots = {
-        (p["former_commune_id"], p["sheet_key"], p["number_key"]): p
+    flags_by_record: dict[int, list[Row]] = defaultdict(list)
+    for flag in Flag.objects.filter(record_id__in=record_ids).values("record_id", "status", "code", "land_user_id"):
+        flags_by_record[flag["record_id"]].append(flag)
+    enrichments_by_record: dict[int, list[Row]] = defaultdict(list)
+    for item in Enrichment.objects.filter(record_id__in=record_ids).values("record_id", "kind", "land_user_id"):
+        enrichments_by_record[item["record_id"]].append(item)
+    plots: dict[PlotKey, Row] = {
+        _record_key(p): p
         for p in Plot.objects.filter(plot_keys_q(keys, model=Plot)).values(
             "id", "former_commune_id", "former_commune__commune_id", "sheet_key", "number_key"
         )
     }
-    land_users = list(
+    land_users: list[Row] = list(
         LandUser.objects.filter(plot_id__in=[p["id"] for p in plots.values()]).values("id", "plot_id", "id_kind")
     )
+    return OutcomeInputs(keys, records, flags_by_record, enrichments_by_record, plots, land_users)
 
-    flags_by_record: dict[int, list[dict]] = defaultdict(list)
-    for flag in flags:
-        flags_by_record[flag["record_id"]].append(flag)
-    enrich_by_record: dict[int, list[dict]] = defaultdict(list)
-    for item in enrichments:
-        enrich_by_record[item["record_id"]].append(item)
 
-    # CollectedRecord.open_flags, written only where it changed.
+def record_open_flags(inputs: OutcomeInputs) -> list[tuple[int, int]]:
+    """(record, open flags) where the stored count changed."""
     changed = []
-    for rec in records:
-        count = sum(1 for f in flags_by_record[rec["id"]] if f["status"] in OPEN_STATUSES)
+    for rec in inputs.records:
+        count = sum(1 for f in inputs.flags_by_record[rec["id"]] if f["status"] in OPEN_STATUSES)
         if count != rec["open_flags"]:
-            changed.append(CollectedRecord(id=rec["id"], open_flags=count))
-    if changed:
-        bulk.bulk_set(CollectedRecord, changed, ["open_flags"])
+            changed.append((rec["id"], count))
+    return changed
 
-    # PlotOutcome per collected key.
-    by_key: dict[PlotKey, list[dict]] = defaultdict(list)
-    for rec in records:
+
+def plot_outcomes(inputs: OutcomeInputs, *, now) -> list[dict]:
+    """A PlotOutcome row per collected plot key (a key with only drafts has none)."""
+    by_key: dict[PlotKey, list[Row]] = defaultdict(list)
+    for rec in inputs.records:
         if rec["status"] in COLLECTED_STATUSES:
-            by_key[(rec["former_commune_id"], rec["sheet_key"], rec["number_key"])].append(rec)
-    outcomes = []
-    collected_plot_ids: set[int] = set()
+            by_key[_record_key(rec)].append(rec)
+    rows = []
     for key, recs in by_key.items():
-        plot = plots.get(key)
-        key_flags = [f for r in recs for f in flags_by_record[r["id"]]]
-        kinds = sorted({e["kind"] for r in recs for e in enrich_by_record[r["id"]]})
+        plot = inputs.plots.get(key)
+        key_flags = [f for r in recs for f in inputs.flags_by_record[r["id"]]]
+        kinds = sorted({e["kind"] for r in recs for e in inputs.enrichments_by_record[r["id"]]})
         open_count = sum(1 for f in key_flags if f["status"] in OPEN_STATUSES)
-        outcome = outcome_for(
-            has_open=open_count > 0,
-            in_registry=plot is not None,
-            has_accepted=any(f["status"] == FlagStatus.ACCEPTED for f in key_flags),
-            enrichments=kinds,
-        )
-        if plot is not None:
-            collected_plot_ids.add(plot["id"])
-        outcomes.append(
+        rows.append(
             {
                 "former_commune_id": key[0],
                 "commune_id": recs[0]["former_commune__commune_id"],
                 "sheet_key": key[1],
                 "number_key": key[2],
                 "plot_id": plot["id"] if plot else None,
-                "outcome": outcome,
+                "outcome": outcome_for(
+                    has_open=open_count > 0,
+                    in_registry=plot is not None,
+                    has_accepted=any(f["status"] == FlagStatus.ACCEPTED for f in key_flags),
+                    enrichments=kinds,
+                ),
                 "open_flags": open_count,
                 "enrichments": kinds,
                 "first_collected_on": min(r["collected_on"] for r in recs),
                 "updated_at": now,
             }
         )
-    bulk.bulk_upsert(
-        PlotOutcome,
-        outcomes,
-        unique=["former_commune_id", "sheet_key", "number_key"],
-        update=["commune_id", "plot_id", "outcome", "open_flags", "enrichments", "first_collected_on", "updated_at"],
-    )
-    gone = keys - set(by_key)
-    if gone:
-        PlotOutcome.objects.filter(plot_keys_q(gone, model=PlotOutcome)).delete()
+    return rows
 
-    # LandUserStatus for the registry land users of collected plots.
+
+def land_user_statuses(inputs: OutcomeInputs, *, collected_plot_ids: set[int], now) -> list[dict]:
+    """unified / not_matched / not_identified for every registered land user of a collected plot."""
+    plot_of_record = {rec["id"]: (inputs.plots.get(_record_key(rec)) or {}).get("id") for rec in inputs.records}
+    collected = [rec for rec in inputs.records if rec["status"] in COLLECTED_STATUSES]
     blocked_users: set[int] = set()
     blocked_plots: set[int] = set()
-    plot_of_record = {}
-    for rec in records:
-        plot = plots.get((rec["former_commune_id"], rec["sheet_key"], rec["number_key"]))
-        plot_of_record[rec["id"]] = plot["id"] if plot else None
-    for rec in records:
-        if rec["status"] not in COLLECTED_STATUSES:
-            continue
-        for flag in flags_by_record[rec["id"]]:
+    for rec in collected:
+        for flag in inputs.flags_by_record[rec["id"]]:
             if flag["status"] in OPEN_STATUSES and flag["code"] in IDENTITY_CODES:
                 if flag["land_user_id"]:
                     blocked_users.add(flag["land_user_id"])
-                elif plot_of_record[rec["id"]]:
-                    blocked_plots.add(plot_of_record[rec["id"]])
+                elif (plot_id := plot_of_record[rec["id"]]) is not None:
+                    blocked_plots.add(plot_id)
     cccd_users = {
         e["land_user_id"]
-        for rec in records
-        if rec["status"] in COLLECTED_STATUSES
-        for e in enrich_by_record[rec["id"]]
+        for rec in collected
+        for e in inputs.enrichments_by_record[rec["id"]]
         if e["kind"] == EnrichmentKind.CCCD and e["land_user_id"]
     }
-    commune_of_plot = {p["id"]: p["former_commune__commune_id"] for p in plots.values()}
-    statuses = []
-    for user in land_users:
+    commune_of_plot = {p["id"]: p["former_commune__commune_id"] for p in inputs.plots.values()}
+    rows = []
+    for user in inputs.land_users:
         if user["plot_id"] not in collected_plot_ids:
             continue
         if user["id"] in blocked_users or user["plot_id"] in blocked_plots:
@@ -189,7 +188,7 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
             status = LandUserStatus.Status.UNIFIED
         else:
             status = LandUserStatus.Status.NOT_IDENTIFIED
-        statuses.append(
+        rows.append(
             {
                 "land_user_id": user["id"],
                 "commune_id": commune_of_plot[user["plot_id"]],
@@ -197,7 +196,36 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
                 "updated_at": now,
             }
         )
+    return rows
+
+
+@transaction.atomic
+def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
+    """Recompute CollectedRecord.open_flags, PlotOutcome and LandUserStatus for these plot keys (contract §5)."""
+    keys = {(str(f), str(s), str(n)) for f, s, n in plot_keys}
+    if not keys:
+        return
+    now = timezone.now()
+    inputs = _load(keys)
+
+    changed = record_open_flags(inputs)
+    if changed:
+        bulk.bulk_set(CollectedRecord, [CollectedRecord(id=i, open_flags=n) for i, n in changed], ["open_flags"])
+
+    outcomes = plot_outcomes(inputs, now=now)
+    bulk.bulk_upsert(
+        PlotOutcome,
+        outcomes,
+        unique=["former_commune_id", "sheet_key", "number_key"],
+        update=["commune_id", "plot_id", "outcome", "open_flags", "enrichments", "first_collected_on", "updated_at"],
+    )
+    gone = keys - {(o["former_commune_id"], o["sheet_key"], o["number_key"]) for o in outcomes}
+    if gone:
+        PlotOutcome.objects.filter(plot_keys_q(gone, model=PlotOutcome)).delete()
+
+    collected_plot_ids = {o["plot_id"] for o in outcomes if o["plot_id"] is not None}
+    statuses = land_user_statuses(inputs, collected_plot_ids=collected_plot_ids, now=now)
     bulk.bulk_upsert(LandUserStatus, statuses, unique=["land_user_id"], update=["commune_id", "status", "updated_at"])
-    uncollected = [u["id"] for u in land_users if u["plot_id"] not in collected_plot_ids]
+    uncollected = [u["id"] for u in inputs.land_users if u["plot_id"] not in collected_plot_ids]
     if uncollected:
         LandUserStatus.objects.filter(land_user_id__in=uncollected).delete()
