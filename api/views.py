@@ -44,6 +44,24 @@ def _param(name: str, description: str, type_=str) -> OpenApiParameter:
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, required=False, description=description)
 
 
+# What every database the portal runs on can hold in a primary or foreign key (a bigint).
+MAX_ID = 2**63 - 1
+
+
+def _filter_value(model, lookup: str, value: str):
+    """The query value as the looked-up field takes it; an integer key out of a bigint's range is refused
+    here, because SQLite only says so when the query runs (OverflowError, a 500)."""
+    field = model._meta.get_field(lookup.split("__")[0])
+    for part in lookup.split("__")[1:]:
+        field = field.related_model._meta.get_field(part)
+    if field.is_relation:
+        field = field.target_field
+    converted = field.to_python(value)
+    if isinstance(converted, int) and not -MAX_ID <= converted <= MAX_ID:
+        raise ValueError(value)
+    return converted
+
+
 class ScopedViewSet(viewsets.GenericViewSet):
     pagination_class = PortalPagination
     base_queryset = None
@@ -58,9 +76,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
             value = self.request.query_params.get(param)
             if value not in (None, ""):
                 try:
-                    qs = qs.filter(**{lookup: value})
+                    qs = qs.filter(**{lookup: _filter_value(qs.model, lookup, value)})
                 except (TypeError, ValueError, DjangoValidationError):
-                    # "?record=abc": a bad filter value is the caller's mistake (400), not a 500.
+                    # "?record=abc" or "?plot=<20 digits>": the caller's mistake (400), not a 500.
                     raise ValidationError({param: [_("Giá trị không hợp lệ.")]}) from None
         return qs
 

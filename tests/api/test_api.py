@@ -250,3 +250,17 @@ def test_schema_validates_and_docs_page(campaign):
         assert path in paths
     assert client.get("/api/v1/docs/").status_code == 200
     assert client.get("/api/v1/redoc/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/records/?plot={}", "/api/v1/scans/?record={}", "/api/v1/flags/?record={}"])
+@pytest.mark.parametrize("number", ["9" * 20, "-" + "9" * 20, str(2**63)])
+def test_an_id_filter_beyond_a_bigint_is_a_400_not_a_500(campaign, url, number):
+    """A key out of a bigint's range made SQLite (OverflowError) and PostgreSQL (DataError) answer 500."""
+    response = token_client(campaign.admin).get(url.format(number))
+    assert response.status_code == 400
+    assert response.json() == {url.split("?")[1].split("=")[0]: ["Giá trị không hợp lệ."]}
+
+
+def test_an_id_filter_at_the_edge_of_a_bigint_is_accepted(campaign):
+    response = token_client(campaign.admin).get(f"/api/v1/records/?plot={2**63 - 1}")
+    assert response.status_code == 200 and response.json()["count"] == 0
