@@ -48,6 +48,8 @@ class AssignmentImportResult:
     targets_set: int = 0
     seconds: float = 0.0
     moves: list[str] = field(default_factory=list)
+    # Disagreements with the official 2025 units (load_admin_units): said, not refused.
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = _(
@@ -67,6 +69,10 @@ class AssignmentImportResult:
         }
         if self.moves:
             text += " " + _("Xã cũ chuyển sang xã khác: %(moves)s.") % {"moves": "; ".join(self.moves)}
+        if self.warnings:
+            text += " " + _("Cảnh báo (so với danh mục đơn vị hành chính 2025): %(warnings)s.") % {
+                "warnings": "; ".join(self.warnings)
+            }
         return text
 
 
@@ -219,6 +225,65 @@ def _write_batch(
     return result
 
 
+@dataclass
+class _OfficialUnits:
+    """The units of the file that the official 2025 list knows: names, and where each former unit went."""
+
+    communes: dict[str, str]  # code → official name
+    formers: dict[str, tuple[str, set[str]]]  # code → (official name, the 2025 units it went into)
+
+    def warnings(self, rows: list[_Row]) -> list[str]:
+        out = []
+        for r in rows:
+            official_name = self.communes.get(r.commune_code)
+            if official_name and normalize.unit_name_key(official_name) != normalize.unit_name_key(r.commune_name):
+                out.append(
+                    _("dòng %(row)d: mã xã %(code)s là %(official)s, tệp ghi “%(name)s”")
+                    % {"row": r.row_no, "code": r.commune_code, "official": official_name, "name": r.commune_name}
+                )
+            if r.former_code not in self.formers:
+                continue
+            former_name, merged_into = self.formers[r.former_code]
+            if normalize.unit_name_key(former_name) != normalize.unit_name_key(r.former_name):
+                out.append(
+                    _("dòng %(row)d: mã xã cũ %(code)s là %(official)s, tệp ghi “%(name)s”")
+                    % {"row": r.row_no, "code": r.former_code, "official": former_name, "name": r.former_name}
+                )
+            if merged_into and r.commune_code not in merged_into:
+                went = ", ".join(f"{self.communes.get(c, c)} ({c})" for c in sorted(merged_into))
+                out.append(
+                    _(
+                        "dòng %(row)d: %(former)s (%(code)s) được giao cho %(commune)s (%(commune_code)s) nhưng đã sáp nhập vào %(went)s"
+                    )
+                    % {
+                        "row": r.row_no,
+                        "former": former_name,
+                        "code": r.former_code,
+                        "commune": r.commune_name,
+                        "commune_code": r.commune_code,
+                        "went": went,
+                    }
+                )
+        return out
+
+
+def _official_units(communes: dict[str, _Row], formers: dict[str, _Row]) -> _OfficialUnits:
+    """Two queries: the file's former units that the official list knows, and the names of their units."""
+    merged: dict[str, tuple[str, set[str]]] = {}
+    through = FormerCommune.merged_into.through
+    for code, name, commune in through.objects.filter(formercommune_id__in=list(formers)).values_list(
+        "formercommune_id", "formercommune__name", "commune_id"
+    ):
+        merged.setdefault(code, (name, set()))[1].add(commune)
+    codes = set(communes) | {c for _n, went in merged.values() for c in went}
+    names = dict(
+        Commune.objects.filter(code__in=codes, official_former_communes__isnull=False)
+        .distinct()
+        .values_list("code", "name")
+    )
+    return _OfficialUnits(communes=names, formers=merged)
+
+
 def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
     result = AssignmentImportResult(batch_id=batch.pk)
     province, _created = Province.objects.get_or_create(
@@ -226,18 +291,21 @@ def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
     )
 
     communes = {r.commune_code: r for r in rows}
+    formers = {r.former_code: r for r in rows}
+    official = _official_units(communes, formers)
+    result.warnings = official.warnings(rows)
     existing = Commune.objects.in_bulk(list(communes))
     new = [Commune(code=c, name=r.commune_name, province=province) for c, r in communes.items() if c not in existing]
     renamed = []
     for code, commune in existing.items():
-        if commune.name != communes[code].commune_name:
+        # The official list names its units; the file names only the units the official list does not know.
+        if commune.name != communes[code].commune_name and code not in official.communes:
             commune.name = communes[code].commune_name
             renamed.append(commune)
     Commune.objects.bulk_create(new)
     Commune.objects.bulk_update(renamed, ["name"])
     result.communes_created, result.communes_renamed = len(new), len(renamed)
 
-    formers = {r.former_code: r for r in rows}
     existing_formers = FormerCommune.objects.in_bulk(list(formers))
     new_formers, changed_formers = [], []
     for code, r in formers.items():
@@ -250,8 +318,9 @@ def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
                 _("%(former)s từ %(old)s sang %(new)s")
                 % {"former": code, "old": former.commune_id, "new": r.commune_code}
             )
-        if former.commune_id != r.commune_code or former.name != r.former_name:
-            former.commune_id, former.name = r.commune_code, r.former_name
+        name = former.name if code in official.formers else r.former_name
+        if former.commune_id != r.commune_code or former.name != name:
+            former.commune_id, former.name = r.commune_code, name
             changed_formers.append(former)
     FormerCommune.objects.bulk_create(new_formers)
     FormerCommune.objects.bulk_update(changed_formers, ["commune", "name"])

@@ -22,6 +22,7 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from config.queueing import queue_safely
 from landdata import normalize, resources, selectors, services
+from landdata.admin_units import AdminUnitsUnavailable
 from landdata.imports import IMPORT_KINDS, uploadable_kinds
 from landdata.models import (
     Certificate,
@@ -94,6 +95,29 @@ class CommuneAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
     list_filter = ("branch",)
     list_select_related = ("branch", "province")
     search_fields = ("code", "name")
+    change_list_template = "admin/landdata/commune/change_list.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("nap-danh-muc/", wrap(self.load_units_view), name="landdata_commune_load_units"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), "province_code": settings.PROVINCE_CODE})
+
+    def load_units_view(self, request):
+        """The same service as `load_admin_units`: a few hundred rows, so it runs in the request."""
+        if request.method != "POST" or not self.has_change_permission(request):
+            raise PermissionDenied
+        try:
+            result = services.admin_units_load(province_code=settings.PROVINCE_CODE)
+        except (LookupError, AdminUnitsUnavailable) as exc:
+            messages.error(request, _("Không nạp được danh mục đơn vị hành chính: %(error)s") % {"error": exc})
+        else:
+            messages.success(request, result.summary())
+        return redirect("admin:landdata_commune_changelist")
 
 
 @admin.register(FormerCommune)
@@ -101,6 +125,7 @@ class FormerCommuneAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
     resource_classes = [resources.FormerCommuneResource]
     list_display = ("code", "name", "commune")
     list_select_related = ("commune",)
+    filter_horizontal = ("merged_into",)
     search_fields = ("code", "name", "commune__name")
     autocomplete_fields = ("commune",)
 

@@ -67,8 +67,14 @@ class FormerCommune(models.Model):
 
     code = models.CharField(_("mã xã cũ"), max_length=5, primary_key=True)
     name = models.CharField(_("tên xã cũ"), max_length=200)
+    # Where its plots are filed, and the campaign works them.
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="former_communes", verbose_name=_("sáp nhập vào")
+    )
+    # The 2025 units it went into according to the official list (load_admin_units): one, or several when
+    # it was split. Empty for a unit the official list does not know (named by an import only).
+    merged_into = models.ManyToManyField(
+        Commune, blank=True, related_name="official_former_communes", verbose_name=_("theo danh mục chính thức")
     )
 
     class Meta:
@@ -78,6 +84,16 @@ class FormerCommune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The former unit with the 2025 unit it is now part of, so that "Phường Nhân Hòa (cũ)" and
+        "Phường Nhân Hòa" are never confused; needs `commune` loaded (select_related)."""
+        return former_commune_label(code=self.code, name=self.name, commune_name=self.commune.name)
+
+
+def former_commune_label(*, code: str, name: str, commune_name: str) -> str:
+    return _("%(name)s (cũ, %(code)s) · nay thuộc %(commune)s") % {"name": name, "code": code, "commune": commune_name}
 
 
 class ImportBatch(models.Model):

@@ -66,6 +66,21 @@ def name_folded(name: str | None) -> str:
     return fold_diacritics(nfc(name)).casefold()
 
 
+_UNIT_TYPES = ("thị trấn", "đặc khu", "phường", "xã")
+
+
+def unit_name_key(name: str | None) -> str:
+    """A commune's name as compared across lists: name_key without the unit type ("Phường Nhân Hòa",
+    "P. Nhân Hoà", "Nhân Hòa" are one name) nor a trailing "(cũ)"."""
+    key = name_key(re.sub(r"\s*\(cũ\)\s*$", "", nfc(name)))
+    key = re.sub(r"^(p|x|tt)\. ?", "", key)
+    for kind in _UNIT_TYPES:
+        kind_key = name_key(kind)
+        if key.startswith(kind_key + " "):
+            return key[len(kind_key) + 1 :]
+    return key
+
+
 def has_diacritics(text: str | None) -> bool:
     value = nfc(text)
     return fold_diacritics(value) != value

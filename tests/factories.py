@@ -17,7 +17,7 @@ class ProvinceFactory(factory.django.DjangoModelFactory):
         model = Province
         django_get_or_create = ("code",)
 
-    code = "27"
+    code = "24"
     name = "Bắc Ninh"
 
 

@@ -255,7 +255,7 @@ LOGGING = {
 }
 
 # Single-province deployment: communes created by the registry import belong to it.
-PROVINCE_CODE = get_str("PROVINCE_CODE", "27")
+PROVINCE_CODE = get_str("PROVINCE_CODE", "24")
 PROVINCE_NAME = get_str("PROVINCE_NAME", "Bắc Ninh")
 
 # Cache: per-process memory by default; set CACHE_URL=redis://... so every web process shares it.

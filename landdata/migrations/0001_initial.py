@@ -344,5 +344,15 @@ class Migration(migrations.Migration):
             model_name="certificate",
             constraint=models.UniqueConstraint(fields=("plot", "serial_key", "book_number"), name="certificate_unique"),
         ),
+        migrations.AddField(
+            model_name="formercommune",
+            name="merged_into",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="official_former_communes",
+                to="landdata.commune",
+                verbose_name="theo danh mục chính thức",
+            ),
+        ),
         migrations.RunPython(create_name_trigram_index, drop_name_trigram_index, elidable=False),
     ]

@@ -39,7 +39,7 @@ def worker(celery_app, tmp_path):
 
 def make_province(n: int) -> list[int]:
     """n registry plots with one owner each and n submitted records; every 3rd record's area differs."""
-    province = Province.objects.create(code="27", name="Bắc Ninh")
+    province = Province.objects.create(code="24", name="Bắc Ninh")
     commune = Commune.objects.create(code="09265", name="Phường Một", province=province)
     former = FormerCommune.objects.create(code="09001", name="Xã Cũ", commune=commune)
     plots = Plot.objects.bulk_create(

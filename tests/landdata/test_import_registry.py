@@ -55,7 +55,7 @@ def test_sample_csv_english_headers_decimal_commas():
     batch = ImportBatch.objects.get(pk=result.batch_id)
     assert batch.status == ImportBatch.Status.DONE and batch.rows_total == 30 and len(batch.sha256) == 64
     # Province and communes created with placeholders until the assignment list names them.
-    assert Commune.objects.get(code="09000").province_id == "27"
+    assert Commune.objects.get(code="09000").province_id == "24"
     assert FormerCommune.objects.get(code="09001").commune_id == "09000"
 
 

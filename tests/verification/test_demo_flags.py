@@ -35,7 +35,7 @@ def _expected(path: Path, column: str) -> set:
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
-    demo_generate(out_dir=out, plots=2000, seed=7, province_code="27")
+    demo_generate(out_dir=out, plots=2000, seed=7, province_code="24")
     return out
 
 
