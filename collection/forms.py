@@ -98,7 +98,7 @@ class PlotSearchForm(forms.Form):
 
     def __init__(self, *args, former_communes=(), working_groups=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["former_commune"].choices = [("", _("Tất cả"))] + [(fc.code, str(fc)) for fc in former_communes]
+        self.fields["former_commune"].choices = [("", _("Tất cả"))] + [(fc.code, fc.label) for fc in former_communes]
         self.fields["working_group"].choices = [("", _("Tất cả"))] + [(g.pk, g.name) for g in working_groups]
         self.fields["status"].choices = [("", _("Tất cả"))] + [(s, self.STATUS_LABELS[s]) for s in STATUSES]
 

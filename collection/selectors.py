@@ -183,7 +183,7 @@ def plot_list_page(
 
 
 def former_communes_for(user) -> list[FormerCommune]:
-    return list(restrict(FormerCommune.objects.all(), user).order_by("code"))
+    return list(restrict(FormerCommune.objects.select_related("commune"), user).order_by("code"))
 
 
 def working_groups_for(user) -> list[WorkingGroup]:

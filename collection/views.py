@@ -79,7 +79,7 @@ def record_start(request: HttpRequest, plot_id: int) -> HttpResponse:
 @login_required
 def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_scoped_or_404(
-        CollectedRecord.objects.select_related("former_commune", "plot", "collected_by_user"),
+        CollectedRecord.objects.select_related("former_commune__commune", "plot", "collected_by_user"),
         request.user,
         pk=record_id,
     )

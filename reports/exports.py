@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _l
 from collection.models import CertificateStatus, CollectedRecord, Role
 from collection.scope import restrict, user_scope
 from landdata import normalize
-from landdata.models import Certificate, Commune, LandUser, Plot
+from landdata.models import Certificate, Commune, FormerCommune, LandUser, Plot
 from verification.models import OPEN_STATUSES, Enrichment, EnrichmentKind, Flag, Outcome, PlotOutcome
 
 CHUNK = 2000
@@ -94,6 +94,7 @@ PLOT_HEADERS = [
     (_l("Mã xã cũ"), 9),
     (_l("Số tờ"), 7),
     (_l("Số thửa"), 8),
+    (_l("Xã cũ (nay thuộc)"), 34),
     (_l("Chủ sử dụng (sổ địa chính)"), 30),
     (_l("Diện tích sổ (m²)"), 11),
     (_l("Mục đích sổ"), 10),
@@ -205,6 +206,9 @@ def plot_export_rows(*, commune: Commune, user) -> Iterator[list]:
             Prefetch("flags", queryset=open_flags, to_attr="open_flag_list"),
         )
     )
+    former_labels = {
+        fc.code: fc.label for fc in FormerCommune.objects.filter(assignment__commune=commune).select_related("commune")
+    }
     for plot in plots.iterator(chunk_size=CHUNK):
         record = plot.records[0] if plot.records else None
         codes = sorted({f.code for f in plot.open_flag_list})
@@ -212,6 +216,7 @@ def plot_export_rows(*, commune: Commune, user) -> Iterator[list]:
             plot.former_commune_id,
             plot.map_sheet,
             plot.plot_number,
+            former_labels.get(plot.former_commune_id, ""),
             "; ".join(o.full_name for o in plot.owners),
             float(plot.area_m2),
             plot.land_use,
@@ -236,6 +241,7 @@ def plot_export_rows(*, commune: Commune, user) -> Iterator[list]:
             record.former_commune_id,
             record.map_sheet,
             record.plot_number,
+            former_labels.get(record.former_commune_id, ""),
             "",
             "",
             "",

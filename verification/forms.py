@@ -34,7 +34,7 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, communes=(), former_communes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].choices = [("", _("Tất cả"))] + [(c.code, str(c)) for c in communes]
-        self.fields["former_commune"].choices = [("", _("Tất cả"))] + [(f.code, str(f)) for f in former_communes]
+        self.fields["former_commune"].choices = [("", _("Tất cả"))] + [(f.code, f.label) for f in former_communes]
 
     def filters(self) -> QueueFilters:
         """The validated filters; invalid values fall back to the defaults (a queue always shows)."""

@@ -32,7 +32,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Flagged plots of the reviewer's communes, grouped per record, filtered and counted per code."""
     selectors.require_reviewer(request.user)
     communes = list(scoped_communes(request.user).order_by("code"))
-    former_communes = list(FormerCommune.objects.filter(commune__in=[c.code for c in communes]).order_by("code"))
+    former_communes = list(
+        FormerCommune.objects.filter(commune__in=[c.code for c in communes]).select_related("commune").order_by("code")
+    )
     form = QueueFilterForm(request.GET or None, communes=communes, former_communes=former_communes)
     filters = form.filters()
     page = selectors.queue_page(request.user, filters)

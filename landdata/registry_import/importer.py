@@ -117,8 +117,13 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def former_units_by_commune() -> dict[str, list[FormerUnit]]:
     """The former communes of each commune, as the official units table or the assignment list has them."""
+    pairs = set(FormerCommune.objects.values_list("commune_id", "code", "name"))
+    # A former unit split across several 2025 units belongs to each of them (the official list says which).
+    pairs |= set(
+        FormerCommune.merged_into.through.objects.values_list("commune_id", "formercommune_id", "formercommune__name")
+    )
     units: dict[str, list[FormerUnit]] = defaultdict(list)
-    for code, name, commune in FormerCommune.objects.order_by("code").values_list("code", "name", "commune_id"):
+    for commune, code, name in sorted(pairs):
         units[commune].append(FormerUnit(code, name))
     return units
 
