@@ -28,9 +28,12 @@ from dataclasses import asdict, dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
+from landdata import admin_units
 from landdata.normalize import fold_diacritics, name_key
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+# Where the demo starts: Phường Nhân Hòa (three former units) and Xã Kiên Lao (two), as in the press report.
+FIRST_UNITS = ("09253", "07552")
 
 REGISTRY_FILE = "registry_extract.csv"
 ASSIGNMENTS_FILE = "assignments.csv"
@@ -223,6 +226,8 @@ class FormerUnit:
     plots: int
     padded_sheets: bool  # the registry writes sheet 12 as "012"
     group: str = ""
+    # Where its people's births were registered, mostly: the CCCD's first three digits (027 = former Bắc Ninh).
+    home_province: int = 27
 
 
 @dataclass
@@ -357,22 +362,22 @@ class _Generator:
     # -- the province
 
     def plan(self) -> list[Ward]:
+        """Real wards and communes of the province (official 2025 list), as many as the plots need.
+
+        First Phường Nhân Hòa and its three former units (the demo logins' ward, two working groups),
+        then a commune that was not merged, then Xã Kiên Lao and its two, then the others in an order
+        drawn from the seed. Plot counts per former unit vary around the province's mean.
+        """
         rng = self.rng
         size = min(1200, max(40, self.plots // 24))
-        n_former = max(4, round(self.plots / size))
-        n_former = min(n_former, max(1, self.plots))
-        ward_sizes: list[int] = []
-        remaining = n_former
-        while remaining:
-            if not ward_sizes:
-                k = 3  # the first ward: merged, two working groups (the demo logins' ward)
-            elif len(ward_sizes) == 1:
-                k = 1  # always at least one commune that was not merged
-            else:
-                k = rng.choices((1, 2, 3, 4), weights=(2, 3, 4, 2))[0]
-            k = min(k, remaining)
-            ward_sizes.append(k)
-            remaining -= k
+        wanted_formers = min(max(4, round(self.plots / size)), max(1, self.plots))
+        units = self._ordered_units()
+        chosen: list[admin_units.Unit] = []
+        for unit in units:
+            if sum(len(u.formers) for u in chosen) >= wanted_formers:
+                break
+            chosen.append(unit)
+        n_former = sum(len(u.formers) for u in chosen)
         weights = [rng.uniform(0.6, 1.4) for _ in range(n_former)]
         total = sum(weights)
         counts = [max(1, int(self.plots * w / total)) for w in weights]
@@ -383,51 +388,43 @@ class _Generator:
             counts[i] -= take
             counts[-1] += take
             i -= 1
-        names = [f"{a} {b}" for a in PLACE_FIRST for b in PLACE_SECOND if a != b]
-        rng.shuffle(names)
-        while len(names) < n_former + len(ward_sizes):
-            names.append(f"{names[len(names) % 800]} {len(names)}")
         wards: list[Ward] = []
         former_index = 0
-        for w, k in enumerate(ward_sizes):
-            urban = w == 0 or rng.random() < 0.4
+        for w, unit in enumerate(chosen):
             formers = []
-            for _ in range(k):
-                code = f"{9100 + 3 * former_index:05d}"
-                kind = "Phường" if urban and rng.random() < 0.6 else "Xã"
-                if kind == "Xã" and rng.random() < 0.05:
-                    kind = "Thị trấn"
+            for official in unit.formers:
                 formers.append(
                     FormerUnit(
-                        code=code,
-                        name=f"{kind} {names[former_index]}",
+                        code=official.code,
+                        name=official.name,
                         plots=counts[former_index],
                         padded_sheets=rng.random() < 0.25,
+                        home_province=int(official.province_code or self.home_province),
                     )
                 )
                 former_index += 1
-            if k == 1:
-                ward_name = formers[0].name.split(" ", 1)[1]
-            else:
-                ward_name = names[n_former + w] if rng.random() < 0.5 else formers[0].name.split(" ", 1)[1]
             ward = Ward(
-                index=w + 1,
-                code=formers[0].code,
-                name=f"{'Phường' if urban else 'Xã'} {ward_name}",
-                urban=urban,
-                formers=formers,
+                index=w + 1, code=unit.code, name=unit.name, urban=unit.name.startswith("Phường"), formers=formers
             )
-            if k == 1:
-                ward.name = formers[0].name
+            if len(formers) == 1:
                 ward.blank_old_code = rng.random() < 0.5
-            if k >= 3:
-                half = (k + 1) // 2
+            if len(formers) >= 3:
+                half = (len(formers) + 1) // 2
                 for j, former in enumerate(formers):
                     former.group = "Tổ công tác số 1" if j < half else "Tổ công tác số 2"
             assigned = sum(f.plots for f in formers)
             ward.target = max(1, round(assigned * rng.uniform(0.45, 0.75)))
             wards.append(ward)
         return wards
+
+    def _ordered_units(self) -> list[admin_units.Unit]:
+        units = list(admin_units.official_province(self.province_code).units)
+        first = [u for code in FIRST_UNITS for u in units if u.code == code]
+        single = [u for u in units if len(u.formers) == 1 and u not in first][:1]
+        head = first[:1] + single + first[1:]
+        rest = [u for u in units if u not in head]
+        self.rng.shuffle(rest)
+        return head + rest
 
     # -- one plot
 
@@ -645,6 +642,7 @@ class _Generator:
 
     def former_plots(self, ward: Ward, former: FormerUnit, writers: dict) -> None:
         rng = self.rng
+        self.home_province = former.home_province
         sheet, number, per_sheet = 1, 0, rng.randint(60, 250)
         missing_number = 9000
         for _ in range(former.plots):
@@ -829,7 +827,7 @@ class _Generator:
             self.enrichment_rows += 1
 
 
-def demo_generate(*, out_dir: Path, plots: int = 3000, seed: int = 1, province_code: str = "27") -> DemoSummary:
+def demo_generate(*, out_dir: Path, plots: int = 3000, seed: int = 1, province_code: str = "24") -> DemoSummary:
     """Write the demo files into `out_dir` (replacing any there) and return what was written."""
     if plots < 1:
         raise ValueError("plots must be at least 1")

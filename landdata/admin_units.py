@@ -35,6 +35,7 @@ class FormerUnit:
     name: str
     district: str
     merged_into: tuple[str, ...]  # 2025 unit codes; the first is where most of it went
+    province_code: str = ""  # of the province before the reform (27 for the former Bắc Ninh)
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,9 @@ def official_province(code: str) -> Province:
         if not new_rows:
             raise LookupError(f"no province {code!r} in the 2025 list")
         legacy = {
-            f"{p}_{d}_{w}": (ward_code, ward, district)
-            for p, d, w, ward_code, ward, district in db.execute(
-                "SELECT provinceKey, districtKey, wardKey, wardCode, ward, district FROM admin_units_legacy"
+            f"{p}_{d}_{w}": (ward_code, ward, district, old_province)
+            for p, d, w, ward_code, ward, district, old_province in db.execute(
+                "SELECT provinceKey, districtKey, wardKey, wardCode, ward, district, provinceCode FROM admin_units_legacy"
             )
         }
     table = json.loads((data / "converter_2025.json").read_text(encoding="utf-8"))
@@ -110,8 +111,14 @@ def official_province(code: str) -> Province:
 
     formers_of: dict[str, list[FormerUnit]] = defaultdict(list)
     for legacy_key, codes in destinations.items():
-        ward_code, ward, district = legacy[legacy_key]
-        former = FormerUnit(code=ward_code, name=ward, district=district, merged_into=tuple(dict.fromkeys(codes)))
+        ward_code, ward, district, old_province = legacy[legacy_key]
+        former = FormerUnit(
+            code=ward_code,
+            name=ward,
+            district=district,
+            merged_into=tuple(dict.fromkeys(codes)),
+            province_code=old_province,
+        )
         for unit_code in former.merged_into:
             formers_of[unit_code].append(former)
     units = tuple(

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if plots < 1:
             raise CommandError(_("--plots phải lớn hơn 0"))
         out_dir = Path(out) if out else Path(settings.VAR_DIR) / "demo"
-        province = str(getattr(settings, "PROVINCE_CODE", "27") or "27")
+        province = str(settings.PROVINCE_CODE)
         try:
             summary = demo_generate(out_dir=out_dir, plots=plots, seed=seed, province_code=province)
         except OSError as exc:

@@ -179,10 +179,12 @@ class Command(BaseCommand):
             )
         if plots < 1:
             raise CommandError(_("--plots phải lớn hơn 0"))
-        province_code = str(getattr(settings, "PROVINCE_CODE", "27") or "27")
+        province_code = str(settings.PROVINCE_CODE)
         out_dir = Path(settings.VAR_DIR) / "demo"
         manifest, generated = demo_files_ensure(out_dir=out_dir, plots=plots, province_code=province_code)
         log = self.stdout if verbosity >= 2 else io.StringIO()
+        # The real 2025 units first: the assignment list is checked against them.
+        call_command("load_admin_units", "--province", province_code, stdout=log, stderr=self.stderr)
         imported = self._import(out_dir, "import_assignments", import_kinds.ASSIGNMENTS, log)
         first_ward = Commune.objects.filter(code=manifest["first_ward"]).first()
         if first_ward is None:
