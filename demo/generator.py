@@ -31,7 +31,7 @@ from pathlib import Path
 from landdata import admin_units
 from landdata.normalize import fold_diacritics, name_key
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 # Where the demo starts: Phường Nhân Hòa (three former units) and Xã Kiên Lao (two), as in the press report.
 FIRST_UNITS = ("09253", "07552")
 
@@ -784,12 +784,10 @@ class _Generator:
                 if status_kind == "lost":
                     record["certificate_serial"] = record["certificate_book_number"] = ""
         elif case == "duplicate":
-            first = self.full_date(holder.birth_year)
-            second = first
-            while second == first:
-                second = self.full_date(holder.birth_year)
-            record["holder_birth"] = first.strftime("%d/%m/%Y")
-            again = dict(record, holder_birth=second.strftime("%d/%m/%Y"), collected_on=self.collected_on())
+            # Two visits to the same plot, the second measuring 0.5 m² more: inside the registry's
+            # tolerance (no AREA_MISMATCH), yet the two records disagree on the area (§4.1).
+            record["holder_birth"] = self.full_date(holder.birth_year).strftime("%d/%m/%Y")
+            again = dict(record, area_m2=self.area_text(tenths + 5), collected_on=self.collected_on())
             again["channel"] = self.pick(self.channels)
             records.append(again)
         for row in records:

@@ -86,6 +86,25 @@ def has_diacritics(text: str | None) -> bool:
     return fold_diacritics(value) != value
 
 
+def names_equal(a: str | None, b: str | None) -> bool:
+    """Same name under contract §1 (NFC, case, spaces, tone placement); an empty name equals nothing."""
+    return bool(nfc(a)) and name_key(a) == name_key(b)
+
+
+def name_only_lacks_diacritics(collected: str | None, registered: str | None) -> bool:
+    """The registry wrote the name without diacritics and it equals the collected one folded."""
+    return (
+        not has_diacritics(registered)
+        and has_diacritics(collected)
+        and name_folded(collected) == name_folded(registered)
+    )
+
+
+def names_agree(a: str | None, b: str | None) -> bool:
+    """Same person's name: equal, or one side merely written without diacritics (contract §4)."""
+    return names_equal(a, b) or name_only_lacks_diacritics(a, b) or name_only_lacks_diacritics(b, a)
+
+
 def given_name(name: str | None) -> str:
     """The last word of a Vietnamese name (family + middle names + given name)."""
     parts = name_key(name).split(" ")

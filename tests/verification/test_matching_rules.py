@@ -310,10 +310,17 @@ def test_missing_documents(status, kinds, missing):
     assert rules.missing_documents(certificate_status=status, scan_kinds=frozenset(kinds)) == missing
 
 
-def H(number, name, year, record_id=None, field="holder_id_number", plot=None):  # noqa: N802
+def H(number, name, year, record_id=None, field="holder_id_number", plot=None, user=None, compared=None):  # noqa: N802
     plot_key = ("09001", "1", str(plot)) if plot else None
     return province.IdHolder(
-        id_number=number, name=name, birth_year=year, record_id=record_id, field=field, plot_key=plot_key
+        id_number=number,
+        name=name,
+        birth_year=year,
+        record_id=record_id,
+        field=field,
+        plot_key=plot_key,
+        land_user_id=user,
+        compared_land_user_id=compared,
     )
 
 
@@ -333,12 +340,28 @@ def H(number, name, year, record_id=None, field="holder_id_number", plot=None): 
             [H("001 060 012 345", "Lê Văn Tám", 1960), H(CCCD_1960, "Nguyễn Văn Bình", 1960, 1)],
             {(1, "holder_id_number")},
         ),
-        # The registered owner of the record's own plot with another name: that is the plot's
-        # OWNER_NAME_MISMATCH (sample row 6), not a second person using the number...
-        ([H(CCCD_1960, "Trần Văn Thảo", 1960, plot=1), H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1)], set()),
-        # ...but the same number registered for someone on another plot still is a conflict.
+        # The registered owner the holder is compared with, with another name: that is the plot's
+        # OWNER_NAME_MISMATCH (sample row 6), not a second person using the number (§4.1)...
         (
-            [H(CCCD_1960, "Trần Văn Thảo", 1960, plot=2), H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1)],
+            [
+                H(CCCD_1960, "Trần Văn Thảo", 1960, plot=1, user=7),
+                H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1, compared=7),
+            ],
+            set(),
+        ),
+        # ...but the same number registered for someone else, on another plot or the same, still is.
+        (
+            [
+                H(CCCD_1960, "Trần Văn Thảo", 1960, plot=2, user=8),
+                H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1, compared=7),
+            ],
+            {(1, "holder_id_number")},
+        ),
+        (
+            [
+                H(CCCD_1960, "Trần Văn Thảo", 1960, plot=1, user=8),
+                H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1, compared=7),
+            ],
             {(1, "holder_id_number")},
         ),
     ],
@@ -347,13 +370,25 @@ def test_id_conflicts(holders, conflicted):
     assert set(province.id_conflicts(holders)) == conflicted
 
 
-def test_duplicate_records_disagreeing_birth_dates():
+def test_duplicate_records_disagreeing_birth_years():
     a = rec(record_id=1, holder={"birth_year": None, "birth_date": dt.date(1960, 1, 2)})
-    b = rec(record_id=2, holder={"birth_year": None, "birth_date": dt.date(1960, 5, 6)})
+    b = rec(record_id=2, holder={"birth_year": 1961})
     c = rec(record_id=3, plot_key=("09265", "12", "346"))
     found = province.duplicate_records([a, b, c])
     assert set(found) == {1, 2}
     assert found[1].field == "holder_birth"
+
+
+def test_duplicate_records_compare_birth_years_not_dates_nor_status_or_actual_user():
+    """§4.1: holder, co-holder, ID numbers, birth years, certificate, area or land use differ."""
+    a = rec(record_id=1, holder={"birth_year": None, "birth_date": dt.date(1960, 1, 2)}, certificate_status="lost")
+    b = rec(
+        record_id=2,
+        holder={"birth_year": None, "birth_date": dt.date(1960, 5, 6)},
+        actual_user_name="Lê Văn Tú",
+        owner_far_away=True,
+    )
+    assert province.duplicate_records([a, b]) == {}
 
 
 def test_duplicate_records_that_agree_under_the_rules_are_not_flagged():

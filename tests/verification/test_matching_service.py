@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -235,13 +234,13 @@ def test_same_person_same_number_is_no_conflict(fc):
 
 def test_duplicate_records_flag_both_and_enrich(fc):
     registry_plot(fc, 1)
-    a = record(fc, 1, holder_birth_year=None, holder_birth_date=dt.date(1960, 1, 2))
-    b = record(fc, 1, holder_birth_year=None, holder_birth_date=dt.date(1960, 6, 7))
+    a = record(fc, 1, co_holder_name="Trần Thị Hoa")
+    b = record(fc, 1)
     records_match(record_ids=[a.id])
-    assert flags_of(a) == flags_of(b) == [(FlagCode.DUPLICATE_RECORD, "holder_birth", "open")]
-    assert set(Enrichment.objects.values_list("kind", flat=True)) == {"birth_date"}
+    assert flags_of(a) == flags_of(b) == [(FlagCode.DUPLICATE_RECORD, "co_holder_name", "open")]
+    assert set(Enrichment.objects.values_list("kind", flat=True)) == {"co_holder"}
     # They come to agree: both flags close although only one record was matched again.
-    CollectedRecord.objects.filter(pk=b.pk).update(holder_birth_date=dt.date(1960, 1, 2))
+    CollectedRecord.objects.filter(pk=b.pk).update(co_holder_name="TRẦN THỊ HOA")
     records_match(record_ids=[b.id])
     assert not Flag.objects.exists()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from landdata import normalize
 from verification.matching import province, rules
 from verification.matching.load import Chunk
 from verification.matching.types import EnrichmentFinding, FlagFinding
@@ -49,6 +50,29 @@ class ChunkFindings:
     managed: Managed = field(default_factory=lambda: Managed(frozenset()))
 
 
+def id_holders(chunk: Chunk) -> list[province.IdHolder]:
+    """Everyone a valid ID number of the chunk's groups is recorded for: the registered owners, and each
+    collected person with the owner the rules compare them with (whose differences are not a conflict)."""
+    holders = list(chunk.registry_id_holders)
+    for rid, values in chunk.id_records.items():
+        for comparison in rules.comparisons(values, chunk.registry.get(values.plot_key)):
+            person = comparison.person
+            number = normalize.clean_id(person.id_number)
+            if number in chunk.id_numbers and rules.id_number_is_usable(comparison):
+                holders.append(
+                    province.IdHolder(
+                        id_number=number,
+                        name=person.name,
+                        birth_year=person.year,
+                        record_id=rid,
+                        field=f"{person.role}_id_number",
+                        plot_key=values.plot_key,
+                        compared_land_user_id=comparison.owner.land_user_id if comparison.owner else None,
+                    )
+                )
+    return holders
+
+
 def chunk_findings(chunk: Chunk) -> ChunkFindings:
     out = ChunkFindings()
     for rid, values in chunk.records.items():
@@ -63,7 +87,7 @@ def chunk_findings(chunk: Chunk) -> ChunkFindings:
         out.enrichments[rid] = found.enrichments
 
     province_findings: list[tuple[int, FlagFinding]] = [
-        *((rid, f) for (rid, _), f in province.id_conflicts(chunk.id_holders).items()),
+        *((rid, f) for (rid, _), f in province.id_conflicts(id_holders(chunk)).items()),
         *province.duplicate_records(chunk.key_members).items(),
         *((rid, f) for (rid, _), f in province.duplicate_scans(chunk.scan_refs).items()),
     ]
@@ -72,7 +96,12 @@ def chunk_findings(chunk: Chunk) -> ChunkFindings:
 
     out.managed = Managed(
         records=frozenset(chunk.records),
-        id_fields=frozenset((h.record_id, h.field) for h in chunk.id_holders if h.record_id is not None),
+        id_fields=frozenset(
+            (rid, f"{p.role}_id_number")
+            for rid, rv in chunk.id_records.items()
+            for p in rv.persons
+            if normalize.clean_id(p.id_number) in chunk.id_numbers
+        ),
         key_records=frozenset(rv.record_id for rv in chunk.key_members),
         scan_fields=frozenset((s.record_id, s.kind) for s in chunk.scan_refs),
     )

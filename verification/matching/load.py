@@ -40,6 +40,9 @@ from verification.matching.types import (
 from verification.models import Flag, FlagCode, FlagDecision, FlagStatus
 from verification.selectors import records_needing_match
 
+# An ID number that can be "recorded for a person" (ID_CONFLICT): a well-formed CMND or CCCD.
+VALID_KINDS = (normalize.IdKind.CMND, normalize.IdKind.CCCD)
+
 RECORD_FIELDS = (
     "id",
     "former_commune_id",
@@ -150,8 +153,12 @@ class Chunk:
     registry: dict[PlotKey, RegistryPlot] = field(default_factory=dict)
     # Where the flags of every record involved (matched now or partner) are filed.
     places: dict[int, RecordPlace] = field(default_factory=dict)
-    # Province-wide groups of the records matched now, complete.
-    id_holders: list[IdHolder] = field(default_factory=list)
+    # Province-wide groups of the records matched now, complete: the ID numbers they touch (now or
+    # before), every submitted record with one of them (whose plots are in `registry` too, so that the
+    # rules can tell whom each person is compared with) and every registered owner with one of them.
+    id_numbers: set[str] = field(default_factory=set)
+    id_records: dict[int, RecordValues] = field(default_factory=dict)
+    registry_id_holders: list[IdHolder] = field(default_factory=list)
     key_members: list[RecordValues] = field(default_factory=list)
     scan_refs: list[ScanRef] = field(default_factory=list)
     flags: list[FlagRow] = field(default_factory=list)
@@ -413,41 +420,29 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
     for rid, row in candidates.items():
         chunk.places[rid] = _place(row)
 
+    chunk.id_numbers = id_numbers
     if id_numbers:
         for u in LandUser.objects.filter(id_number__in=id_numbers).values(
-            "id",
-            "full_name",
-            "birth_year",
-            "birth_date",
-            "id_number",
-            "plot__former_commune_id",
-            "plot__sheet_key",
-            "plot__number_key",
-        ):
-            if normalize.clean_id(u["id_number"]) in id_numbers:
-                chunk.id_holders.append(
+            "id", "full_name", "birth_year", "birth_date", "id_number",
+            "plot__former_commune_id", "plot__sheet_key", "plot__number_key",
+        ):  # fmt: skip
+            year = u["birth_date"].year if u["birth_date"] else u["birth_year"]
+            number = normalize.clean_id(u["id_number"])
+            if number in id_numbers and normalize.classify_id(number, birth_year=year) in VALID_KINDS:
+                chunk.registry_id_holders.append(
                     IdHolder(
-                        id_number=u["id_number"],
+                        id_number=number,
                         name=u["full_name"],
-                        birth_year=u["birth_date"].year if u["birth_date"] else u["birth_year"],
+                        birth_year=year,
                         land_user_id=u["id"],
                         plot_key=(u["plot__former_commune_id"], u["plot__sheet_key"], u["plot__number_key"]),
                     )
                 )
-    for rid, rv in values.items():
-        for person in rv.persons:
-            number = normalize.clean_id(person.id_number)
-            if number in id_numbers:
-                chunk.id_holders.append(
-                    IdHolder(
-                        id_number=number,
-                        name=person.name,
-                        birth_year=person.year,
-                        record_id=rid,
-                        field=f"{person.role}_id_number",
-                        plot_key=rv.plot_key,
-                    )
-                )
+    chunk.id_records = {
+        rid: rv for rid, rv in values.items() if any(normalize.clean_id(p.id_number) in id_numbers for p in rv.persons)
+    }
+    # The rules tell whom each person of an ID group is compared with: their plots are needed too.
+    chunk.registry.update(registry_plots({rv.plot_key for rv in chunk.id_records.values()} - set(chunk.registry)))
     chunk.key_members = [rv for rv in values.values() if rv.plot_key in keys]
 
     if shas:
@@ -465,9 +460,7 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
             chunk.places.setdefault(s["record_id"], _place(s, "record__"))
 
     partners = (
-        {h.record_id for h in chunk.id_holders if h.record_id is not None}
-        | {rv.record_id for rv in chunk.key_members}
-        | {s.record_id for s in chunk.scan_refs}
+        set(chunk.id_records) | {rv.record_id for rv in chunk.key_members} | {s.record_id for s in chunk.scan_refs}
     ) - set(chunk.records)
     if partners:
         chunk.flags += _flags(Flag.objects.filter(record_id__in=partners, code__in=PROVINCE_CODES))

@@ -7,14 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from landdata import normalize
-from verification.matching.rules import names_agree
+from landdata.normalize import names_agree
 from verification.matching.types import FlagFinding, RecordValues
 from verification.models import FlagCode
 
 
 @dataclass(frozen=True)
 class IdHolder:
-    """Someone an ID number is recorded for: a registry land user (record_id None) or a collected person."""
+    """Someone a valid ID number is recorded for: a registry land user (record_id None, land_user_id set) or
+    a collected person (record_id and field set; compared_land_user_id: the owner the rules compare them
+    with, whose differences are that plot's own flags)."""
 
     id_number: str
     name: str
@@ -23,6 +25,7 @@ class IdHolder:
     field: str = ""
     land_user_id: int | None = None
     plot_key: tuple[str, str, str] | None = None
+    compared_land_user_id: int | None = None
 
     def describe(self) -> str:
         where = f"#{self.record_id}" if self.record_id else "sổ địa chính"
@@ -36,9 +39,13 @@ def _same_person(a: IdHolder, b: IdHolder) -> bool:
 
 
 def _compared_by_plot_rules(holder: IdHolder, other: IdHolder) -> bool:
-    """A registered owner of the record's own plot: a different name or year there is already an
-    OWNER_NAME_MISMATCH or BIRTH_MISMATCH of that plot, not a second person using the number."""
-    return other.record_id is None and other.plot_key is not None and other.plot_key == holder.plot_key
+    """The registered owner this collected person is compared with: a different name or year there is
+    already an OWNER_NAME_MISMATCH or BIRTH_MISMATCH of that plot, not a second person using the number."""
+    return (
+        other.record_id is None
+        and other.land_user_id is not None
+        and other.land_user_id == holder.compared_land_user_id
+    )
 
 
 def id_conflicts(holders: Iterable[IdHolder]) -> dict[tuple[int, str], FlagFinding]:
@@ -64,26 +71,24 @@ def id_conflicts(holders: Iterable[IdHolder]) -> dict[tuple[int, str], FlagFindi
                     holder.field,
                     "; ".join(sorted({o.describe() for o in others}))[:300],
                     number,
-                    land_user_id=holder.land_user_id,
+                    land_user_id=holder.compared_land_user_id,
                 )
     return found
 
 
 def record_signature(record: RecordValues) -> dict[str, object]:
-    """The collected values that matter, normalised, for DUPLICATE_RECORD."""
+    """What two records of one plot must agree on (§4.1): holder, co-holder, ID numbers, birth years,
+    certificate, area and land use, normalised."""
     sig: dict[str, object] = {}
     for person, role in ((record.holder, "holder"), (record.co_holder, "co_holder")):
         sig[f"{role}_name"] = normalize.name_key(person.name) if person else ""
-        sig[f"{role}_birth"] = (person.birth_date or person.birth_year) if person else None
+        sig[f"{role}_birth"] = person.year if person else None
         sig[f"{role}_id_number"] = normalize.clean_id(person.id_number) if person else ""
         sig[f"{role}_old_id_number"] = normalize.clean_id(person.old_id_number) if person else ""
     sig["certificate_serial"] = normalize.certificate_key(record.certificate_serial)
     sig["certificate_book_number"] = normalize.certificate_key(record.certificate_book_number)
     sig["area_m2"] = record.area_m2.normalize() if record.area_m2 is not None else None
     sig["land_use"] = normalize.parse_land_use(record.land_use)
-    sig["actual_user_name"] = normalize.name_key(record.actual_user_name)
-    sig["certificate_status"] = record.certificate_status
-    sig["owner_far_away"] = record.owner_far_away
     return sig
 
 
