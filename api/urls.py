@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import field, views
 
 router = DefaultRouter()
 # No `.json` suffix routes: the custom actions do not take a `format` argument (they raised a 500),
@@ -19,5 +19,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("field/plots/", field.FieldPlotsView.as_view(), name="field_plots"),
+    path("field/records/<uuid:client_id>/", field.FieldRecordView.as_view(), name="field_record"),
+    path("field/uploads/", field.FieldUploadsView.as_view(), name="field_uploads"),
+    path("field/uploads/<uuid:upload_id>/", field.FieldUploadView.as_view(), name="field_upload"),
     path("", include(router.urls)),
 ]

@@ -3,11 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from collection.devices import devices_revoke
 from collection.models import (
     Assignment,
     CollectedRecord,
     CommuneTarget,
     DocumentAccess,
+    RememberedDevice,
     Role,
     Scan,
     UserScope,
@@ -39,6 +41,27 @@ class _ProvinceAdminOnly:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RememberedDevice)
+class RememberedDeviceAdmin(ProvinceAdminAccess, admin.ModelAdmin):
+    """Phones that stay signed in; revoking one ends its session at once."""
+
+    list_display = ("user", "user_agent", "ip_address", "created_at", "expires_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
+    readonly_fields = ("user", "session_key", "user_agent", "ip_address", "created_at", "expires_at", "revoked_at")
+    actions = ["revoke"]
+    editable = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Thu hồi: đăng xuất các thiết bị đã chọn"))
+    def revoke(self, request, queryset):
+        count = devices_revoke(devices=list(queryset))
+        self.message_user(request, _("Đã thu hồi %(n)d thiết bị.") % {"n": count})
 
 
 @admin.register(DocumentAccess)

@@ -167,6 +167,9 @@ class CollectedRecord(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Hash of an imported row's content, so that re-importing a file adds nothing.
     import_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Made on the phone (or by the server for a record started on the web): a resend, a double tap or a
+    # retry after a lost answer names the same record, so it is never created twice.
+    client_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
@@ -257,6 +260,55 @@ class Scan(models.Model):
     @property
     def is_id_card(self) -> bool:
         return self.kind in ID_SCAN_KINDS
+
+
+class ChunkedUpload(models.Model):
+    """A photo arriving in chunks (the tus protocol) from a phone's outbox; becomes a Scan when complete.
+
+    Its id is the scan id made on the phone, so a resumed or repeated upload is the same upload and
+    the same scan. Chunks are stored one object each (works on a disk or in object storage).
+    """
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    record = models.ForeignKey(CollectedRecord, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=ScanKind.choices)
+    original_name = models.CharField(max_length=255, blank=True)
+    length = models.PositiveBigIntegerField()
+    offset = models.PositiveBigIntegerField(default=0)
+    chunks = models.JSONField(default=list)  # storage names, in order
+    sha256 = models.CharField(max_length=64)  # of the whole file, computed on the phone
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    scan = models.OneToOneField("Scan", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.offset}/{self.length}"
+
+    @property
+    def complete(self) -> bool:
+        return self.offset >= self.length
+
+
+class RememberedDevice(models.Model):
+    """A phone an official asked to keep signed in ("ghi nhớ thiết bị này"); an admin can revoke it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remembered_devices")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ghi nhớ lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thiết bị được ghi nhớ")
+        verbose_name_plural = _("thiết bị được ghi nhớ")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.user_agent[:60]}"
 
 
 class DocumentAccess(models.Model):

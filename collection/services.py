@@ -80,20 +80,27 @@ def record_create_draft(*, plot: Plot, user) -> tuple[CollectedRecord, bool]:
         )
         if existing is not None:
             return existing, False
-        record = CollectedRecord.objects.create(
-            former_commune_id=plot.former_commune_id,
-            map_sheet=plot.map_sheet,
-            plot_number=plot.plot_number,
-            sheet_key=plot.sheet_key,
-            number_key=plot.number_key,
-            plot=plot,
-            collected_by=user.get_username(),
-            collected_by_user=user,
-            collected_on=timezone.localdate(),
-            status=CollectedRecord.Status.DRAFT,
-            source=CollectedRecord.Source.FORM,
-        )
+        record = record_new_draft(plot=plot, user=user)
         return record, True
+
+
+def record_new_draft(*, plot: Plot, user, client_id=None) -> CollectedRecord:
+    """A new draft of the plot; a phone passes the id it made, and its draft is never merged into a
+    colleague's draft of the same plot."""
+    return CollectedRecord.objects.create(
+        **({"client_id": client_id} if client_id else {}),
+        former_commune_id=plot.former_commune_id,
+        map_sheet=plot.map_sheet,
+        plot_number=plot.plot_number,
+        sheet_key=plot.sheet_key,
+        number_key=plot.number_key,
+        plot=plot,
+        collected_by=user.get_username(),
+        collected_by_user=user,
+        collected_on=timezone.localdate(),
+        status=CollectedRecord.Status.DRAFT,
+        source=CollectedRecord.Source.FORM,
+    )
 
 
 def _lock(record_id: int) -> CollectedRecord:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from collection.assignments import assignments_import_stored
 from collection.scans.services import ScanStorageError, scan_process, scans_requeue_stale
+from collection.scans.uploads import uploads_expire
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +42,9 @@ def import_assignments(batch_id: int, stored_name: str, replace: bool = False) -
 def requeue_stale_scans() -> int:
     """Periodic safety net for scans left pending (add to CELERY_BEAT_SCHEDULE; bulk queue)."""
     return scans_requeue_stale()
+
+
+@shared_task(name="collection.tasks.expire_uploads")
+def expire_uploads() -> int:
+    """Daily (beat): photo uploads a phone left unfinished for UPLOAD_EXPIRE_DAYS."""
+    return uploads_expire(older_than=dt.timedelta(days=settings.UPLOAD_EXPIRE_DAYS))

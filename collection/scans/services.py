@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_ipv46_address
@@ -104,9 +104,10 @@ def _upload_sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def scan_upload(*, record: CollectedRecord, user, upload: UploadedFile, kind: str) -> Scan:
+def scan_upload(*, record: CollectedRecord, user, upload: UploadedFile | File, kind: str, scan_id=None) -> Scan:
     """Check and store one uploaded image, then queue its processing; raise ScanRejected.
 
+    `scan_id` is the id a phone made for the photo (its outbox sends it again after a cut).
     Only the header is read here (the request must answer at once): decoding, turning
     upright and stripping metadata happen in the worker (`scan_process`). The upload's
     SHA-256 is taken over the temporary upload before anything is written, so a
@@ -137,6 +138,7 @@ def scan_upload(*, record: CollectedRecord, user, upload: UploadedFile, kind: st
 
     name = default_storage.save(_storage_name("scans", sniffed.extension), upload)
     scan = Scan(
+        **({"id": scan_id} if scan_id else {}),
         record=record,
         kind=kind,
         original_name=(upload.name or "")[:255],

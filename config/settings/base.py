@@ -128,6 +128,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SCAN_MAX_BYTES = get_int("SCAN_MAX_BYTES", 25 * 1024 * 1024)
 SCAN_MAX_PIXELS = get_int("SCAN_MAX_PIXELS", 60_000_000)
+# Photos from the phone's outbox arrive in chunks (tus): the largest chunk accepted, and how long an
+# unfinished upload is kept. The phone sends 256 KB chunks and resizes photos to a long side of 2,400 px.
+SCAN_CHUNK_MAX_BYTES = get_int("SCAN_CHUNK_MAX_BYTES", 2 * 1024 * 1024)
+UPLOAD_EXPIRE_DAYS = get_int("UPLOAD_EXPIRE_DAYS", 7)
 # Variance of the Laplacian below which a scan is marked blurred (needs a retake).
 SCAN_BLUR_THRESHOLD = float(get_str("SCAN_BLUR_THRESHOLD", "40"))
 # Scan bundles (ZIPs of ID-card images for the registration office) are deleted this many days after
@@ -185,6 +189,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-unmatched-records": {"task": "verification.tasks.sweep_unmatched", "schedule": 300.0},
     # Scans left pending (a lost message, a killed worker).
     "requeue-stale-scans": {"task": "collection.tasks.requeue_stale_scans", "schedule": 600.0},
+    # Photo uploads a phone left unfinished for UPLOAD_EXPIRE_DAYS.
+    "expire-unfinished-uploads": {"task": "collection.tasks.expire_uploads", "schedule": 86400.0},
     # Scan bundles older than BUNDLE_RETENTION_DAYS.
     "expire-scan-bundles": {"task": "reports.tasks.expire_scan_bundles", "schedule": 86400.0},
 }
@@ -238,6 +244,8 @@ OTP_REQUIRED_ROLES = get_list("OTP_REQUIRED_ROLES", [])
 OTP_TOTP_ISSUER = get_str("OTP_TOTP_ISSUER", "Cong du lieu dat dai")
 
 SESSION_COOKIE_AGE = get_int("SESSION_COOKIE_AGE", 12 * 3600)
+# "Ghi nhớ thiết bị này": how long a remembered phone stays signed in, browser closed or not.
+DEVICE_SESSION_SECONDS = get_int("DEVICE_SESSION_SECONDS", 14 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -7,6 +7,7 @@ commune A's data, so finding one of them in a response to a user of A is a leak.
 from __future__ import annotations
 
 import io
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -16,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
-from collection.models import CollectedRecord, DocumentAccess, Role, ScanKind
+from collection.models import ChunkedUpload, CollectedRecord, DocumentAccess, Role, ScanKind
 from landdata.models import ImportBatch
 from reports.models import ScanBundle
 from tests.factories import (
@@ -117,6 +118,15 @@ def build_world() -> World:
     batch_b = ImportBatch.objects.create(kind="registry", file_name="b.xlsx", sha256="b" * 64)
     DocumentAccess.objects.create(user=c.official_b, scan=scan_b, record=record_b)
     TOTPDevice.objects.create(user=c.official_b, name="app", key=B_TOTP_KEY, confirmed=True)
+    upload_b = ChunkedUpload.objects.create(
+        id=uuid.uuid4(),
+        record=draft_b,
+        user=c.official_b,
+        kind=ScanKind.ID_FRONT,
+        length=1000,
+        sha256="b" * 64,
+        original_name="cccd-b.jpg",
+    )
 
     # Commune A's counterparts, for the own pass (must work, and show nothing of B).
     record_a = c.records["a3"]
@@ -125,6 +135,14 @@ def build_world() -> World:
     bundle_a = ScanBundle.objects.create(commune=c.a, status=ScanBundle.Status.DONE, record_ids=[record_a.pk])
     bundle_a.file.save("goi-a.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=True)
     flag_a = record_a.flags.filter(status=FlagStatus.OPEN).first()
+    upload_a = ChunkedUpload.objects.create(
+        id=uuid.uuid4(),
+        record=c.records["a_draft"],
+        user=c.official_a,
+        kind=ScanKind.CERT_PAGE_1,
+        length=1000,
+        sha256="a" * 64,
+    )
 
     leader_a = user_with_scope(Role.GROUP_LEADER, commune=c.a, working_group=c.group, username="totruong-a")
     token_user = user_with_scope(Role.OFFICIAL, commune=c.a, username="api-a")
@@ -148,6 +166,7 @@ def build_world() -> World:
         "former": fb2,
         "official": c.official_b,
         "batch": batch_b,
+        "upload": upload_b,
     }
     world.a = {
         "plot": c.plots["a3"],
@@ -161,6 +180,7 @@ def build_world() -> World:
         "former": record_a.former_commune,
         "official": c.official_a,
         "batch": None,
+        "upload": upload_a,
     }
     return world
 

@@ -139,6 +139,8 @@ def _param_value(param: str, endpoint: Endpoint, objs: dict) -> str:
 PARAM_RULES: dict[str, Callable[[Endpoint, dict], str]] = {
     "plot_id": lambda e, o: str(o["plot"].pk),
     "record_id": lambda e, o: str(o["record"].pk),
+    "client_id": lambda e, o: str(o["draft"].client_id),  # the phone's id of a record
+    "upload_id": lambda e, o: str(o["upload"].pk),  # a photo arriving in chunks
     "flag_id": lambda e, o: str(o["flag"].pk),
     "code": lambda e, o: o["commune"].code,
     "username": lambda e, o: o["official"].username,
