@@ -9,12 +9,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -23,6 +26,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,6 +45,41 @@ def _require_collector(request: Request) -> None:
         raise PermissionDenied
 
 
+class FieldSessionView(APIView):
+    """Whether the phone is signed in, and the CSRF token its outbox sends (a service worker reads no cookie)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        signed_in = request.user.is_authenticated
+        return Response(
+            {
+                "authenticated": signed_in,
+                "username": request.user.get_username() if signed_in else "",
+                "csrf": get_token(request),
+            },
+            headers={"Cache-Control": "no-store"},
+        )
+
+
+def _since(raw: str) -> dt.datetime | None:
+    """`generated_at` of the phone's last download; a time no server could have written is refused,
+    not handed to the database (an offset beyond ±14 h or a year before the campaign's software)."""
+    if not raw:
+        return None
+    try:
+        since = parse_datetime(raw)
+    except ValueError:
+        since = None
+    if since is not None and timezone.is_naive(since):
+        since = timezone.make_aware(since)
+    offset = since.utcoffset() if since is not None else None
+    if since is None or since.year < 2000 or offset is None or abs(offset) > dt.timedelta(hours=14):
+        raise ValidationError({"since": [_("Thời điểm không hợp lệ: gửi lại generated_at của lần tải trước.")]})
+    return since
+
+
 class FieldPlotsView(APIView):
     """The plots of your scope for the phone's store (ID numbers masked), full or changed since `since`."""
 
@@ -53,11 +92,7 @@ class FieldPlotsView(APIView):
     @method_decorator(gzip_page)
     def get(self, request: Request) -> Response:
         _require_collector(request)
-        raw = request.query_params.get("since") or ""
-        since = parse_datetime(raw) if raw else None
-        if raw and since is None:
-            raise ValidationError({"since": [_("Giá trị không hợp lệ.")]})
-        result = field.field_plots(user=request.user, since=since)
+        result = field.field_plots(user=request.user, since=_since(request.query_params.get("since") or ""))
         return Response(
             {
                 "generated_at": result.generated_at.isoformat(),
@@ -161,7 +196,7 @@ class FieldUploadsView(APIView):
     """tus creation: `Upload-Length` and `Upload-Metadata` (record, scan, kind, filename, sha256)."""
 
     @extend_schema(exclude=True)
-    def options(self, request: Request, *args, **kwargs) -> Response:
+    def options(self, request, *args, **kwargs) -> Response:
         response = Response(status=204)
         response["Tus-Version"] = uploads.TUS_VERSION
         response["Tus-Extension"] = uploads.TUS_EXTENSIONS

@@ -19,6 +19,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("field/session/", field.FieldSessionView.as_view(), name="field_session"),
     path("field/plots/", field.FieldPlotsView.as_view(), name="field_plots"),
     path("field/records/<uuid:client_id>/", field.FieldRecordView.as_view(), name="field_record"),
     path("field/uploads/", field.FieldUploadsView.as_view(), name="field_uploads"),

@@ -7,6 +7,7 @@ Every list, detail page, export and API view restricts its queryset through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,8 @@ from django.shortcuts import get_object_or_404
 
 from collection.models import Role, UserScope
 from landdata.models import Commune
+
+M = TypeVar("M", bound=Model)
 
 # How to reach the current commune (and the former commune, for working groups) from each model that
 # holds scoped data: (commune path, former-commune path; "" when the model is the former commune's own
@@ -103,7 +106,7 @@ def restrict(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:
     return queryset
 
 
-def get_scoped_or_404(queryset: QuerySet, user: User | AnonymousUser, **lookup) -> Model:
+def get_scoped_or_404(queryset: QuerySet[M], user: User | AnonymousUser, **lookup) -> M:
     """Fetch one object the user may see; an object outside the scope is reported as missing."""
     try:
         return get_object_or_404(restrict(queryset, user), **lookup)

@@ -9,6 +9,9 @@ urlpatterns = [
     path("thua-dat/<int:plot_id>/", views.plot_detail, name="plot_detail"),
     path("thua-dat/<int:plot_id>/thu-thap/", views.record_start, name="record_start"),
     path("ban-ghi/<int:record_id>/", views.record_edit, name="record_edit"),
+    # The phone: the page shown without signal, and what is still to send.
+    path("ngoai-tuyen/", views.offline_shell, name="offline_shell"),
+    path("hop-thu-di/", views.outbox, name="outbox"),
     # Scans: upload, the record's polled list, authorised streaming.
     path("ban-ghi/<int:record_id>/anh/tai-len/", scan_views.scan_upload, name="scan_upload"),
     path("ban-ghi/<int:record_id>/anh/", scan_views.scan_list, name="scan_list"),

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from collection import selectors, services
 from collection.forms import PlotSearchForm, RecordForm
-from collection.models import EDITABLE_STATUSES, CollectedRecord, Role
+from collection.models import EDITABLE_STATUSES, CollectedRecord, Role, ScanKind
 from collection.panels import RECORD_PANELS
 from collection.scope import get_scoped_or_404, user_scope
 
@@ -65,13 +66,23 @@ def plot_detail(request: HttpRequest, plot_id: int) -> HttpResponse:
     )
 
 
+def photo_limits() -> dict:
+    """What the phone checks before sending a photo (the server checks it again)."""
+    return {"scan_kinds": ScanKind.choices, "scan_max_bytes": settings.SCAN_MAX_BYTES}
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def record_start(request: HttpRequest, plot_id: int) -> HttpResponse:
-    """ "Thu thập": open the plot's draft or returned record, or start a draft."""
+    """'Thu thập': open the plot's draft or returned record, or start a draft (a POST).
+
+    A GET comes from the offline shell's link, followed once the signal is back: the plot page.
+    """
+    plot = selectors.plot_detail(user=request.user, plot_id=plot_id)  # 404 outside the scope, GET or POST
+    if request.method == "GET":
+        return redirect("collection:plot_detail", plot_id=plot.pk)
     if user_scope(request.user).role not in EDIT_ROLES:
         raise Http404
-    plot = selectors.plot_detail(user=request.user, plot_id=plot_id)
     record, _created = services.record_create_draft(plot=plot, user=request.user)
     return redirect("collection:record_edit", record_id=record.pk)
 
@@ -128,8 +139,33 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
             "form": form,
             "editable": editable,
             "record_panels": RECORD_PANELS,
+            **photo_limits(),
         },
     )
+
+
+def offline_shell(request: HttpRequest) -> HttpResponse:
+    """The page the service worker shows for the campaign's pages without signal; drawn from the phone's
+    store by static/js/field/offline.js. Public and the same for everyone: it holds no data, only the
+    empty form, so that the phone can keep it whatever its session."""
+    return render(
+        request,
+        "collection/offline_shell.html",
+        {
+            "form": RecordForm(),
+            "editable": True,
+            "record": None,
+            "offline_shell": True,
+            **photo_limits(),
+        },
+    )
+
+
+def outbox(request: HttpRequest) -> HttpResponse:
+    """'Chưa gửi': what the phone still has to send, drawn from its own store. Open without a session,
+    like the shell: the page holds no data, and after a session ended it is where the official signs in
+    again to send."""
+    return render(request, "collection/outbox.html")
 
 
 def _after_submit_url(record: CollectedRecord) -> str:

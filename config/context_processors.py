@@ -19,5 +19,7 @@ def navigation(request: HttpRequest) -> dict:
             "review": role in (Role.REVIEWER, Role.ADMIN),
             "dashboard": role is not None,
             "admin": user.is_staff,
+            # Officials and group leaders work on a phone: the outbox badge, the plots kept offline.
+            "collector": role in (Role.OFFICIAL, Role.GROUP_LEADER),
         }
     }

@@ -27,6 +27,8 @@ DEFAULT_POLICY: dict[str, str] = {
     "img-src": "'self' data: blob:",
     "font-src": "'self'",
     "connect-src": "'self'",
+    "worker-src": "'self'",
+    "manifest-src": "'self'",
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",

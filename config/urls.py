@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
-from config import auth, second_factor, views
+from config import auth, pwa, second_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +11,13 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    # The installable web app: manifest, service worker (at the root: its scope is the portal), the page
+    # shown without signal, and the interface texts of the scripts (djangojs catalogue).
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
+    path("ngoai-tuyen/", pwa.offline, name="offline"),
+    path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs"), name="javascript-catalog"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
     # Optional second factor (TOTP) for the roles in OTP_REQUIRED_ROLES.
     path("xac-thuc-2-buoc/", second_factor.verify, name="otp_verify"),
     path("thu-thap/", include("collection.urls")),

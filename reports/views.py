@@ -247,7 +247,7 @@ def bundle_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         bundle.file.open("rb"),
         as_attachment=True,
-        filename=os.path.basename(bundle.file.name),
+        filename=os.path.basename(bundle.file.name or ""),
         content_type="application/zip",
     )
     response["Cache-Control"] = "private, no-store"

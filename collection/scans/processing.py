@@ -17,12 +17,16 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
 
 import imagehash
 import numpy as np
 import pillow_heif
 import zxingcpp
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from django.core.files.base import File
 
 pillow_heif.register_heif_opener()
 
@@ -106,7 +110,7 @@ def _open(data: bytes, *, max_pixels: int) -> Image.Image:
     return image
 
 
-def sniff_image(stream: io.IOBase, *, max_pixels: int) -> SniffResult:
+def sniff_image(stream: IO[bytes] | File, *, max_pixels: int) -> SniffResult:
     """The real type and size of an uploaded file from its header; nothing is decoded.
 
     `verify()` checks the container (chunk CRCs for PNG) without decoding pixels,

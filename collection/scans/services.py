@@ -96,7 +96,7 @@ def _storage_name(folder: str, extension: str, *, now: dt.datetime | None = None
     return f"{folder}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}"
 
 
-def _upload_sha256(upload: UploadedFile) -> str:
+def _upload_sha256(upload: File) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

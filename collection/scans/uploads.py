@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -110,21 +110,29 @@ def upload_create(*, user, upload_id: uuid.UUID, length: int | None, metadata: d
     sha256 = metadata.get("sha256", "").lower()
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise UploadRefused(BAD_REQUEST, _("Thiếu mã kiểm tra SHA-256 của ảnh."))
-    record = _editable_record(user, metadata.get("record", ""))
-    existing = ChunkedUpload.objects.filter(pk=upload_id).first()
-    if existing is not None:
-        if existing.user_id != user.pk or existing.record_id != record.pk or existing.length != length:
+    existing = ChunkedUpload.objects.filter(pk=upload_id).select_related("record").first()
+    if existing is not None:  # a retried creation (its answer was lost): the same upload, whatever happened since
+        if (
+            existing.user_id != user.pk
+            or str(existing.record.client_id) != metadata.get("record")
+            or existing.length != length
+        ):
             raise UploadRefused(CONFLICT, _("Mã ảnh này đã được dùng cho ảnh khác."))
         return _state(existing)
-    upload = ChunkedUpload.objects.create(
-        id=upload_id,
-        record=record,
-        user=user,
-        kind=kind,
-        original_name=metadata.get("filename", "")[:255],
-        length=length,
-        sha256=sha256,
-    )
+    record = _editable_record(user, metadata.get("record", ""))
+    try:
+        with transaction.atomic():
+            upload = ChunkedUpload.objects.create(
+                id=upload_id,
+                record=record,
+                user=user,
+                kind=kind,
+                original_name=metadata.get("filename", "")[:255],
+                length=length,
+                sha256=sha256,
+            )
+    except IntegrityError:  # the same creation twice at the same moment: the first one stands
+        return upload_create(user=user, upload_id=upload_id, length=length, metadata=metadata)
     return _state(upload)
 
 

@@ -87,6 +87,15 @@ def test_plots_since_a_download_are_only_those_whose_collection_changed(phone, w
     assert phone.get("/api/v1/field/plots/", {"since": later["generated_at"]}).json()["full"] is True
 
 
+@pytest.mark.parametrize(
+    "since", ["hôm qua", "2026-13-01T00:00:00+07:00", "0281-03-25T23:38:29+19:35", "1999-12-31T00:00:00+07:00"]
+)
+def test_a_since_no_server_could_have_written_is_refused_in_words(phone, world, since):
+    response = phone.get("/api/v1/field/plots/", {"since": since})
+    assert response.status_code == 400
+    assert "generated_at" in response.json()["since"][0]
+
+
 def test_a_commune_of_4000_plots_downloads_in_under_2_mb(phone, world):
     plots = Plot.objects.bulk_create([
         Plot(former_commune=world["former"], map_sheet=str(1 + n // 200), plot_number=str(n), sheet_key=str(1 + n // 200),

@@ -108,11 +108,9 @@ def test_official_finds_a_plot_fills_the_form_from_the_qr_and_submits(live_serve
     page.fill("[name=land_use]", "ONT+CLN")
     page.select_option("[name=channel]", "home_visit")
 
-    # Upload both photos at once, each with its kind.
-    page.set_input_files(f"#scan-files-{record.pk}", [str(cert), str(card)])
-    page.select_option(f"#scan-files-{record.pk}-kind-0", "cert_1")
-    page.select_option(f"#scan-files-{record.pk}-kind-1", "id_front")
-    page.click(f"#scan-upload-{record.pk} button[data-scan-upload]")
+    # One tap per kind of photo: each is shrunk, kept on the phone and sent at once.
+    page.set_input_files('input[data-photo-kind="cert_1"]', str(cert))
+    page.set_input_files('input[data-photo-kind="id_front"]', str(card))
     fill = page.locator("button[data-scan-fill]")
     fill.wait_for()
     assert Scan.objects.filter(record=record).count() == 2

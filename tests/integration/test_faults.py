@@ -199,8 +199,9 @@ def test_redis_down_submission_and_upload_are_kept_then_processed(worker, privat
     and os.environ.get("CI") != "true",
     reason="Chromium not found (set CHROMIUM_PATH)",
 )
-def test_upload_refused_by_a_failing_server_is_reported_to_the_official(live_server, tmp_path):
-    """When the database is down the upload answers 500 and htmx swaps nothing: the page must say it failed."""
+def test_a_photo_refused_by_a_failing_server_stays_on_the_phone_and_is_sent_again(live_server, tmp_path):
+    """While the database is down the upload answers 500: the photo is kept on the phone, shown as
+    waiting, and sent again by itself once the server is back, without the official doing anything."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
@@ -222,7 +223,7 @@ def test_upload_refused_by_a_failing_server_is_reported_to_the_official(live_ser
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=args)
         page = browser.new_page(locale="vi-VN")
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(30_000)
         try:
             page.goto(f"{live_server.url}/dang-nhap/")
             page.fill("#id_username", "canbo_fault")
@@ -230,18 +231,20 @@ def test_upload_refused_by_a_failing_server_is_reported_to_the_official(live_ser
             page.click("section button[type=submit].primary")
             page.wait_for_url(f"{live_server.url}/")
             page.goto(f"{live_server.url}{reverse('collection:record_edit', kwargs={'record_id': record.pk})}")
-            error = page.locator(f"#scan-upload-{record.pk} [data-scan-upload-error]")
-            assert error.is_hidden()
             # What gunicorn answers while PostgreSQL restarts (bench/faults.py): an Internal Server Error.
-            page.route("**/anh/tai-len/", lambda route: route.fulfill(status=500, body="Internal Server Error"))
-            page.set_input_files(f"#scan-files-{record.pk}", [str(photo)])
-            page.click(f"#scan-upload-{record.pk} button[data-scan-upload]")
-            error.wait_for(state="visible")
-            assert "thử lại" in error.inner_text()
-            # Back to normal: the next try is stored and the message goes away.
-            page.unroute("**/anh/tai-len/")
-            page.click(f"#scan-upload-{record.pk} button[data-scan-upload]")
-            page.locator(".scan-results .scan-ok").wait_for(state="visible")
+            page.route(
+                "**/api/v1/field/uploads/**", lambda route: route.fulfill(status=500, body="Internal Server Error")
+            )
+            page.set_input_files('input[data-photo-kind="cert_1"]', str(photo))
+            waiting = page.locator('[data-local-photos] li[data-state="waiting"]')
+            waiting.wait_for(state="visible")
+            assert "tự gửi lại" in waiting.inner_text()
+            assert page.locator("#outbox-badge").is_visible()
+            assert not Scan.objects.filter(record=record).exists()
+            # Back to normal: the outbox tries again by itself and the photo reaches the server.
+            page.unroute("**/api/v1/field/uploads/**")
+            page.locator(".scan-item").wait_for(state="visible")
+            waiting.wait_for(state="detached")
             assert Scan.objects.filter(record=record).count() == 1
         finally:
             browser.close()

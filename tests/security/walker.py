@@ -31,6 +31,14 @@ PUBLIC_NAMES = {
     "logout",  # logging out is harmless without a session
     "set_language",  # language switch (django.conf.urls.i18n)
     "healthz",  # load balancer probe, returns {"status": "ok"}
+    "pwa_manifest",  # the installable app's manifest: names and icons
+    "favicon",  # a redirect to the icon's static file
+    "pwa_service_worker",  # the service worker script: the list of static files it keeps
+    "offline",  # "Không có mạng": what still works without signal, no data
+    "collection:offline_shell",  # the empty page the phone draws offline from its own store, no data
+    "collection:outbox",  # "Chưa gửi", drawn from the phone's own store: the page holds no data
+    "javascript-catalog",  # the interface texts of the scripts
+    "api:field_session",  # tells the phone's outbox whether it is signed in (no data), and the CSRF token
     "api:schema",  # OpenAPI schema: structure only, no data
     "api:docs",  # Swagger UI over the schema
     "api:redoc",  # ReDoc over the schema

@@ -1,4 +1,5 @@
-"""The scan panel in a real browser: several photos at once with a kind each, then "Điền từ mã QR"."""
+"""The scan panel in a real browser: a photo per kind through the phone's outbox, then "Điền từ mã QR";
+and the direct upload kept for a browser that cannot keep photos (no IndexedDB)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ def page():
         yield page
 
 
-def test_upload_two_photos_and_fill_from_qr(live_server, page, tmp_path, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def _record_and_photos(tmp_path):
     commune = CommuneFactory(code="09100")
     record = CollectedRecordFactory(
         former_commune=FormerCommuneFactory(code="09100", commune=commune),
@@ -32,7 +32,10 @@ def test_upload_two_photos_and_fill_from_qr(live_server, page, tmp_path, setting
     cert.write_bytes(images.encode(images.document_photo(1600, 1200, seed=21), "JPEG", quality=90))
     card = tmp_path / "cccd.jpg"
     card.write_bytes(images.encode(images.id_card_with_qr(), "JPEG", quality=92))
+    return record, cert, card
 
+
+def _log_in_to_the_form(page, live_server, record):
     edit_path = reverse("collection:record_edit", args=[record.pk])
     page.goto(f"{live_server.url}/dang-nhap/?next={edit_path}")
     page.fill("#id_username", "canbo_e2e")
@@ -40,15 +43,9 @@ def test_upload_two_photos_and_fill_from_qr(live_server, page, tmp_path, setting
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}{edit_path}")
 
-    page.set_input_files("[data-scan-files]", [str(cert), str(card)])
-    kinds = page.locator("[data-scan-file-kinds] select")
-    assert kinds.count() == 2
-    kinds.nth(0).select_option("cert_1")
-    kinds.nth(1).select_option("id_front")
-    page.click("[data-scan-upload]")
 
+def _fill_from_qr_and_check(page):
     page.wait_for_selector("[data-scan-fill]")
-    assert page.locator(".scan-results li.scan-ok").count() == 2
     assert page.locator(".scan-item img").count() == 2
     # decode() resolves once the thumbnail has loaded, so the width below is not read too early.
     assert page.locator(".scan-item img").first.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
@@ -58,5 +55,39 @@ def test_upload_two_photos_and_fill_from_qr(live_server, page, tmp_path, setting
     assert form.locator('[name="holder_birth"]').input_value() == "01/02/1985"
     assert form.locator('[name="holder_id_number"]').input_value() == "001085012345"
     assert form.locator('[name="holder_old_id_number"]').input_value() == "123456789"
+
+
+def test_a_photo_per_kind_goes_through_the_outbox_and_fills_from_qr(live_server, page, tmp_path, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    record, cert, card = _record_and_photos(tmp_path)
+    _log_in_to_the_form(page, live_server, record)
+
+    assert page.locator("[data-scan-upload-box]").is_hidden()
+    page.set_input_files('input[data-photo-kind="cert_1"]', str(cert))
+    page.set_input_files('input[data-photo-kind="id_front"]', str(card))
+    _fill_from_qr_and_check(page)
     page.screenshot(path=str(ARTIFACTS / "scan_panel_filled_from_qr.png"), full_page=True)
+    assert sorted(Scan.objects.values_list("kind", "status")) == [("cert_1", "ready"), ("id_front", "ready")]
+    # Shrunk on the phone before it was sent: the long side is at most 2,400 px.
+    assert all(max(scan.width, scan.height) <= 2400 for scan in Scan.objects.all())
+
+
+def test_without_indexeddb_the_direct_upload_takes_several_photos_with_a_kind_each(
+    live_server, page, tmp_path, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    record, cert, card = _record_and_photos(tmp_path)
+    page.route("**/vendor/idb/**", lambda route: route.abort())
+    _log_in_to_the_form(page, live_server, record)
+
+    assert page.locator("[data-photo-pickers]").is_hidden()
+    page.set_input_files("[data-scan-files]", [str(cert), str(card)])
+    kinds = page.locator("[data-scan-file-kinds] select")
+    assert kinds.count() == 2
+    kinds.nth(0).select_option("cert_1")
+    kinds.nth(1).select_option("id_front")
+    page.click("[data-scan-upload]")
+    page.wait_for_selector("[data-scan-fill]")
+    assert page.locator(".scan-results li.scan-ok").count() == 2
+    _fill_from_qr_and_check(page)
     assert sorted(Scan.objects.values_list("kind", "status")) == [("cert_1", "ready"), ("id_front", "ready")]
