@@ -213,6 +213,8 @@ CERTIFICATE_SCAN_KINDS = frozenset(
 ID_HOLDER_SCAN_KINDS = frozenset({ScanKind.ID_FRONT, ScanKind.ID_BACK})
 CO_HOLDER_SCAN_KINDS = frozenset({ScanKind.CO_ID_FRONT, ScanKind.CO_ID_BACK})
 ID_SCAN_KINDS = ID_HOLDER_SCAN_KINDS | CO_HOLDER_SCAN_KINDS
+# Certificate statuses that explain a missing certificate photo (MISSING_DOCUMENTS, the checklist).
+EXPLAINS_NO_CERTIFICATE_IMAGE = frozenset({CertificateStatus.LOST, CertificateStatus.NOT_ISSUED})
 
 
 class Scan(models.Model):

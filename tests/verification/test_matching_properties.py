@@ -141,3 +141,22 @@ def test_matching_is_the_same_in_any_chunking_and_again(seed, cut):
             raise _Rollback
     except _Rollback:
         pass
+
+
+def test_a_partner_regains_its_cccd_enrichment_when_its_conflict_goes_away():
+    """The case Hypothesis found: record 7's CCCD conflicted with record 5's; record 5 is corrected and
+    matched alone; record 7 (not matched again) must get its CCCD enrichment back, as a fresh run gives."""
+    ids = _province(33)
+    records_match(record_ids=ids)
+    partner = CollectedRecord.objects.get(pk=ids[6])
+    assert (partner.holder_name, partner.holder_id_number) == ("Trần Thị Hòa", "001162000004")
+    assert not Enrichment.objects.filter(record=partner, kind="cccd").exists()  # in conflict with record 5
+    changed = CollectedRecord.objects.get(pk=ids[4])
+    changed.holder_id_number = "001060000001"
+    changed.save()
+    records_match(record_ids=[changed.pk])
+    assert Enrichment.objects.filter(record=partner, kind="cccd", field="holder_id_number").exists()
+    after_change = _state()
+    _forget_matching()
+    records_match(record_ids=ids)
+    assert _state() == after_change

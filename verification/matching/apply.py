@@ -98,15 +98,16 @@ def _write_flags(chunk: Chunk, plan: FlagPlan) -> None:
 
 
 def _write_enrichments(chunk: Chunk, findings: ChunkFindings) -> None:
-    """The matched records' enrichments replace their old ones; a partner whose CCCD is now recorded
-    for someone else loses that enrichment."""
+    """The matched records' enrichments replace their old ones; so do the CCCD enrichments of the
+    partners in their ID groups, which come and go with the partners' ID_CONFLICT."""
     Enrichment.objects.filter(record_id__in=list(chunk.records)).delete()
-    partner_conflicts = [(rid, f) for rid, f in findings.conflict_fields if rid not in chunk.records]
-    if partner_conflicts:
+    partner_fields = [(rid, f) for rid, f in findings.managed.id_fields if rid not in chunk.records]
+    if partner_fields:
         q = Q(pk__in=[])
-        for rid, field_name in partner_conflicts:
+        for rid, field_name in partner_fields:
             q |= Q(record_id=rid, field=field_name)
         Enrichment.objects.filter(q, kind=EnrichmentKind.CCCD).delete()
+    found = [*findings.enrichments.items(), *findings.partner_cccd.items()]
     Enrichment.objects.bulk_create(
         [
             Enrichment(
@@ -117,7 +118,7 @@ def _write_enrichments(chunk: Chunk, findings: ChunkFindings) -> None:
                 registry_value=e.registry_value,
                 collected_value=e.collected_value,
             )
-            for rid, items in findings.enrichments.items()
+            for rid, items in found
             for e in {(e.kind, e.field): e for e in items}.values()
         ],
         batch_size=1000,

@@ -47,6 +47,8 @@ class ChunkFindings:
     enrichments: dict[int, list[EnrichmentFinding]] = field(default_factory=dict)
     # (record, field) whose ID number is recorded for someone else: that CCCD is no enrichment.
     conflict_fields: set[tuple[int, str]] = field(default_factory=set)
+    # The CCCD enrichments of the partner records in the chunk's ID groups, on their managed fields.
+    partner_cccd: dict[int, list[EnrichmentFinding]] = field(default_factory=dict)
     managed: Managed = field(default_factory=lambda: Managed(frozenset()))
 
 
@@ -111,5 +113,16 @@ def chunk_findings(chunk: Chunk) -> ChunkFindings:
     for rid, items in out.enrichments.items():
         out.enrichments[rid] = [
             e for e in items if not (e.kind == EnrichmentKind.CCCD and (rid, e.field) in out.conflict_fields)
+        ]
+    # A partner's CCCD enrichment depends on its ID_CONFLICT, which the chunk decides: it is decided too.
+    for rid, values in chunk.id_records.items():
+        if rid in chunk.records:
+            continue
+        out.partner_cccd[rid] = [
+            e
+            for e in rules.match_record(values, chunk.registry.get(values.plot_key)).enrichments
+            if e.kind == EnrichmentKind.CCCD
+            and (rid, e.field) in out.managed.id_fields
+            and (rid, e.field) not in out.conflict_fields
         ]
     return out

@@ -441,6 +441,13 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
     chunk.id_records = {
         rid: rv for rid, rv in values.items() if any(normalize.clean_id(p.id_number) in id_numbers for p in rv.persons)
     }
+    # A partner's CCCD enrichment comes and goes with its ID_CONFLICT: its rules need its QR links too.
+    partner_scans: dict[int, list[dict]] = defaultdict(list)
+    partner_ids = [rid for rid in chunk.id_records if rid not in chunk.records]
+    for scan in Scan.objects.filter(record_id__in=partner_ids).values(*SCAN_FIELDS):
+        partner_scans[scan["record_id"]].append(scan)
+    for rid in partner_ids:
+        chunk.id_records[rid] = record_values(candidates[rid], partner_scans[rid])
     # The rules tell whom each person of an ID group is compared with: their plots are needed too.
     chunk.registry.update(registry_plots({rv.plot_key for rv in chunk.id_records.values()} - set(chunk.registry)))
     chunk.key_members = [rv for rv in values.values() if rv.plot_key in keys]

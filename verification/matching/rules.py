@@ -17,7 +17,13 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz
 
-from collection.models import CERTIFICATE_SCAN_KINDS, ID_HOLDER_SCAN_KINDS, CertificateStatus, CollectedRecord
+from collection.models import (
+    CERTIFICATE_SCAN_KINDS,
+    EXPLAINS_NO_CERTIFICATE_IMAGE,
+    ID_HOLDER_SCAN_KINDS,
+    CertificateStatus,
+    CollectedRecord,
+)
 from landdata import normalize
 from landdata.normalize import IdKind, name_only_lacks_diacritics, names_agree, names_equal
 from verification.matching.types import (
@@ -30,8 +36,6 @@ from verification.matching.types import (
 from verification.models import EnrichmentKind, FlagCode
 
 HELD = CertificateStatus.HELD
-# Certificate statuses that explain a missing certificate photo (MISSING_DOCUMENTS).
-EXPLAINS_NO_CERTIFICATE_IMAGE = frozenset({CertificateStatus.LOST, CertificateStatus.NOT_ISSUED})
 # Records sent through the portal (web form, API, a citizen's link): only those must carry their photos.
 PORTAL_SOURCES = frozenset({CollectedRecord.Source.FORM})
 
