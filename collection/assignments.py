@@ -45,7 +45,15 @@ class AssignmentImportResult:
     assignments_updated: int = 0
     assignments_unchanged: int = 0
     working_groups_created: int = 0
-    targets_set: int = 0
+    targets_set: int = 0  # communes of the file (each has its target)
+    targets_created: int = 0
+    targets_changed: int = 0
+    targets_unchanged: int = 0
+    # Rows (one per former commune) by what they changed: a new assignment; anything of the row
+    # changed (its assignment, its commune's target or name, its former commune's name); nothing.
+    rows_created: int = 0
+    rows_changed: int = 0
+    rows_unchanged: int = 0
     seconds: float = 0.0
     moves: list[str] = field(default_factory=list)
     # Disagreements with the official 2025 units (load_admin_units): said, not refused.
@@ -53,14 +61,18 @@ class AssignmentImportResult:
 
     def summary(self) -> str:
         text = _(
-            "%(rows)d dòng trong %(seconds).1f giây: %(targets)d xã có chỉ tiêu (xã mới %(cc)d, đổi tên %(cr)d); "
-            "xã cũ mới %(fc)d; phân công mới %(ac)d, thay đổi %(au)d, không đổi %(an)d; tổ công tác mới %(wc)d."
+            "%(rows)d dòng trong %(seconds).1f giây: %(targets)d xã có chỉ tiêu (xã mới %(cc)d, đổi tên %(cr)d; "
+            "chỉ tiêu mới %(tc)d, thay đổi %(tu)d, không đổi %(tn)d); xã cũ mới %(fc)d; "
+            "phân công mới %(ac)d, thay đổi %(au)d, không đổi %(an)d; tổ công tác mới %(wc)d."
         ) % {
             "rows": self.rows,
             "seconds": self.seconds,
             "targets": self.targets_set,
             "cc": self.communes_created,
             "cr": self.communes_renamed,
+            "tc": self.targets_created,
+            "tu": self.targets_changed,
+            "tn": self.targets_unchanged,
             "fc": self.former_communes_created,
             "ac": self.assignments_created,
             "au": self.assignments_updated,
@@ -96,7 +108,7 @@ def _validate(path, name: str) -> list[_Row]:
     rows: list[_Row] = []
     commune_first: dict[str, _Row] = {}
     former_first: dict[str, int] = {}
-    for row_no, raw in read_rows(path, ASSIGNMENT_COLUMNS, file_name=name):
+    for row_no, raw in read_rows(path, ASSIGNMENT_COLUMNS, file_name=name, on_header=errors.use_headers):
         bad = errors.count
         values: dict[str, str] = {}
         for key in ("commune_code", "old_commune_code"):
@@ -187,7 +199,7 @@ def assignments_import(
         rows = _validate(path, name)
     except ImportFailed as exc:
         if batch_id is not None:
-            import_batch_fail(batch_id=batch_id, problems=exc.problems)
+            import_batch_fail(batch_id=batch_id, problems=exc.problems, row_errors=exc.row_errors, total=exc.total)
         raise
     try:
         return _write_batch(rows, name=name, sha256=sha256, user=user, batch_id=batch_id, started=started)
@@ -217,9 +229,9 @@ def _write_batch(
         batch.status = ImportBatch.Status.DONE
         batch.finished_at = timezone.now()
         batch.rows_total = batch.rows_done = len(rows)
-        batch.rows_created = result.assignments_created
-        batch.rows_updated = result.assignments_updated
-        batch.rows_unchanged = result.assignments_unchanged
+        batch.rows_created = result.rows_created
+        batch.rows_updated = result.rows_changed
+        batch.rows_unchanged = result.rows_unchanged
         batch.summary = result.summary()
         batch.save()
     return result
@@ -327,6 +339,9 @@ def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
     result.former_communes_created = len(new_formers)
     result.former_communes_moved = len(result.moves)
 
+    targets_before = dict(
+        CommuneTarget.objects.filter(commune_id__in=list(communes)).values_list("commune_id", "target_plots")
+    )
     CommuneTarget.objects.bulk_create(
         [CommuneTarget(commune_id=c, target_plots=r.target) for c, r in communes.items()],
         update_conflicts=True,
@@ -334,6 +349,15 @@ def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
         update_fields=["target_plots"],
     )
     result.targets_set = len(communes)
+    result.targets_created = sum(1 for c in communes if c not in targets_before)
+    result.targets_changed = sum(
+        1 for c, r in communes.items() if c in targets_before and targets_before[c] != r.target
+    )
+    result.targets_unchanged = result.targets_set - result.targets_created - result.targets_changed
+    # The communes and former communes whose own values this file changed: their rows are changed rows.
+    changed_communes = {c for c, r in communes.items() if targets_before.get(c) != r.target}
+    changed_communes |= {commune.code for commune in renamed}
+    changed_former_codes = {former.code for former in changed_formers}
 
     group_keys = {(r.commune_code, r.group) for r in rows if r.group}
     if group_keys:
@@ -356,10 +380,16 @@ def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
         now = current.get(code)
         if now is None:
             result.assignments_created += 1
+            result.rows_created += 1
         elif now.commune_id != r.commune_code or now.working_group_id != group_id:
             result.assignments_updated += 1
+            result.rows_changed += 1
         else:
             result.assignments_unchanged += 1
+            if r.commune_code in changed_communes or code in changed_former_codes:
+                result.rows_changed += 1
+            else:
+                result.rows_unchanged += 1
             continue
         wanted.append(
             Assignment(former_commune_id=code, commune_id=r.commune_code, working_group_id=group_id, batch=batch)

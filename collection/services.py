@@ -294,7 +294,7 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
     errors = RowErrors()
     rows = [
         (row_number, _import_row_values(row_number, raw, errors))
-        for row_number, raw in read_rows(path, collection_columns(), file_name=file_name)
+        for row_number, raw in read_rows(path, collection_columns(), file_name=file_name, on_header=errors.use_headers)
     ]
     codes = {values["former_commune_id"] for _, values in rows if values["former_commune_id"]}
     _check_former_communes(rows, codes, errors)

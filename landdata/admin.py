@@ -11,14 +11,17 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
+from import_export.forms import SelectableFieldsExportForm
 
 from config.queueing import queue_safely
 from landdata import normalize, resources, selectors, services
@@ -73,15 +76,52 @@ class ProvinceAdminAccess:
         return is_province_admin(request.user)
 
 
+def field_verbose_name(model, path: str) -> str | None:
+    """The verbose name of the model field at `path` ("plot__former_commune_id"), or None."""
+    field = None
+    for part in path.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            if not part.endswith("_id"):
+                return None
+            try:
+                field = model._meta.get_field(part.removesuffix("_id"))
+            except FieldDoesNotExist:
+                return None
+        model = field.related_model
+    return str(field.verbose_name) if field is not None else None
+
+
+class NamedFieldsExportForm(SelectableFieldsExportForm):
+    """django-import-export labels the columns to export "Area M2", "Plot Number" (the field name made
+    English-looking): label them by the model's own (Vietnamese) names, with the column's header."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        name = field_verbose_name(resource._meta.model, (field.attribute if field else None) or field_name)
+        if name is None:
+            return super()._get_field_label(resource, field_name)
+        return f"{capfirst(name)} ({field.column_name if field else field_name})"
+
+
+class NamedExport:
+    """Admin pages whose export form names the columns in the user's words."""
+
+    export_form_class = NamedFieldsExportForm
+
+
 @admin.register(Province)
-class ProvinceAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
+class ProvinceAdmin(ProvinceAdminAccess, NamedExport, ImportExportModelAdmin):
     resource_classes = [resources.ProvinceResource]
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(RegistrationBranch)
-class RegistrationBranchAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
+class RegistrationBranchAdmin(ProvinceAdminAccess, NamedExport, ImportExportModelAdmin):
     resource_classes = [resources.RegistrationBranchResource]
     list_display = ("code", "name", "province")
     list_select_related = ("province",)
@@ -89,7 +129,7 @@ class RegistrationBranchAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
+class CommuneAdmin(ProvinceAdminAccess, NamedExport, ImportExportModelAdmin):
     resource_classes = [resources.CommuneResource]
     list_display = ("code", "name", "branch", "province")
     list_filter = ("branch",)
@@ -121,7 +161,7 @@ class CommuneAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
 
 
 @admin.register(FormerCommune)
-class FormerCommuneAdmin(ProvinceAdminAccess, ImportExportModelAdmin):
+class FormerCommuneAdmin(ProvinceAdminAccess, NamedExport, ImportExportModelAdmin):
     resource_classes = [resources.FormerCommuneResource]
     list_display = ("code", "name", "commune")
     list_select_related = ("commune",)
@@ -153,7 +193,7 @@ class FormerCommuneFilter(admin.SimpleListFilter):
 
 
 @admin.register(Plot)
-class PlotAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
+class PlotAdmin(RegistryReadOnly, NamedExport, ExportMixin, admin.ModelAdmin):
     resource_classes = [resources.PlotResource]
     list_display = ("former_commune", "map_sheet", "plot_number", "area_m2", "land_use", "address")
     list_filter = (FormerCommuneFilter,)
@@ -176,7 +216,7 @@ class PlotAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(LandUser)
-class LandUserAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
+class LandUserAdmin(RegistryReadOnly, NamedExport, ExportMixin, admin.ModelAdmin):
     resource_classes = [resources.LandUserResource]
     list_display = ("registry_id", "full_name", "birth_year", "masked_id", "id_kind", "plot")
     list_filter = ("id_kind", FormerCommuneFilter)
@@ -208,7 +248,7 @@ class LandUserAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(RegistryReadOnly, ExportMixin, admin.ModelAdmin):
+class CertificateAdmin(RegistryReadOnly, NamedExport, ExportMixin, admin.ModelAdmin):
     resource_classes = [resources.CertificateResource]
     list_display = ("serial", "book_number", "issue_date", "status", "plot")
     list_filter = ("status",)
@@ -294,7 +334,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "rows_updated",
         "rows_unchanged",
         "summary",
-        "errors",
+        "problem_list",
     )
     fields = readonly_fields
     show_full_result_count = False
@@ -307,6 +347,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
     @admin.display(description=_("tiến độ"))
     def percent(self, obj: ImportBatch) -> str:
         return "100%" if obj.status == ImportBatch.Status.DONE else f"{obj.percent_done}%"
+
+    @admin.display(description=_("lỗi"))
+    def problem_list(self, obj: ImportBatch) -> str:
+        """The refusal as the progress page words it (the stored `errors` are the command's lines)."""
+        problems = selectors.import_batch_problems(batch=obj)
+        if not problems.total:
+            return "—"
+        return render_to_string("admin/landdata/importbatch/_problems.html", {"batch": obj, "problems": problems})
 
     def has_module_permission(self, request):
         return is_province_admin(request.user)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from landdata import normalize
@@ -32,7 +33,7 @@ class RegistrationBranch(models.Model):
 
     code = models.CharField(_("mã chi nhánh"), max_length=20, primary_key=True)
     name = models.CharField(_("tên chi nhánh"), max_length=200)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="branches")
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="branches", verbose_name=_("tỉnh"))
 
     class Meta:
         verbose_name = _("chi nhánh văn phòng đăng ký đất đai")
@@ -48,9 +49,14 @@ class Commune(models.Model):
 
     code = models.CharField(_("mã xã"), max_length=5, primary_key=True)
     name = models.CharField(_("tên xã"), max_length=200)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes")
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("tỉnh"))
     branch = models.ForeignKey(
-        RegistrationBranch, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
+        RegistrationBranch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communes",
+        verbose_name=_("chi nhánh văn phòng đăng ký đất đai"),
     )
 
     class Meta:
@@ -108,9 +114,14 @@ class ImportBatch(models.Model):
     # A code of landdata.imports.IMPORT_KINDS: "registry" here, the campaign's kinds registered by collection.
     kind = models.CharField(_("loại"), max_length=20)
     file_name = models.CharField(_("tệp"), max_length=255)
-    sha256 = models.CharField(max_length=64, db_index=True)
+    sha256 = models.CharField(_("mã SHA-256 của tệp"), max_length=64, db_index=True)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
     )
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
     started_at = models.DateTimeField(_("bắt đầu"), auto_now_add=True)
@@ -120,7 +131,13 @@ class ImportBatch(models.Model):
     rows_created = models.PositiveIntegerField(_("thêm mới"), default=0)
     rows_updated = models.PositiveIntegerField(_("cập nhật"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("không đổi"), default=0)
+    # A refused file: `errors` as the command prints it (`row N: column: problem`, contract §2), and the
+    # same problems kept apart (landdata.tabular.RowError.as_dict), for pages that show them in the
+    # user's words: `dòng N: <the file's own header>: lỗi`. `error_count` counts every problem, also
+    # those beyond the MAX_PRINTED_PROBLEMS kept.
     errors = models.TextField(_("lỗi"), blank=True)
+    error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    error_rows = models.JSONField(_("lỗi theo dòng"), default=list, blank=True)
     summary = models.TextField(_("kết quả"), blank=True)
 
     class Meta:
@@ -129,7 +146,8 @@ class ImportBatch(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.kind_label} {self.file_name} ({self.started_at:%d/%m/%Y %H:%M})"
+        # Local time, as the admin's lists show it (a stored time is in UTC).
+        return f"{self.kind_label} {self.file_name} ({timezone.localtime(self.started_at):%d/%m/%Y %H:%M})"
 
     @property
     def kind_label(self) -> str:
@@ -166,6 +184,7 @@ class Plot(models.Model):
         related_name="+",
         db_constraint=False,
         db_index=False,
+        verbose_name=_("lần nhập"),
     )
 
     class Meta:
@@ -208,7 +227,9 @@ class Certificate(models.Model):
         NOT_ISSUED = "not_issued", _("Chưa cấp")
 
     # No index of its own: certificate_unique starts with plot_id.
-    plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="certificates", db_index=False)
+    plot = models.ForeignKey(
+        Plot, on_delete=models.CASCADE, related_name="certificates", db_index=False, verbose_name=_("thửa đất")
+    )
     serial = models.CharField(_("số phát hành"), max_length=40, blank=True)
     serial_key = models.CharField(max_length=40, blank=True, editable=False)
     book_number = models.CharField(_("số vào sổ"), max_length=40, blank=True)
@@ -252,9 +273,14 @@ class LandUser(models.Model):
 
     # Unique through Meta.constraints: one btree, without the LIKE twin unique=True adds on PostgreSQL.
     registry_id = models.CharField(_("mã hồ sơ"), max_length=50)
-    plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="land_users")
+    plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="land_users", verbose_name=_("thửa đất"))
     certificate = models.ForeignKey(
-        Certificate, on_delete=models.SET_NULL, null=True, blank=True, related_name="holders"
+        Certificate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="holders",
+        verbose_name=_("giấy chứng nhận"),
     )
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
     full_name = models.CharField(_("họ tên"), max_length=200)
@@ -262,7 +288,7 @@ class LandUser(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True)
-    id_kind = models.CharField(max_length=8, choices=IdKind.choices, default=IdKind.EMPTY)
+    id_kind = models.CharField(_("loại giấy tờ"), max_length=8, choices=IdKind.choices, default=IdKind.EMPTY)
     former_id_number = models.CharField(_("số CMND cũ"), max_length=20, blank=True)
     address = models.CharField(_("địa chỉ thường trú"), max_length=300, blank=True)
     # Audit link to the import that last wrote the row: no database constraint nor index, so the
@@ -275,6 +301,7 @@ class LandUser(models.Model):
         related_name="+",
         db_constraint=False,
         db_index=False,
+        verbose_name=_("lần nhập"),
     )
 
     class Meta:

@@ -6,7 +6,7 @@ The registry extract import itself is `landdata.registry_import`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from landdata import admin_units
 from landdata.models import Commune, FormerCommune, ImportBatch, Province
-from landdata.tabular import sha256_of
+from landdata.tabular import RowError, sha256_of
 
 Progress = Callable[[int, int], None]
 
@@ -51,10 +51,20 @@ def import_batch_create(*, kind: str, file_name: str, user=None, sha256: str = "
     )
 
 
-def import_batch_fail(*, batch_id: int, problems: list[str]) -> None:
-    """Record a refused import on its batch (outside the rolled-back transaction)."""
+def import_batch_fail(
+    *, batch_id: int, problems: list[str], row_errors: Sequence[RowError] = (), total: int | None = None
+) -> None:
+    """Record a refused import on its batch (outside the rolled-back transaction).
+
+    `problems` as the command prints them; `row_errors` the same problems of the rows kept apart (an
+    ImportFailed's), and `total` how many problems there were, listed or not (default: those given).
+    """
     ImportBatch.objects.filter(pk=batch_id).update(
-        status=ImportBatch.Status.FAILED, errors="\n".join(problems), finished_at=timezone.now()
+        status=ImportBatch.Status.FAILED,
+        errors="\n".join(problems),
+        error_count=total if total is not None else (len(row_errors) or len(problems)),
+        error_rows=[error.as_dict() for error in row_errors],
+        finished_at=timezone.now(),
     )
 
 

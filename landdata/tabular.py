@@ -15,7 +15,7 @@ import operator
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,26 +50,74 @@ class Column:
     required: bool = False
 
 
-class ImportFailed(Exception):
-    """The whole import was refused; `.problems` lists the lines to show the user."""
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one row, kept apart so that each place words it for its reader (contract §2)."""
 
-    def __init__(self, problems: list[str] | str):
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    key: str  # the contract's key of the column ("area_m2")
+    header: str  # the column as the file itself named it ("Diện tích" or "area_m2")
+    problem: str
+
+    def line(self) -> str:
+        """As the management commands print it, for the programs that read them: `row N: key: problem`."""
+        return f"row {self.row}: {self.key}: {self.problem}"
+
+    def text(self) -> str:
+        """For a person, in their language, with the file's own header: `dòng 3: Diện tích: bắt buộc`."""
+        return _("dòng %(row)d: %(column)s: %(problem)s") % {
+            "row": self.row,
+            "column": self.header or self.key,
+            "problem": self.problem,
+        }
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "key": self.key, "header": self.header, "problem": self.problem}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RowError:
+        return cls(int(data["row"]), str(data["key"]), str(data.get("header") or ""), str(data["problem"]))
+
+
+class ImportFailed(Exception):
+    """The whole import was refused.
+
+    `.problems` are the lines the commands print (a line naming the file, then `row N: key: problem`);
+    `.row_errors` the same row problems kept apart (at most MAX_PRINTED_PROBLEMS), and `.total` how many
+    problems there were in all, listed or not.
+    """
+
+    def __init__(self, problems: list[str] | str, *, row_errors: Sequence[RowError] = (), total: int | None = None):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.row_errors = list(row_errors)
+        self.total = total if total is not None else (len(self.row_errors) or len(self.problems))
         super().__init__("\n".join(self.problems))
 
 
 class RowErrors:
-    """Collects `row N: column: problem` lines so that every bad row is reported at once."""
+    """Collects every bad row's problems, so that all are reported at once (contract §2).
+
+    `use_headers` (given to `read_values`/`read_rows` as `on_header`) learns how the file names each
+    column, so that a problem can be shown with the header the user typed.
+    """
 
     def __init__(self, limit: int = MAX_PRINTED_PROBLEMS):
         self.limit = limit
-        self.lines: list[str] = []
+        self.kept: list[RowError] = []
         self.count = 0
+        self.headers: dict[str, str] = {}
+
+    def use_headers(self, headers: Mapping[str, str]) -> None:
+        self.headers = dict(headers)
 
     def add(self, row: int, column: str, problem: str) -> None:
         self.count += 1
-        if len(self.lines) < self.limit:
-            self.lines.append(f"row {row}: {column}: {problem}")
+        if len(self.kept) < self.limit:
+            self.kept.append(RowError(row, column, self.headers.get(column, column), problem))
+
+    @property
+    def lines(self) -> list[str]:
+        return [error.line() for error in self.kept]
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -81,16 +129,17 @@ class RowErrors:
         """First a line naming the file, then one `row N: column: problem` line per bad row (contract §2)."""
         if not self.count:
             return
+        lines = self.lines
         problems = [
             f"{file_name}: " + _("%(total)d lỗi; không có dữ liệu nào được ghi:") % {"total": self.count},
-            *self.lines,
+            *lines,
         ]
-        if self.count > len(self.lines):
+        if self.count > len(lines):
             problems.append(
                 _("… và %(more)d lỗi khác (tổng cộng %(total)d lỗi); không có dữ liệu nào được ghi.")
-                % {"more": self.count - len(self.lines), "total": self.count}
+                % {"more": self.count - len(lines), "total": self.count}
             )
-        raise ImportFailed(problems)
+        raise ImportFailed(problems, row_errors=self.kept, total=self.count)
 
 
 def file_kind(path: str | os.PathLike, *, file_name: str | None = None) -> str:
@@ -125,21 +174,28 @@ def file_kind(path: str | os.PathLike, *, file_name: str | None = None) -> str:
     return "csv"
 
 
-def _header_map(header: Sequence[object], columns: Sequence[Column], name: str) -> dict[str, int]:
+def _header_map(
+    header: Sequence[object], columns: Sequence[Column], name: str
+) -> tuple[dict[str, int], dict[str, str]]:
+    """(position of each known column, its header as the file wrote it); ImportFailed if one required is missing.
+
+    A column the file does not have is named by its Vietnamese header (contract §2)."""
     wanted: dict[str, Column] = {}
     for col in columns:
         wanted[normalize.header_key(col.key)] = col
         wanted[normalize.header_key(col.vi)] = col
     positions: dict[str, int] = {}
+    written = {col.key: col.vi for col in columns}
     for index, cell in enumerate(header):
         col = wanted.get(normalize.header_key("" if cell is None else str(cell)))
         if col is not None and col.key not in positions:
             positions[col.key] = index
+            written[col.key] = str(cell)
     missing = [col for col in columns if col.required and col.key not in positions]
     if missing:
         listed = ", ".join(f"{col.key} ({col.vi})" for col in missing)
         raise ImportFailed(f"{name}: " + _("thiếu cột bắt buộc: %(columns)s") % {"columns": listed})
-    return positions
+    return positions, written
 
 
 _ODD_SPACE = re.compile(r"\s\s|[^\S ]")
@@ -219,11 +275,16 @@ def _iter_xlsx(path, name: str) -> Iterator[tuple[int, list[object]]]:
 
 
 def read_values(
-    path: str | os.PathLike, columns: Sequence[Column], *, file_name: str | None = None
+    path: str | os.PathLike,
+    columns: Sequence[Column],
+    *,
+    file_name: str | None = None,
+    on_header: Callable[[dict[str, str]], None] | None = None,
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
     """Like `read_rows`, but each row is a tuple in the order of `columns` (no dict per row).
 
-    For big imports: a bulk importer indexes the tuple by column position.
+    For big imports: a bulk importer indexes the tuple by column position. `on_header` is called once,
+    before the first row, with each column's header as the file wrote it (`RowErrors.use_headers`).
     """
     name = file_name or Path(path).name
     kind = file_kind(path, file_name=name)
@@ -239,7 +300,9 @@ def read_values(
         if all(cell is None for cell in cells):
             continue
         if positions is None:
-            positions = _header_map(cells, columns, name)
+            positions, written = _header_map(cells, columns, name)
+            if on_header is not None:
+                on_header(written)
             indexes = [positions.get(col.key) for col in columns]
             needed = max((i for i in indexes if i is not None), default=-1) + 1
             pick = _picker(indexes)
@@ -279,7 +342,11 @@ def _csv_row_is_clean(cells: list[str]) -> bool:
 
 
 def read_rows(
-    path: str | os.PathLike, columns: Sequence[Column], *, file_name: str | None = None
+    path: str | os.PathLike,
+    columns: Sequence[Column],
+    *,
+    file_name: str | None = None,
+    on_header: Callable[[dict[str, str]], None] | None = None,
 ) -> Iterator[tuple[int, dict[str, object]]]:
     """Yield (spreadsheet row number, {key: value or None}) for each non-empty data row.
 
@@ -287,7 +354,7 @@ def read_rows(
     are ignored; whole-file problems raise ImportFailed before the first row.
     """
     keys = [col.key for col in columns]
-    for row_no, values in read_values(path, columns, file_name=file_name):
+    for row_no, values in read_values(path, columns, file_name=file_name, on_header=on_header):
         yield row_no, dict(zip(keys, values))
 
 
@@ -335,6 +402,7 @@ def text_value(value: object) -> str:
 __all__ = [
     "Column",
     "ImportFailed",
+    "RowError",
     "RowErrors",
     "read_rows",
     "read_values",

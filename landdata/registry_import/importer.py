@@ -87,7 +87,7 @@ def registry_import(
                 drop_stage(cursor)
     except ImportFailed as exc:
         if batch_id is not None:
-            import_batch_fail(batch_id=batch_id, problems=exc.problems)
+            import_batch_fail(batch_id=batch_id, problems=exc.problems, row_errors=exc.row_errors, total=exc.total)
         raise
     except Exception as exc:
         if batch_id is not None:  # never leave the admin's progress page waiting forever
@@ -134,7 +134,7 @@ def _stage_rows(cursor, *, path, name: str, report: Progress | None, total: int)
     validator = RegistryValidator(errors, timezone.localdate(), former_units=former_units_by_commune())
     rows = 0
     with Stage(cursor) as stage, _cyclic_gc_paused():
-        for row_no, raw in read_values(path, REGISTRY_COLUMNS, file_name=name):
+        for row_no, raw in read_values(path, REGISTRY_COLUMNS, file_name=name, on_header=errors.use_headers):
             rows += 1
             values = validator.row(row_no, raw)
             if values is not None and not errors:

@@ -77,7 +77,9 @@ def test_bad_file_upload_lists_every_problem_and_changes_nothing(
     batch = ImportBatch.objects.exclude(status=ImportBatch.Status.DONE).get()
     assert batch.status == ImportBatch.Status.FAILED
     body = admin_client.get(reverse("admin:landdata_importbatch_status", args=[batch.pk])).content.decode()
-    assert "bad.csv" in body and "row 2: area_m2:" in body and "row 3: owner_name:" in body
+    # The page speaks the user's language and names the columns as the file does (contract §2).
+    assert "bad.csv" in body and "dòng 2: area_m2:" in body and "dòng 3: owner_name:" in body
+    assert "row 2: area_m2:" in batch.errors  # the command's form, kept on the batch
     assert {k: v for k, v in db_fingerprint().items() if k != "ImportBatch"} == before
 
 

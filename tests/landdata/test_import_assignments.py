@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from collection.assignments import assignments_import
 from collection.models import Assignment, CommuneTarget, WorkingGroup
-from landdata.models import Commune, FormerCommune
+from landdata.models import Commune, FormerCommune, ImportBatch
 from landdata.registry_import import registry_import
 from landdata.tabular import ImportFailed
 from tests.landdata.conftest import SAMPLES, db_fingerprint, write_csv, write_xlsx
@@ -110,3 +110,34 @@ def test_missing_columns(tmp_path):
 def test_command_summary(capsys):
     call_command("import_assignments", str(SAMPLES / "assignments.csv"))
     assert len(capsys.readouterr().out.strip().splitlines()) == 1
+
+
+def test_a_changed_target_is_counted_as_a_change(tmp_path):
+    """A corrected list that only raises a commune's target used to say "thay đổi 0"."""
+    first = [row(former="09001"), row(former="09002", former_name="Xã Bình"), row(commune="09003", former="09004")]
+    created = assignments_import(path=write(tmp_path, first))
+    assert (created.targets_created, created.targets_changed, created.rows_created) == (2, 0, 3)
+
+    raised = [dict(r, target_plots="1900") if r["commune_code"] == "09000" else r for r in first]
+    result = assignments_import(path=write(tmp_path, raised, name="raised.csv"))
+    assert CommuneTarget.objects.get(commune_id="09000").target_plots == 1900
+    assert (result.targets_created, result.targets_changed, result.targets_unchanged) == (0, 1, 1)
+    assert (result.assignments_updated, result.assignments_unchanged) == (0, 3)
+    assert (result.rows_created, result.rows_changed, result.rows_unchanged) == (0, 2, 1)  # the two rows of 09000
+    assert "chỉ tiêu mới 0, thay đổi 1, không đổi 1" in result.summary()
+    batch = ImportBatch.objects.get(pk=result.batch_id)
+    assert (batch.rows_created, batch.rows_updated, batch.rows_unchanged) == (0, 2, 1)
+
+    again = assignments_import(path=write(tmp_path, raised, name="again.csv"))
+    assert (again.targets_changed, again.targets_unchanged, again.rows_changed, again.rows_unchanged) == (0, 2, 0, 3)
+
+
+def test_a_renamed_commune_changes_its_rows(tmp_path):
+    assignments_import(path=write(tmp_path, [row(former="09001"), row(commune="09003", former="09004")]))
+    result = assignments_import(
+        path=write(
+            tmp_path, [row(former="09001", name="Phường Đông Mới"), row(commune="09003", former="09004")], name="b.csv"
+        )
+    )
+    assert result.communes_renamed == 1
+    assert (result.rows_changed, result.rows_unchanged) == (1, 1)

@@ -25,7 +25,6 @@ class Command(BaseCommand):
         except ImportFailed as exc:
             for line in exc.problems:
                 self.stderr.write(line)
-            raise CommandError(
-                f"{path.name}: nothing imported ({len(exc.problems)} problem(s))", returncode=1
-            ) from None
+            # Every problem counted, not the lines printed (those add a heading and may stop at a limit).
+            raise CommandError(f"{path.name}: nothing imported ({exc.total} problem(s))", returncode=1) from None
         self.stdout.write(result.summary(path.name))
