@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -60,9 +61,11 @@ def language_save(*, request: HttpRequest, language: str) -> str | None:
     """Keep `language` as the signed-in user's choice, for this session and the next ones; the code
     kept, or None when the portal has no such language."""
     code = supported_language(language)
-    if code is not None:
-        UserPreference.objects.update_or_create(user=request.user, defaults={"language": code})
-        request.session[SESSION_KEY] = code
+    user = request.user
+    if code is None or isinstance(user, AnonymousUser):
+        return None
+    UserPreference.objects.update_or_create(user=user, defaults={"language": code})
+    request.session[SESSION_KEY] = code
     return code
 
 
