@@ -47,8 +47,8 @@ from verification.models import (
 )
 
 REVIEW_ROLES = (Role.REVIEWER, Role.ADMIN)
-PAGE_SIZE = 50
-MAX_PAGE = 200  # bounded pagination: narrow the filters rather than page past 10,000 plots
+PAGE_SIZE = 25  # a phone's page: 25 records keep the queue under ~500 elements
+MAX_PAGE = 400  # bounded pagination: narrow the filters rather than page past 10,000 plots
 SEVERITY_RANK = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
 
 
