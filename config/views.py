@@ -14,6 +14,7 @@ from django.urls import reverse
 from collection import selectors
 from collection.models import Role
 from collection.scope import user_scope
+from verification import selectors as review
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -23,6 +24,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user)
+    is_reviewer = scope.role in (Role.REVIEWER, Role.ADMIN)
     return render(
         request,
         "home.html",
@@ -30,7 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "progress": selectors.progress_for(request.user),
             "is_collector": scope.role in (Role.OFFICIAL, Role.GROUP_LEADER),
-            "is_reviewer": scope.role in (Role.REVIEWER, Role.ADMIN),
+            "is_reviewer": is_reviewer,
+            # What waits on the reviewer's desk, by code and by age (one query, within the scope).
+            "waiting": review.waiting_flags(request.user) if is_reviewer else None,
             "admin_url": reverse("admin:index") if request.user.is_staff else None,
         },
     )

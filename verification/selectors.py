@@ -38,6 +38,7 @@ from landdata.models import Certificate, LandUser
 from verification.models import (
     OPEN_STATUSES,
     Flag,
+    FlagCode,
     FlagDecision,
     FlagStatus,
     MatchingRun,
@@ -256,6 +257,53 @@ def _masked_values(flag: Flag) -> tuple[str, str]:
     if _is_id_field(flag):
         return normalize.mask_id(flag.registry_value), normalize.mask_id(flag.collected_value)
     return flag.registry_value, flag.collected_value
+
+
+
+# --- the reviewer's home -------------------------------------------------------
+
+
+@dataclass
+class WaitingFlags:
+    """Flags waiting for a decision, as the queue shows them by default (open or returned)."""
+
+    total: int
+    by_code: list[tuple[str, str | Promise, int]]  # (code, label, count), most frequent first
+    by_age: list[tuple[str, str | Promise, int]]  # ("day" | "days" | "older", label, count)
+
+
+def waiting_flags(user) -> WaitingFlags:
+    """The user's waiting flags per code and by age (under a day, one to three days, over three
+    days since the flag was raised), in one aggregate query over the user's scope."""
+    now = timezone.now()
+    day, three_days = now - dt.timedelta(days=1), now - dt.timedelta(days=3)
+    rows = list(
+        scoped_flags(user)
+        .filter(status__in=OPEN_STATUSES)
+        .values("code")
+        .annotate(
+            n=Count("id"),
+            day=Count("id", filter=Q(created_at__gte=day)),
+            older=Count("id", filter=Q(created_at__lt=three_days)),
+        )
+        .order_by()
+    )
+    labels = dict(FlagCode.choices)
+    total = sum(row["n"] for row in rows)
+    under_a_day = sum(row["day"] for row in rows)
+    older = sum(row["older"] for row in rows)
+    return WaitingFlags(
+        total=total,
+        by_code=[
+            (row["code"], labels.get(row["code"], row["code"]), row["n"])
+            for row in sorted(rows, key=lambda row: (-row["n"], row["code"]))
+        ],
+        by_age=[
+            ("day", _("Dưới 1 ngày"), under_a_day),
+            ("days", _("Từ 1 đến 3 ngày"), total - under_a_day - older),
+            ("older", _("Trên 3 ngày"), older),
+        ],
+    )
 
 
 # --- side by side ------------------------------------------------------------
