@@ -3,13 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from config import auth, pwa, second_factor, views
+from config import auth, language, pwa, second_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", auth.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also keeps a signed-in user's choice for every device.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     # The installable web app: manifest, service worker (at the root: its scope is the portal), the page
     # shown without signal, and the interface texts of the scripts (djangojs catalogue).

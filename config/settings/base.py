@@ -30,9 +30,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "import_export",
-    "axes",
+    # axes and otp_totp through subclasses that name them in Vietnamese in the admin.
+    "config.apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "config.apps.TOTPConfig",
     "config.apps.PortalConfig",
     # The portal's apps, lowest first: each may import only those above it in this list.
     "landdata",
@@ -47,10 +48,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user's own language, else the language cookie, else Vietnamese; never Accept-Language.
+    "config.language.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -106,7 +108,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Vietnamese first; English on request.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's own catalogues first; then Vietnamese for the parts of Django and of the third-party apps
+# that ship none or an incomplete one (made by tools/thirdparty_messages.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
