@@ -12,6 +12,7 @@ class VerificationConfig(AppConfig):
         from verification import receivers  # noqa: F401  (connects collection's signals)
 
         panels.register_record_panel("verification/_record_flags_panel.html")
+        panels.register_form_panel("verification/_live_check_panel.html")
 
         scope.register_scoped_model("verification.flag", commune_path="commune", former_path="former_commune")
         scope.register_scoped_model("verification.plotoutcome", commune_path="commune", former_path="former_commune")

@@ -35,6 +35,7 @@ from collection.models import CollectedRecord, Role, Scan
 from collection.scope import get_scoped_or_404, restrict, user_scope
 from landdata import normalize
 from landdata.models import Certificate, LandUser
+from verification import wording
 from verification.models import (
     OPEN_STATUSES,
     Flag,
@@ -257,7 +258,6 @@ def _masked_values(flag: Flag) -> tuple[str, str]:
     if _is_id_field(flag):
         return normalize.mask_id(flag.registry_value), normalize.mask_id(flag.collected_value)
     return flag.registry_value, flag.collected_value
-
 
 
 # --- the reviewer's home -------------------------------------------------------
@@ -545,11 +545,41 @@ def plot_outcome(record: CollectedRecord) -> PlotOutcome | None:
     ).first()
 
 
-def record_flags_with_notes(user, record_id: int) -> tuple[CollectedRecord, list[Flag]]:
-    """The record's flags with the latest decision note, for the official's record page (scoped)."""
+@dataclass(frozen=True)
+class FlagInWords:
+    """A flag as the official's record page shows it: the office's latest note, the sentence, and the
+    values (masked unless the user reviews)."""
+
+    flag: Flag
+    sentence: str
+    masked: tuple[str, str]
+    note: str
+    note_at: dt.datetime | None
+
+
+def record_flags_with_notes(user, record_id: int) -> tuple[CollectedRecord, list[FlagInWords]]:
+    """The record's flags with the latest decision note, for the official's record page (scoped):
+    those the office returned (with a note to follow) first, each also as a sentence in words."""
     record = get_scoped_or_404(CollectedRecord.objects.all(), user, pk=record_id)
-    flags = list(with_latest_note(record.flags.all()).order_by("status", "code", "pk"))
     show_full = can_review(user)
-    for flag in flags:
-        flag.masked = (flag.registry_value, flag.collected_value) if show_full else _masked_values(flag)
-    return record, flags
+    shown = []
+    for flag in with_latest_note(record.flags.all()).order_by("status", "code", "pk"):
+        masked = _masked_values(flag)
+        note, note_at = getattr(flag, "latest_note", "") or "", getattr(flag, "latest_note_at", None)
+        full = (flag.registry_value, flag.collected_value)
+        shown.append(
+            FlagInWords(
+                flag,
+                wording.flag_sentence(flag.code, flag.field, *masked),
+                full if show_full else masked,
+                note,
+                note_at,
+            )
+        )
+    shown.sort(key=lambda item: (item.flag.status != FlagStatus.RETURNED, not item.note))
+    return record, shown
+
+
+def record_awaits_matching(record: CollectedRecord) -> bool:
+    """A submitted record the worker has not matched in its current state: its flags are not known yet."""
+    return records_needing_match().filter(pk=record.pk).exists()

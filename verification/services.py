@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -325,14 +326,23 @@ def _load_flags(user, flag_ids: Iterable[int]) -> list[Flag]:
     )
 
 
-def _decide(*, user, flags: Sequence[Flag], versions: dict[int, int], decision: str, note: str) -> list[Flag]:
-    """The shared body of single and bulk decisions; caller holds the transaction."""
+def _decide(
+    *,
+    user,
+    flags: Sequence[Flag],
+    versions: dict[int, int],
+    decision: str,
+    note: str,
+    planned: list[_Change] | None = None,
+) -> list[Flag]:
+    """The shared body of single and bulk decisions; caller holds the transaction. `planned`: the
+    registry changes of an accept, when the caller has already worked them out."""
     to_status = _check_decision(decision, note)
     for flag in flags:
         if flag.status not in OPEN_STATUSES or flag.version != versions[flag.pk]:
             raise StaleFlag()
-    changes: list[_Change] = []
-    if decision == Decision.ACCEPT:
+    changes: list[_Change] = list(planned or [])
+    if decision == Decision.ACCEPT and planned is None:
         for flag in flags:
             changes.extend(_planned_changes(flag))
     # One conditional UPDATE: a flag decided meanwhile (version moved on) matches no row.
@@ -375,20 +385,51 @@ def flag_decide(*, user, flag_id: int, expected_version: int, decision: str, not
     return _decide(user=user, flags=flags, versions={flag_id: expected_version}, decision=decision, note=note)[0]
 
 
+@dataclass
+class BulkResult:
+    """What a bulk decision did: the flags decided, and those it did not fit, each with the reason."""
+
+    decided: list[Flag] = field(default_factory=list)
+    skipped: list[tuple[Flag, str]] = field(default_factory=list)
+
+    def reasons(self) -> list[tuple[str, int]]:
+        """Each reason once, with how many flags it kept back, the most frequent first."""
+        return Counter(reason for _flag, reason in self.skipped).most_common()
+
+
 @transaction.atomic
-def flags_decide_bulk(*, user, versions: dict[int, int], decision: str, note: str = "") -> list[Flag]:
-    """Decide many LOW severity flags at once: all or nothing, outcomes refreshed once."""
+def flags_decide_bulk(*, user, versions: dict[int, int], decision: str, note: str = "") -> BulkResult:
+    """Decide many LOW severity flags at once: every selected flag the decision fits is decided (and
+    the outcomes refreshed once); the others are left as they were, each with the reason."""
     require_reviewer(user)
     if not versions:
         raise DecisionNotAllowed(_("Chưa chọn sai lệch nào."))
     if decision == Decision.RETURN:
         raise DecisionNotAllowed(_("Trả về xã phải làm từng bản ghi, kèm lý do."))
+    _check_decision(decision, note)
     flags = _load_flags(user, versions)
     if len(flags) != len(versions):
         raise Flag.DoesNotExist
-    if any(f.severity != Severity.LOW for f in flags):
-        raise DecisionNotAllowed(_("Chỉ xử lý hàng loạt được các sai lệch mức độ thấp."))
-    return _decide(user=user, flags=flags, versions=versions, decision=decision, note=note)
+    result = BulkResult()
+    fitting: list[Flag] = []
+    planned: list[_Change] = []
+    for flag in flags:
+        try:
+            if flag.status not in OPEN_STATUSES or flag.version != versions[flag.pk]:
+                raise StaleFlag()
+            if flag.severity != Severity.LOW:
+                raise DecisionNotAllowed(_("Chỉ xử lý hàng loạt được các sai lệch mức độ thấp."))
+            if decision == Decision.ACCEPT:
+                planned.extend(_planned_changes(flag))
+        except ReviewError as exc:
+            result.skipped.append((flag, str(exc.message)))
+        else:
+            fitting.append(flag)
+    if fitting:
+        result.decided = _decide(
+            user=user, flags=fitting, versions=versions, decision=decision, note=note, planned=planned
+        )
+    return result
 
 
 def review_opened_log(*, user, record: CollectedRecord, ip_address: str | None) -> None:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("ban-ghi/<int:record_id>/", views.record_review, name="record_review"),
     path("ban-ghi/<int:record_id>/sai-lech/", views.plot_flags, name="plot_flags"),
     path("sai-lech/<int:flag_id>/quyet-dinh/", views.flag_decide, name="flag_decide"),
+    path("doi-chieu-tai-cho/", views.live_check, name="live_check"),
 ]

@@ -11,11 +11,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from collection.scope import scoped_communes
-from landdata.models import FormerCommune
-from verification import selectors, services
+from collection.models import Scan
+from collection.scope import get_scoped_or_404, restrict, scoped_communes
+from landdata.models import FormerCommune, Plot
+from verification import live, selectors, services
 from verification.forms import BulkDecisionForm, DecisionForm, QueueFilterForm
 from verification.models import Flag, FlagCode, Severity
+
+# Session key: the flags a bulk decision left undecided, ticked again on the next queue page.
+BULK_SELECTED_KEY = "verification_bulk_selected"
 
 
 def _decided_message(count: int) -> str:
@@ -51,6 +55,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "total_flags": sum(counts.values()),
             "bulk_form": BulkDecisionForm(),
             "low": Severity.LOW,
+            "selected": set(request.session.pop(BULK_SELECTED_KEY, [])),
         },
     )
 
@@ -69,7 +74,7 @@ def bulk_decide(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
         return redirect(back)
     try:
-        decided = services.flags_decide_bulk(
+        result = services.flags_decide_bulk(
             user=request.user,
             versions=form.cleaned_data["versions"],
             decision=form.cleaned_data["decision"],
@@ -79,8 +84,21 @@ def bulk_decide(request: HttpRequest) -> HttpResponse:
         raise Http404 from None
     except services.ReviewError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _decided_message(len(decided)))
+        return redirect(back)
+    if result.decided:
+        messages.success(request, _decided_message(len(result.decided)))
+    for reason, count in result.reasons():
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d sai lệch chưa xử lý, vẫn được chọn: %(reason)s",
+                "%(n)d sai lệch chưa xử lý, vẫn được chọn: %(reason)s",
+                count,
+            )
+            % {"n": count, "reason": reason},
+        )
+    # The flags the decision did not fit stay ticked on the queue, for another decision.
+    request.session[BULK_SELECTED_KEY] = [flag.pk for flag, _reason in result.skipped]
     return redirect(back)
 
 
@@ -169,5 +187,35 @@ def plot_flags(request: HttpRequest, record_id: int) -> HttpResponse:
     return render(
         request,
         "verification/_plot_flags.html",
-        {"record": record, "flags": flags, "can_review": selectors.can_review(request.user)},
+        {
+            "record": record,
+            "flags": flags,
+            "can_review": selectors.can_review(request.user),
+            "awaiting_match": selectors.record_awaits_matching(record),
+        },
     )
+
+
+@login_required
+@require_POST
+def live_check(request: HttpRequest) -> HttpResponse:
+    """The form's current values against the plot's registry rows, while the citizen is at the door.
+    Nothing is written. `plot` and (once the record exists) `record` come with the form's fields."""
+    plot = get_scoped_or_404(Plot.objects.all(), request.user, pk=_int_or_404(request.POST.get("plot")))
+    record_id = request.POST.get("record") or ""
+    scans: list[dict] = []
+    if record_id.isdigit():
+        scans = list(
+            restrict(Scan.objects.all(), request.user)
+            .filter(record_id=int(record_id), record__plot=plot)
+            .exclude(status=Scan.Status.FAILED)
+            .values("kind", "qr_payload")
+        )
+    check = live.live_check(plot=plot, raw=request.POST, scans=scans)
+    return render(request, "verification/_live_check.html", {"check": check})
+
+
+def _int_or_404(raw: str | None) -> int:
+    if not raw or not raw.isdigit() or len(raw) > 18:
+        raise Http404
+    return int(raw)

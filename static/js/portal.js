@@ -25,6 +25,7 @@
     if (!form || form.dataset.guarded) { return; }
     form.dataset.guarded = "1";
     form.addEventListener("submit", function (event) {
+      if (this.dataset.fieldReady) { return; }  // the phone's outbox sends it (static/js/field/form.js)
       if (this.dataset.sent) { event.preventDefault(); return; }
       this.dataset.sent = "1";
       var button = event.submitter;

@@ -103,6 +103,10 @@ def test_offline_from_the_start_of_a_visit_one_record_with_three_photos_arrives(
         page.set_input_files('input[data-photo-kind="id_front"]', photos[1])
         page.set_input_files('input[data-photo-kind="id_back"]', photos[2])
         wait_until(lambda: page.locator("[data-local-photos] li").count() == 3, what="three photos kept")
+        # Without signal the check at the door says it will check later; the checklist still works.
+        assert page.locator("[data-live-check-offline]").is_visible()
+        wait_until(lambda: page.locator("[data-checklist-items] li.done").count() == 3, what="checklist done")
+        assert page.locator("[data-checklist-items] li.missing").count() == 0
         page.screenshot(path=str(ARTIFACTS / "offline-form.png"), full_page=True)
         page.click("#submit-record")
         page.wait_for_url(f"**/thu-thap/thua-dat/{field['plot'].pk}/")
@@ -215,6 +219,7 @@ def test_the_session_ends_while_offline_after_signing_in_the_outbox_is_sent(live
         page.fill("[name=notes]", "Chủ nhà đi vắng, con trai ký thay.")
         page.set_input_files('input[data-photo-kind="cert_1"]', photo_file(tmp_path, "a.jpg"))
         page.click("#submit-record")
+        page.click("[data-checklist-send]")  # the CCCD photos are missing: sent anyway
         page.wait_for_url(f"**/thu-thap/thua-dat/{field['plot'].pk}/")
         Session.objects.all().delete()  # the working day is over: the session has ended
 
@@ -290,7 +295,8 @@ def test_the_same_submission_sent_twice_is_one_record(live_server, field):
         page.route("**/api/v1/field/records/**", lose_the_first_answer)
         open_form_online(page, base, field["plot"])
         page.fill("[name=holder_name]", "Đặng Văn Hạnh")
-        page.locator("#submit-record").dblclick()  # a double tap
+        page.locator("#submit-record").dblclick()  # a double tap…
+        page.locator("[data-checklist-send]").dblclick()  # …and again on "Vẫn gửi" (the photos are missing)
         wait_until(lambda: lost["n"] == 1, what="the lost answer", page=page)
         page.wait_for_url(f"**/thu-thap/thua-dat/{field['plot'].pk}/")  # "sẽ tự gửi khi có mạng"
         page.goto(f"{base}/")  # the next page sends the outbox again

@@ -49,3 +49,15 @@ def test_revoking_a_device_signs_it_out_at_once(client, official):
     assert not Session.objects.exists()
     assert client.get("/").status_code == 302  # to the login page
     assert RememberedDevice.objects.get().revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_cookies_gets_plain_vietnamese_and_a_way_back():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/dang-nhap/", {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="vi")
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "phiên đăng nhập đã hết" in body and 'href="/dang-nhap/?next=/dang-nhap/"' in body
+    assert "CSRF verification failed" not in body and "Forbidden" not in body

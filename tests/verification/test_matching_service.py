@@ -192,9 +192,10 @@ def test_query_count_is_constant(fc, django_assert_max_num_queries):
         return ids
 
     small, large = make(1, 10), make(100, 100)
-    with django_assert_max_num_queries(30) as small_ctx:
+    # 31 today: the chunk's own loads, its ID groups' partners with their scans, and the bulk writes.
+    with django_assert_max_num_queries(32) as small_ctx:
         records_match(record_ids=small)
-    with django_assert_max_num_queries(30) as large_ctx:
+    with django_assert_max_num_queries(32) as large_ctx:
         records_match(record_ids=large)
     assert len(large_ctx.captured_queries) <= len(small_ctx.captured_queries) + 2
     with django_assert_max_num_queries(10):

@@ -319,7 +319,7 @@ def test_return_sends_record_back_with_note(desk):
     assert outcome_of(desk.record) == Outcome.PENDING_REVIEW
     # The official sees the note through the scoped fragment selector.
     _, flags = selectors.record_flags_with_notes(desk.official, desk.record.pk)
-    assert flags[0].latest_note == "Chụp lại trang 1 GCN, tên bị mờ"
+    assert flags[0].note == "Chụp lại trang 1 GCN, tên bị mờ"
 
 
 def test_returned_flag_can_still_be_decided(desk):
@@ -448,10 +448,10 @@ def test_bulk_dismiss_low_flags_once(desk, monkeypatch):
     monkeypatch.setattr(
         outcomes, "refresh_outcomes", lambda *, plot_keys: (calls.append(list(plot_keys)), real(plot_keys=plot_keys))
     )
-    decided = services.flags_decide_bulk(
+    result = services.flags_decide_bulk(
         user=desk.reviewer, versions={f.pk: f.version for f in flags}, decision="dismiss", note="Chủ ở xa: đã ghi nhận"
     )
-    assert len(decided) == 4
+    assert len(result.decided) == 4 and result.skipped == []
     assert set(Flag.objects.filter(pk__in=[f.pk for f in flags]).values_list("status", flat=True)) == {"dismissed"}
     assert FlagDecision.objects.filter(flag__in=flags, note="Chủ ở xa: đã ghi nhận").count() == 4
     assert len(calls) == 1 and len(calls[0]) == 4
@@ -483,34 +483,64 @@ def test_bulk_accept_low_land_use(desk):
     assert outcome_of(record) == Outcome.CLEANED
 
 
-def test_bulk_refuses_anything_but_low_severity(desk):
+def test_bulk_decides_the_low_flags_and_leaves_a_high_one_with_the_reason(desk):
     flags = _low_flags(desk, 2)
     high = desk.flag()
     versions = {f.pk: 1 for f in [*flags, high]}
-    with pytest.raises(services.DecisionNotAllowed):
-        services.flags_decide_bulk(user=desk.reviewer, versions=versions, decision="dismiss", note="x")
-    assert set(Flag.objects.values_list("status", flat=True)) == {"open"}
-    assert not FlagDecision.objects.exists()
+    result = services.flags_decide_bulk(user=desk.reviewer, versions=versions, decision="dismiss", note="x")
+    assert sorted(f.pk for f in result.decided) == sorted(f.pk for f in flags)
+    assert [(flag.pk, reason) for flag, reason in result.skipped] == [
+        (high.pk, "Chỉ xử lý hàng loạt được các sai lệch mức độ thấp.")
+    ]
+    assert Flag.objects.get(pk=high.pk).status == "open"
+    assert FlagDecision.objects.count() == 2
 
 
-def test_bulk_is_all_or_nothing_on_a_stale_flag(desk):
+def test_bulk_leaves_a_flag_decided_meanwhile_and_decides_the_others(desk):
     flags = _low_flags(desk, 3)
     services.flag_decide(user=desk.reviewer, flag_id=flags[1].pk, expected_version=1, decision="keep")
-    with pytest.raises(services.StaleFlag):
-        services.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in flags}, decision="dismiss", note="x")
+    result = services.flags_decide_bulk(
+        user=desk.reviewer, versions={f.pk: 1 for f in flags}, decision="dismiss", note="x"
+    )
     assert list(Flag.objects.filter(pk__in=[f.pk for f in flags]).order_by("pk").values_list("status", flat=True)) == [
-        "open",
+        "dismissed",
         "kept",
-        "open",
+        "dismissed",
     ]
-    assert FlagDecision.objects.count() == 1
+    assert result.reasons() == [("Sai lệch này vừa được người khác xử lý", 1)]
+    assert FlagDecision.objects.count() == 3
 
 
-def test_bulk_accept_refused_when_one_flag_has_no_registry_value(desk):
-    flags = _low_flags(desk, 2)  # CERTIFICATE_STATUS "owner far away": nothing to write into the registry
-    with pytest.raises(services.DecisionNotAllowed):
-        services.flags_decide_bulk(user=desk.reviewer, versions={f.pk: 1 for f in flags}, decision="accept")
-    assert set(Flag.objects.values_list("status", flat=True)) == {"open"}
+def test_bulk_accept_writes_what_it_can_and_says_how_many_it_could_not(desk):
+    """52 low flags, 2 of which have nothing to write into the registry: 50 accepted, 2 left."""
+    cannot = _low_flags(desk, 2)  # CERTIFICATE_STATUS "owner far away": nothing to write into the registry
+    can = []
+    for n in range(50):
+        plot = PlotFactory(former_commune=desk.plot.former_commune, map_sheet="9", plot_number=str(n), land_use="LUC")
+        record = CollectedRecordFactory(
+            former_commune=desk.plot.former_commune, map_sheet="9", plot_number=str(n), plot=plot, land_use="LUK"
+        )
+        can.append(
+            desk.flag(
+                "LAND_USE_MISMATCH",
+                record=record,
+                severity="low",
+                field="land_use",
+                registry_value="LUC",
+                collected_value="LUK",
+                land_user=None,
+            )
+        )
+    result = services.flags_decide_bulk(
+        user=desk.reviewer, versions={f.pk: 1 for f in [*cannot, *can]}, decision="accept"
+    )
+    assert len(result.decided) == 50
+    assert sorted(flag.pk for flag, _ in result.skipped) == sorted(f.pk for f in cannot)
+    [(reason, count)] = result.reasons()
+    assert count == 2 and "Giữ hoặc Bỏ qua" in reason
+    assert set(Flag.objects.filter(pk__in=[f.pk for f in cannot]).values_list("status", flat=True)) == {"open"}
+    assert set(Flag.objects.filter(pk__in=[f.pk for f in can]).values_list("status", flat=True)) == {"accepted"}
+    assert RegistryCorrection.objects.count() == 50
 
 
 def test_bulk_outside_scope_is_missing(desk):

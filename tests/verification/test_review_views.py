@@ -383,16 +383,48 @@ def test_bulk_decision_from_queue(client, desk):
     assert set(Flag.objects.exclude(pk__in=[f.pk for f in low]).values_list("status", flat=True)) == {"open"}
 
 
-def test_bulk_with_high_flag_refused(client, desk):
+def test_bulk_decides_what_it_can_says_how_many_and_keeps_the_rest_ticked(client, desk):
     flags = _flagged_records(desk, 1)
+    high = [f for f in flags if f.severity != "low"]
+    low = [f for f in flags if f.severity == "low"]
+    assert high and low
     login(client, desk.reviewer)
     response = client.post(
         reverse("verification:bulk_decide"),
         {"decision": "dismiss", "note": "x", "flags": [f"{f.pk}:1" for f in flags]},
         follow=True,
     )
-    assert "mức độ thấp" in response.content.decode()
-    assert set(Flag.objects.values_list("status", flat=True)) == {"open"}
+    body = response.content.decode()
+    assert f"Đã xử lý {len(low)} sai lệch." in body
+    assert f"{len(high)} sai lệch chưa xử lý, vẫn được chọn: Chỉ xử lý hàng loạt được các sai lệch mức độ thấp." in body
+    assert set(Flag.objects.filter(pk__in=[f.pk for f in low]).values_list("status", flat=True)) == {"dismissed"}
+    assert set(Flag.objects.filter(pk__in=[f.pk for f in high]).values_list("status", flat=True)) == {"open"}
+
+
+def test_a_low_flag_the_bulk_accept_does_not_fit_stays_ticked_on_the_queue(client, desk):
+    flags = _flagged_records(desk, 1)
+    land_use = next(f for f in flags if f.code == "LAND_USE_MISMATCH")
+    special = desk.flag(
+        "CERTIFICATE_STATUS",
+        record=land_use.record,
+        severity="low",
+        field="certificate_status",
+        registry_value="held",
+        collected_value="owner_far_away",
+        land_user=None,
+    )
+    login(client, desk.reviewer)
+    response = client.post(
+        reverse("verification:bulk_decide"),
+        {"decision": "accept", "flags": [f"{land_use.pk}:1", f"{special.pk}:1"]},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Đã xử lý 1 sai lệch." in body and "1 sai lệch chưa xử lý, vẫn được chọn" in body
+    ticked = re.findall(r'name="flags" value="(\d+):\d+" form="bulk-form" checked', body)
+    assert ticked == [str(special.pk)]
+    # Only once: the next visit to the queue starts with nothing ticked.
+    assert 'form="bulk-form" checked' not in client.get(QUEUE).content.decode()
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/kiem-tra/"])

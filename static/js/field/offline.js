@@ -132,6 +132,10 @@
       app.appendChild(fragment);
       if (!params.get("ban-ghi")) { history.replaceState(null, "", "?ban-ghi=" + clientId); }
       window.FieldForm.enhance(form);
+      if (window.FieldChecklist) { window.FieldChecklist.enhance(form); }
+      form.querySelectorAll("[data-live-check]").forEach(function (panel) {
+        if (window.FieldLive) { window.FieldLive.enhance(panel); }
+      });
       return null;
     });
   }
