@@ -1,7 +1,8 @@
 # One image for web, worker and beat (see docker-compose.yml).
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
-RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+# gettext for the catalogues; Tesseract's Vietnamese and English models for reading photos sent from outside.
+RUN apt-get update && apt-get install -y --no-install-recommends gettext tesseract-ocr-vie tesseract-ocr-eng && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir -e ".[s3]"

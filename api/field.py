@@ -192,8 +192,15 @@ def _state_response(state: uploads.UploadState, code: int = 204) -> Response:
     return _tus_headers(response)
 
 
-class FieldUploadsView(APIView):
-    """tus creation: `Upload-Length` and `Upload-Metadata` (record, scan, kind, filename, sha256)."""
+class TusCreateView(APIView):
+    """tus creation: `Upload-Length` and `Upload-Metadata` (record, scan, kind, filename, sha256).
+    Subclasses say who sends (`uploader`: checked before anything is read) and where an upload lives."""
+
+    def uploader(self, request: Request, **kwargs) -> uploads.Uploader:
+        raise NotImplementedError
+
+    def upload_url(self, upload_id: uuid.UUID, **kwargs) -> str:
+        raise NotImplementedError
 
     @extend_schema(exclude=True)
     def options(self, request, *args, **kwargs) -> Response:
@@ -205,8 +212,8 @@ class FieldUploadsView(APIView):
         return _tus_headers(response)
 
     @extend_schema(exclude=True)
-    def post(self, request: Request) -> Response:
-        _require_collector(request)
+    def post(self, request: Request, **kwargs) -> Response:
+        by = self.uploader(request, **kwargs)
         try:
             metadata = uploads.parse_metadata(request.headers.get("Upload-Metadata", ""))
             try:
@@ -214,31 +221,34 @@ class FieldUploadsView(APIView):
             except ValueError:
                 raise uploads.UploadRefused(uploads.BAD_REQUEST, _("Thiếu mã ảnh do máy tạo.")) from None
             state = uploads.upload_create(
-                user=request.user, upload_id=upload_id, length=_int_header(request, "Upload-Length"), metadata=metadata
+                by=by, upload_id=upload_id, length=_int_header(request, "Upload-Length"), metadata=metadata
             )
         except uploads.UploadRefused as exc:
             return _refused(exc)
         except DjangoPermissionDenied:
             raise PermissionDenied from None
         response = _state_response(state, 201)
-        response["Location"] = reverse("api:field_upload", args=[state.id])
+        response["Location"] = self.upload_url(state.id, **kwargs)
         return response
 
 
-class FieldUploadView(APIView):
+class TusUploadView(APIView):
     """tus: HEAD (the offset to resume from), PATCH (one chunk), DELETE; GET tells the scan's state."""
 
+    def uploader(self, request: Request, **kwargs) -> uploads.Uploader:
+        raise NotImplementedError
+
     @extend_schema(exclude=True)
-    def head(self, request: Request, upload_id: uuid.UUID) -> Response:
+    def head(self, request: Request, upload_id: uuid.UUID, **kwargs) -> Response:
         try:
-            return _state_response(uploads.upload_state(user=request.user, upload_id=upload_id), 200)
+            return _state_response(uploads.upload_state(by=self.uploader(request, **kwargs), upload_id=upload_id), 200)
         except uploads.UploadRefused as exc:
             return _refused(exc)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
-    def get(self, request: Request, upload_id: uuid.UUID) -> Response:
+    def get(self, request: Request, upload_id: uuid.UUID, **kwargs) -> Response:
         try:
-            state = uploads.upload_state(user=request.user, upload_id=upload_id)
+            state = uploads.upload_state(by=self.uploader(request, **kwargs), upload_id=upload_id)
         except uploads.UploadRefused as exc:
             return _refused(exc)
         return Response(
@@ -252,14 +262,15 @@ class FieldUploadView(APIView):
         )
 
     @extend_schema(exclude=True)
-    def patch(self, request: Request, upload_id: uuid.UUID) -> Response:
+    def patch(self, request: Request, upload_id: uuid.UUID, **kwargs) -> Response:
         length = _int_header(request, "Content-Length")
+        by = self.uploader(request, **kwargs)
         try:
-            uploads.upload_state(user=request.user, upload_id=upload_id)  # whose upload, before reading anything
+            uploads.upload_state(by=by, upload_id=upload_id)  # whose upload, before reading anything
             if request.content_type != "application/offset+octet-stream":
                 return _tus_headers(Response(status=415))
             state = uploads.upload_append(
-                user=request.user,
+                by=by,
                 upload_id=upload_id,
                 offset=_int_header(request, "Upload-Offset"),
                 content_length=length,
@@ -271,9 +282,25 @@ class FieldUploadView(APIView):
         return _state_response(state)
 
     @extend_schema(exclude=True)
-    def delete(self, request: Request, upload_id: uuid.UUID) -> Response:
+    def delete(self, request: Request, upload_id: uuid.UUID, **kwargs) -> Response:
         try:
-            uploads.upload_delete(user=request.user, upload_id=upload_id)
+            uploads.upload_delete(by=self.uploader(request, **kwargs), upload_id=upload_id)
         except uploads.UploadRefused as exc:
             return _refused(exc)
         return _tus_headers(Response(status=204))
+
+
+class FieldUploadsView(TusCreateView):
+    """The official's outbox creates an upload for a record it has sent."""
+
+    def uploader(self, request: Request, **kwargs) -> uploads.Uploader:
+        _require_collector(request)
+        return uploads.Uploader(user=request.user)
+
+    def upload_url(self, upload_id: uuid.UUID, **kwargs) -> str:
+        return reverse("api:field_upload", args=[upload_id])
+
+
+class FieldUploadView(TusUploadView):
+    def uploader(self, request: Request, **kwargs) -> uploads.Uploader:
+        return uploads.Uploader(user=request.user)

@@ -8,4 +8,4 @@ class CollectionConfig(AppConfig):
     verbose_name = _("Thu thập dữ liệu")
 
     def ready(self) -> None:
-        from collection import import_kinds  # noqa: F401  (registers the campaign's kinds of import)
+        from collection import citizen, import_kinds  # noqa: F401  (citizens' cards read into their drafts; kinds of import)

@@ -111,6 +111,7 @@ class Channel(models.TextChoices):
     OFFICE = "office", _("Tại nhà văn hóa / trụ sở")
     ONLINE_PHOTO = "online_photo", _("Ảnh gửi trực tuyến")
     PHOTOCOPY = "photocopy", _("Bản photocopy")
+    SELF_SUBMITTED = "self_submitted", _("Người dân tự gửi qua đường dẫn")
 
 
 class CollectedRecord(models.Model):
@@ -124,6 +125,7 @@ class CollectedRecord(models.Model):
     class Source(models.TextChoices):
         FORM = "form", _("Biểu mẫu")
         IMPORT = "import", _("Nhập từ tệp")
+        CITIZEN = "citizen", _("Người dân tự gửi")
 
     former_commune = models.ForeignKey(
         FormerCommune, on_delete=models.PROTECT, related_name="collected_records", verbose_name=_("xã cũ")
@@ -244,6 +246,9 @@ class Scan(models.Model):
     needs_retake = models.BooleanField(_("cần chụp lại"), default=False)
     quality_note = models.CharField(max_length=300, blank=True)
     qr_payload = models.TextField(blank=True)
+    # Fields read from a certificate page by OCR (intake): offered in the form as suggestions, never
+    # written into the record by themselves. {"certificate_serial": {"value": "BĐ 123456", "confidence": .9}}
+    text_fields = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -273,7 +278,9 @@ class ChunkedUpload(models.Model):
 
     id = models.UUIDField(primary_key=True, editable=False)
     record = models.ForeignKey(CollectedRecord, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Who sends it: an official's phone, or a citizen through their link (no account).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    citizen_link = models.ForeignKey("CitizenLink", on_delete=models.CASCADE, null=True, related_name="+")
     kind = models.CharField(max_length=12, choices=ScanKind.choices)
     original_name = models.CharField(max_length=255, blank=True)
     length = models.PositiveBigIntegerField()
@@ -322,6 +329,7 @@ class DocumentAccess(models.Model):
         REVIEW = "review", _("Mở trang đối chiếu")
         BUNDLE = "bundle", _("Tải gói ảnh")
         API = "api", _("Tải qua API")
+        INTAKE = "intake", _("Xem ảnh gửi đến")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     scan = models.ForeignKey(Scan, on_delete=models.SET_NULL, null=True, related_name="accesses")
@@ -338,3 +346,139 @@ class DocumentAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.scan_id}"
+
+
+# --- photos arriving from outside the portal ----------------------------------------------------
+
+
+class IntakeKind(models.TextChoices):
+    """What a photo sent from outside shows (contract §3, intake_photos)."""
+
+    ID_FRONT = "id_front", _("CCCD mặt trước")
+    ID_BACK = "id_back", _("CCCD mặt sau")
+    CERTIFICATE = "certificate", _("Trang giấy chứng nhận")
+    OTHER = "other", _("Ảnh khác")
+
+
+class MatchedBy(models.TextChoices):
+    ID_QR = "id_qr", _("mã QR trên CCCD")
+    ID_NUMBER = "id_number", _("số CCCD/CMND in trên thẻ")
+    CERTIFICATE_SERIAL = "certificate_serial", _("số phát hành giấy chứng nhận")
+    SHEET_PLOT = "sheet_plot", _("số tờ và số thửa")
+    NAME = "name", _("họ tên người sử dụng đất")
+
+
+class IntakeBatch(models.Model):
+    """Photos and PDFs dropped together into a commune's intake (Zalo, CamScanner, a scanner)."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="intake_batches")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("đợt ảnh gửi đến")
+        verbose_name_plural = _("đợt ảnh gửi đến")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.uploaded_at:%Y-%m-%d %H:%M}"
+
+
+class IntakeItem(models.Model):
+    """One photo (or one page of a PDF) of an intake: read, proposed to a plot, confirmed by an official.
+
+    Nothing is attached to a record until an official confirms; the confirmed photo becomes a Scan of
+    the plot's record (a draft is made when there is none)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang đọc")
+        READY = "ready", _("Đã đọc")
+        FAILED = "failed", _("Không đọc được")
+
+    class Decision(models.TextChoices):
+        NONE = "", _("Chờ xác nhận")
+        CONFIRMED = "confirmed", _("Đã xác nhận")
+        REJECTED = "rejected", _("Đã loại")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    batch = models.ForeignKey(IntakeBatch, on_delete=models.CASCADE, related_name="items")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    page = models.PositiveIntegerField(_("trang"), null=True, blank=True)  # of a PDF, from 1
+    file = models.FileField(upload_to="intake/", max_length=255)
+    thumbnail = models.FileField(upload_to="intake/", max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    phash = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(_("loại"), max_length=12, choices=IntakeKind.choices, blank=True)
+    reading = models.JSONField(default=dict, blank=True)  # what was read (QR, card, certificate fields)
+    proposed_plot = models.ForeignKey(
+        Plot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("thửa đề xuất")
+    )
+    matched_by = models.CharField(_("đối chiếu theo"), max_length=20, choices=MatchedBy.choices, blank=True)
+    confidence = models.FloatField(_("độ tin cậy"), null=True, blank=True)
+    duplicate_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decision = models.CharField(_("xử lý"), max_length=10, choices=Decision.choices, default="", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    scan = models.ForeignKey(Scan, on_delete=models.SET_NULL, null=True, blank=True, related_name="intake_items")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ảnh gửi đến")
+        verbose_name_plural = _("ảnh gửi đến")
+        ordering = ["uploaded_at", "original_name", "page"]
+        indexes = [
+            models.Index(fields=["commune", "decision", "status"], name="intake_inbox_idx"),
+            models.Index(fields=["proposed_plot"], name="intake_plot_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}" + (f" #{self.page}" if self.page else "")
+
+
+class CitizenLink(models.Model):
+    """A link an official gives a citizen to send the photos of one plot without an account.
+
+    Only the SHA-256 of the token is stored; the link names the plot's commune, sheet and number, never
+    a person; it ends at `expires_at` or when revoked."""
+
+    plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="citizen_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    record = models.ForeignKey(
+        CollectedRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="citizen_links"
+    )
+    contact_phone = models.CharField(_("số điện thoại người dân"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("đường dẫn gửi ảnh của người dân")
+        verbose_name_plural = _("đường dẫn gửi ảnh của người dân")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.plot} → {self.expires_at:%Y-%m-%d}"
+
+
+class CitizenSubmission(models.Model):
+    """Every use of a citizen link: what arrived, from where (the abuse log)."""
+
+    link = models.ForeignKey(CitizenLink, on_delete=models.CASCADE, related_name="submissions")
+    at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    what = models.CharField(_("nội dung"), max_length=20)  # "photo", "details", "refused"
+    detail = models.CharField(_("chi tiết"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt gửi của người dân")
+        verbose_name_plural = _("lượt gửi của người dân")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.what}"

@@ -35,6 +35,10 @@ COMMUNE_PATHS: dict[str, tuple[str, str | None]] = {
     "collection.assignment": ("commune", ""),
     "collection.workinggroup": ("commune", None),
     "collection.communetarget": ("commune", None),
+    # A commune's intake is shared by its groups: photos from Zalo are not sorted by group yet.
+    "collection.intakebatch": ("commune", None),
+    "collection.intakeitem": ("commune", None),
+    "collection.citizenlink": ("plot__former_commune__commune", "plot__former_commune"),
 }
 
 

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.conf import settings
 
 from collection.assignments import assignments_import_stored
+from collection.intake.services import intake_process
 from collection.scans.services import ScanStorageError, scan_process, scans_requeue_stale
 from collection.scans.uploads import uploads_expire
 
@@ -27,6 +28,12 @@ logger = logging.getLogger(__name__)
 def process_scan(scan_id: str) -> str:
     """Clean, measure and read one uploaded scan (routed to the "records" queue)."""
     return scan_process(scan_id=scan_id)
+
+
+@shared_task(name="collection.tasks.process_intake_item", acks_late=True, soft_time_limit=120, time_limit=180)
+def process_intake_item(item_id: str) -> str:
+    """Clean, read and propose a plot for one photo of a commune's intake (queue "bulk")."""
+    return intake_process(item_id=item_id)
 
 
 # --- assignment list import (importers) ---------------------------------------

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from collection import views
+from collection import citizen_views, views
+from collection.intake import views as intake_views
 from collection.scans import views as scan_views
 
 app_name = "collection"
@@ -18,4 +19,13 @@ urlpatterns = [
     path("anh/<uuid:pk>/", scan_views.scan_image, name="scan_image"),
     path("anh/<uuid:pk>/thu-nho/", scan_views.scan_thumbnail, name="scan_thumbnail"),
     path("anh/<uuid:pk>/xoa/", scan_views.scan_delete, name="scan_delete"),
+    # A citizen's link for one plot: made and revoked by the official.
+    path("thua-dat/<int:plot_id>/duong-dan/", citizen_views.link_create, name="citizen_link_create"),
+    path("duong-dan/<int:link_id>/thu-hoi/", citizen_views.link_revoke, name="citizen_link_revoke"),
+    # Photos from outside the portal (Zalo, CamScanner): the commune's inbox.
+    path("anh-gui-den/", intake_views.inbox, name="intake_inbox"),
+    path("anh-gui-den/xac-nhan-tat-ca/", intake_views.confirm_all, name="intake_confirm_all"),
+    path("anh-gui-den/<uuid:pk>/", intake_views.decide, name="intake_decide"),
+    path("anh-gui-den/<uuid:pk>/anh/", intake_views.item_image, name="intake_image"),
+    path("anh-gui-den/<uuid:pk>/thu-nho/", intake_views.item_image, {"thumbnail": True}, name="intake_thumbnail"),
 ]

@@ -8,13 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from collection import selectors, services
+from collection import checklist, citizen_views, selectors, services
 from collection.forms import PlotSearchForm, RecordForm
 from collection.models import EDITABLE_STATUSES, CollectedRecord, Role, ScanKind
-from collection.panels import RECORD_PANELS
+from collection.panels import FORM_PANELS, RECORD_PANELS
+from collection.scans import selectors as scan_selectors
 from collection.scope import get_scoped_or_404, user_scope
 
 EDIT_ROLES = (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN)
@@ -62,13 +64,23 @@ def plot_detail(request: HttpRequest, plot_id: int) -> HttpResponse:
             "can_collect": user_scope(request.user).role in EDIT_ROLES,
             "record_panels": RECORD_PANELS,
             "status_labels": PlotSearchForm.STATUS_LABELS,
+            "citizen_links": citizen_views.plot_links(request.user, plot),
+            "now": timezone.now(),
         },
     )
 
 
-def photo_limits() -> dict:
-    """What the phone checks before sending a photo (the server checks it again)."""
-    return {"scan_kinds": ScanKind.choices, "scan_max_bytes": settings.SCAN_MAX_BYTES}
+def field_form_context() -> dict:
+    """What the record form needs wherever it is drawn (its page, the offline shell): the photo limits
+    the phone checks before sending (the server checks them again), the panels of the apps above,
+    the checklist and the citizen's slip."""
+    return {
+        "scan_kinds": ScanKind.choices,
+        "scan_max_bytes": settings.SCAN_MAX_BYTES,
+        "form_panels": FORM_PANELS,
+        "checklist_items": checklist.checklist_items(),
+        "slip_texts": checklist.slip_texts(),
+    }
 
 
 @login_required
@@ -138,8 +150,9 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
             "record": record,
             "form": form,
             "editable": editable,
+            "suggestions": scan_selectors.read_suggestions(record=record, values=form.initial) if editable else {},
             "record_panels": RECORD_PANELS,
-            **photo_limits(),
+            **field_form_context(),
         },
     )
 
@@ -156,7 +169,7 @@ def offline_shell(request: HttpRequest) -> HttpResponse:
             "editable": True,
             "record": None,
             "offline_shell": True,
-            **photo_limits(),
+            **field_form_context(),
         },
     )
 
@@ -165,7 +178,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
     """'Chưa gửi': what the phone still has to send, drawn from its own store. Open without a session,
     like the shell: the page holds no data, and after a session ended it is where the official signs in
     again to send."""
-    return render(request, "collection/outbox.html")
+    return render(request, "collection/outbox.html", {"offline_shell": True})  # the phone's scripts, signed in or not
 
 
 def _after_submit_url(record: CollectedRecord) -> str:

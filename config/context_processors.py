@@ -21,5 +21,7 @@ def navigation(request: HttpRequest) -> dict:
             "admin": user.is_staff,
             # Officials and group leaders work on a phone: the outbox badge, the plots kept offline.
             "collector": role in (Role.OFFICIAL, Role.GROUP_LEADER),
+            # The commune's inbox of photos sent from outside (Zalo, CamScanner).
+            "intake": role in (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN),
         }
     }

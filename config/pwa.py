@@ -27,9 +27,12 @@ PRECACHED_STATIC = (
     "css/scans.css",
     "js/portal.js",
     "js/scans.js",
+    "js/field/send.js",
     "js/field/core.js",
     "js/field/page.js",
     "js/field/form.js",
+    "js/field/checklist.js",
+    "js/field/live.js",
     "js/field/offline.js",
     "vendor/htmx/htmx.min.js",
     "vendor/idb/idb.umd.js",
@@ -69,7 +72,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "workbox_prefix": workbox_sw.rsplit("/", 1)[0],
             "scripts": [
                 staticfiles_storage.url(n)
-                for n in ("vendor/idb/idb.umd.js", "vendor/tus-js-client/tus.min.js", "js/field/core.js")
+                for n in (
+                    "vendor/idb/idb.umd.js",
+                    "vendor/tus-js-client/tus.min.js",
+                    "js/field/send.js",
+                    "js/field/core.js",
+                )
             ],
             "precache": json.dumps(precache_entries()),
             "shell": reverse("collection:offline_shell"),

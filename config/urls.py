@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from api import citizen as citizen_api
+from collection import citizen_views
 from config import auth, language, pwa, second_factor, views
 
 urlpatterns = [
@@ -22,6 +24,17 @@ urlpatterns = [
     # Optional second factor (TOTP) for the roles in OTP_REQUIRED_ROLES.
     path("xac-thuc-2-buoc/", second_factor.verify, name="otp_verify"),
     path("thu-thap/", include("collection.urls")),
+    # A citizen's own link to send the photos of one plot (no account; short, for a printed QR code).
+    # Its endpoints (in api/citizen.py) sit under the page and carry no namespace: the page, in the
+    # collection app below the API, names them without naming the API.
+    path("gui-anh/<str:token>/", citizen_views.citizen_page, name="citizen_page"),
+    path("gui-anh/<str:token>/tai-len/", citizen_api.CitizenUploadsView.as_view(), name="citizen_uploads"),
+    path(
+        "gui-anh/<str:token>/tai-len/<uuid:upload_id>/",
+        citizen_api.CitizenUploadView.as_view(),
+        name="citizen_upload",
+    ),
+    path("gui-anh/<str:token>/thong-tin/", citizen_api.CitizenDetailsView.as_view(), name="citizen_details"),
     path("kiem-tra/", include("verification.urls")),
     path("bao-cao/", include("reports.urls", namespace="reports")),
     path("api/v1/", include("api.urls", namespace="api")),

@@ -52,8 +52,17 @@ class Person:
     @property
     def qr_text(self) -> str:
         """The card's QR payload: ID|CMND|name|ddmmyyyy|sex|address|issue ddmmyyyy."""
-        return "|".join((self.id_number, self.old_id_number, self.name, self.birth_date.strftime("%d%m%Y"),
-                         self.sex, self.address, self.issue_date.strftime("%d%m%Y")))
+        return "|".join(
+            (
+                self.id_number,
+                self.old_id_number,
+                self.name,
+                self.birth_date.strftime("%d%m%Y"),
+                self.sex,
+                self.address,
+                self.issue_date.strftime("%d%m%Y"),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -78,20 +87,101 @@ class Plot:
         return self.area.replace(".", "").replace(",", ".")
 
 
-_FAMILY = ("Nguyễn", "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng",
-           "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đào", "Đinh")
-_MIDDLE = {"Nam": ("Văn", "Văn", "Văn", "Đức", "Minh", "Hữu", "Quang", "Thanh", "Ngọc", "Xuân", "Đình"),
-           "Nữ": ("Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Kim", "Hồng", "Thúy")}
-_GIVEN = {"Nam": ("Bình", "Minh", "Hùng", "Dũng", "Tuấn", "Nam", "Hải", "Long", "Sơn", "Thắng", "Quý", "Cường",
-                  "Đức", "Hiếu", "Toàn", "Khánh", "Phúc", "Thành", "Việt", "Tiến"),
-          "Nữ": ("Lan", "Hương", "Hoa", "Mai", "Hằng", "Thảo", "Nga", "Liên", "Hạnh", "Yến", "Loan", "Huệ",
-                 "Nhung", "Thủy", "Trang", "Oanh", "Ngọc", "Hà", "Phương", "Xuân")}
+_FAMILY = (
+    "Nguyễn",
+    "Nguyễn",
+    "Nguyễn",
+    "Nguyễn",
+    "Trần",
+    "Trần",
+    "Lê",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đào",
+    "Đinh",
+)
+_MIDDLE = {
+    "Nam": ("Văn", "Văn", "Văn", "Đức", "Minh", "Hữu", "Quang", "Thanh", "Ngọc", "Xuân", "Đình"),
+    "Nữ": ("Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Kim", "Hồng", "Thúy"),
+}
+_GIVEN = {
+    "Nam": (
+        "Bình",
+        "Minh",
+        "Hùng",
+        "Dũng",
+        "Tuấn",
+        "Nam",
+        "Hải",
+        "Long",
+        "Sơn",
+        "Thắng",
+        "Quý",
+        "Cường",
+        "Đức",
+        "Hiếu",
+        "Toàn",
+        "Khánh",
+        "Phúc",
+        "Thành",
+        "Việt",
+        "Tiến",
+    ),
+    "Nữ": (
+        "Lan",
+        "Hương",
+        "Hoa",
+        "Mai",
+        "Hằng",
+        "Thảo",
+        "Nga",
+        "Liên",
+        "Hạnh",
+        "Yến",
+        "Loan",
+        "Huệ",
+        "Nhung",
+        "Thủy",
+        "Trang",
+        "Oanh",
+        "Ngọc",
+        "Hà",
+        "Phương",
+        "Xuân",
+    ),
+}
 _VILLAGES = ("Đông", "Đoài", "Thượng", "Hạ", "Trung", "Mới", "Chùa", "Giữa", "Ngoài", "Cầu")
-_COMMUNES = ("Tiên Du", "Việt Thống", "Đại Xuân", "Nhân Hòa", "Kiên Lao", "Kiên Thành", "Tân Chi", "Phật Tích",
-             "Hoàn Sơn", "Lạc Vệ", "Tri Phương", "Song Hồ")
+_COMMUNES = (
+    "Tiên Du",
+    "Việt Thống",
+    "Đại Xuân",
+    "Nhân Hòa",
+    "Kiên Lao",
+    "Kiên Thành",
+    "Tân Chi",
+    "Phật Tích",
+    "Hoàn Sơn",
+    "Lạc Vệ",
+    "Tri Phương",
+    "Song Hồ",
+)
 _PROVINCES = (("Bắc Ninh", "027"), ("Bắc Giang", "024"), ("Hà Nội", "001"), ("Hải Dương", "030"))
-_LAND_USES = ("Đất ở tại nông thôn", "Đất trồng lúa", "Đất trồng cây lâu năm", "Đất ở tại đô thị",
-              "Đất nuôi trồng thủy sản")
+_LAND_USES = (
+    "Đất ở tại nông thôn",
+    "Đất trồng lúa",
+    "Đất trồng cây lâu năm",
+    "Đất ở tại đô thị",
+    "Đất nuôi trồng thủy sản",
+)
 _SERIAL_FIRST = ("A", "B", "C", "D", "Đ")
 _SERIAL_SECOND = ("A", "B", "C", "D", "Đ", "E", "G", "H", "K", "L", "M", "N", "P", "Q", "S", "T", "V", "X")
 
@@ -130,31 +220,41 @@ def sample_plots(n: int, *, seed: int = 0) -> list[Plot]:
         form = rng.choices(("2009", "2014", "2024"), weights=(3, 5, 2))[0]
         letters = rng.choice(_SERIAL_FIRST) + rng.choice(_SERIAL_SECOND)
         digits = 8 if form == "2024" else 6
-        serial = f"{letters} {rng.randint(0, 10 ** digits - 1):0{digits}d}"
+        serial = f"{letters} {rng.randint(0, 10**digits - 1):0{digits}d}"
         prefix = rng.choices(("CH", "CS", "VP"), weights=(6, 3, 1))[0]
-        book = rng.choice((f"{prefix} {rng.randint(1, 99999):05d}", f"{prefix}{rng.randint(1, 9999):05d}",
-                           f"{prefix} {rng.randint(1, 999)}"))
+        book = rng.choice(
+            (
+                f"{prefix} {rng.randint(1, 99999):05d}",
+                f"{prefix}{rng.randint(1, 9999):05d}",
+                f"{prefix} {rng.randint(1, 999)}",
+            )
+        )
         whole = rng.randint(35, 2400)
         area = f"{whole:,}".replace(",", ".") if rng.random() < 0.5 else str(whole)
         if rng.random() < 0.7:
             area += f",{rng.randint(1, 9)}"
-        issued = dt.date(rng.randint(2016, 2023) if form != "2024" else rng.randint(2024, 2025), rng.randint(1, 12),
-                         rng.randint(1, 28))
+        issued = dt.date(
+            rng.randint(2016, 2023) if form != "2024" else rng.randint(2024, 2025),
+            rng.randint(1, 12),
+            rng.randint(1, 28),
+        )
         if form == "2009":
             issued = dt.date(rng.randint(2010, 2014), issued.month, issued.day)
-        plots.append(Plot(
-            sheet=str(rng.randint(1, 65)),
-            plot=str(rng.randint(1, 1450)),
-            area=area,
-            serial=serial,
-            book_number=book,
-            holders=holders,
-            address=f"Thôn {rng.choice(_VILLAGES)}, xã {rng.choice(_COMMUNES)}",
-            land_use=rng.choice(_LAND_USES),
-            issued_on=issued,
-            form=form,
-            holder_birth_year_only=rng.random() < 0.85,
-        ))
+        plots.append(
+            Plot(
+                sheet=str(rng.randint(1, 65)),
+                plot=str(rng.randint(1, 1450)),
+                area=area,
+                serial=serial,
+                book_number=book,
+                holders=holders,
+                address=f"Thôn {rng.choice(_VILLAGES)}, xã {rng.choice(_COMMUNES)}",
+                land_use=rng.choice(_LAND_USES),
+                issued_on=issued,
+                form=form,
+                holder_birth_year_only=rng.random() < 0.85,
+            )
+        )
     return plots
 
 
@@ -166,16 +266,23 @@ def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(f"{FONT_DIR}/{name}.ttf", size)
 
 
-def _text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font: ImageFont.FreeTypeFont,
-          fill=(20, 20, 20), anchor: str = "la") -> float:
+def _text(
+    draw: ImageDraw.ImageDraw,
+    xy: tuple[float, float],
+    text: str,
+    font: ImageFont.FreeTypeFont,
+    fill=(20, 20, 20),
+    anchor: str = "la",
+) -> float:
     """Draw NFC text; return its advance width."""
     text = unicodedata.normalize("NFC", text)
     draw.text(xy, text, font=font, fill=fill, anchor=anchor)
     return font.getlength(text)
 
 
-def _segments(draw: ImageDraw.ImageDraw, x: float, y: float, parts: Sequence[tuple[str, ImageFont.FreeTypeFont, tuple]]
-              ) -> float:
+def _segments(
+    draw: ImageDraw.ImageDraw, x: float, y: float, parts: Sequence[tuple[str, ImageFont.FreeTypeFont, tuple]]
+) -> float:
     for text, font, fill in parts:
         x += _text(draw, (x, y), text, font, fill)
     return x
@@ -202,8 +309,9 @@ def _upper(text: str) -> str:
     return unicodedata.normalize("NFC", text).upper()
 
 
-def _guilloche(image: Image.Image, rng: random.Random, colours: Sequence[tuple[int, int, int]], lines: int,
-               width: int = 2) -> None:
+def _guilloche(
+    image: Image.Image, rng: random.Random, colours: Sequence[tuple[int, int, int]], lines: int, width: int = 2
+) -> None:
     draw = ImageDraw.Draw(image)
     w, h = image.size
     for _ in range(lines):
@@ -247,20 +355,42 @@ def render_id_front(person: Person, rng: random.Random) -> Image.Image:
     _text(draw, (end + 0.5 * mm, 20.0 * mm), person.id_number, big, (20, 20, 20))
     _text(draw, (x, 25.0 * mm), "Họ và tên / Full name:", label)
     _text(draw, (x, 27.5 * mm), _upper(person.name), value)
-    _segments(draw, x, 31.2 * mm, [("Ngày sinh / Date of birth: ", label, (30, 30, 30)),
-                                   (person.birth_date.strftime("%d/%m/%Y"), value, (20, 20, 20))])
-    _segments(draw, x, 34.2 * mm, [("Giới tính / Sex: ", label, (30, 30, 30)), (person.sex, value, (20, 20, 20)),
-                                   ("    Quốc tịch / Nationality: ", label, (30, 30, 30)),
-                                   ("Việt Nam", value, (20, 20, 20))])
+    _segments(
+        draw,
+        x,
+        31.2 * mm,
+        [
+            ("Ngày sinh / Date of birth: ", label, (30, 30, 30)),
+            (person.birth_date.strftime("%d/%m/%Y"), value, (20, 20, 20)),
+        ],
+    )
+    _segments(
+        draw,
+        x,
+        34.2 * mm,
+        [
+            ("Giới tính / Sex: ", label, (30, 30, 30)),
+            (person.sex, value, (20, 20, 20)),
+            ("    Quốc tịch / Nationality: ", label, (30, 30, 30)),
+            ("Việt Nam", value, (20, 20, 20)),
+        ],
+    )
     _text(draw, (x, 37.2 * mm), "Quê quán / Place of origin:", label)
     _text(draw, (x, 39.5 * mm), person.origin, _font(bold, int(2.1 * mm)))
     _segments(draw, x, 42.6 * mm, [("Nơi thường trú / Place of residence: ", label, (30, 30, 30))])
     _text(draw, (x, 45.0 * mm), person.address, _font(bold, int(2.1 * mm)))
-    expiry = dt.date(person.birth_date.year + 60 if person.birth_date.year > 1966 else 2099, person.birth_date.month,
-                     person.birth_date.day)
+    expiry = dt.date(
+        person.birth_date.year + 60 if person.birth_date.year > 1966 else 2099,
+        person.birth_date.month,
+        person.birth_date.day,
+    )
     _text(draw, (3 * mm, 48.5 * mm), "Có giá trị đến:", _font(regular, int(1.5 * mm)))
-    _text(draw, (3 * mm, 50.7 * mm), expiry.strftime("%d/%m/%Y") if expiry.year < 2099 else "Không thời hạn",
-          _font(bold, int(1.6 * mm)))
+    _text(
+        draw,
+        (3 * mm, 50.7 * mm),
+        expiry.strftime("%d/%m/%Y") if expiry.year < 2099 else "Không thời hạn",
+        _font(bold, int(1.6 * mm)),
+    )
     return card
 
 
@@ -307,11 +437,19 @@ def render_id_back(person: Person, rng: random.Random, *, mrz_rows: int = 3) -> 
         x0 = (56 + i * 15) * mm
         draw.rectangle((x0, 3 * mm, x0 + 13 * mm, 20 * mm), outline=(120, 120, 130), width=3)
         for k in range(9):
-            draw.ellipse((x0 + (2 + k * 0.45) * mm, (5 + k * 0.6) * mm, x0 + (11 - k * 0.45) * mm, (18 - k * 0.5) * mm),
-                         outline=(90, 90, 100), width=4)
+            draw.ellipse(
+                (x0 + (2 + k * 0.45) * mm, (5 + k * 0.6) * mm, x0 + (11 - k * 0.45) * mm, (18 - k * 0.5) * mm),
+                outline=(90, 90, 100),
+                width=4,
+            )
         _text(draw, (x0 + 6.5 * mm, 20.6 * mm), caption, _font(regular, int(1.4 * mm)), anchor="ma")
-        _text(draw, (x0 + 6.5 * mm, 22.5 * mm), ("Left index finger", "Right index finger")[i],
-              _font(regular, int(1.3 * mm)), anchor="ma")
+        _text(
+            draw,
+            (x0 + 6.5 * mm, 22.5 * mm),
+            ("Left index finger", "Right index finger")[i],
+            _font(regular, int(1.3 * mm)),
+            anchor="ma",
+        )
     # chip
     draw.rounded_rectangle((6 * mm, 4 * mm, 18 * mm, 13 * mm), radius=1.5 * mm, fill=(212, 178, 90))
     for k in range(1, 4):
@@ -319,14 +457,36 @@ def render_id_back(person: Person, rng: random.Random, *, mrz_rows: int = 3) -> 
     draw.line((12 * mm, 4 * mm, 12 * mm, 13 * mm), fill=(150, 120, 50), width=3)
     small, label = _font(regular, int(1.6 * mm)), _font(bold, int(1.9 * mm))
     _text(draw, (3 * mm, 15.5 * mm), "Đặc điểm nhân dạng / Personal identification:", small)
-    _text(draw, (3 * mm, 18.0 * mm), rng.choice(("Nốt ruồi C:2cm dưới trước mép trái", "Sẹo chấm C:1cm trên sau đuôi "
-                                                 "mắt phải", "Nốt ruồi C:1cm trên đầu mày trái")), label)
-    _segments(draw, 3 * mm, 22.0 * mm, [("Ngày, tháng, năm / Date, month, year: ", small, (30, 30, 30)),
-                                        (person.issue_date.strftime("%d/%m/%Y"), label, (20, 20, 20))])
+    _text(
+        draw,
+        (3 * mm, 18.0 * mm),
+        rng.choice(
+            (
+                "Nốt ruồi C:2cm dưới trước mép trái",
+                "Sẹo chấm C:1cm trên sau đuôi mắt phải",
+                "Nốt ruồi C:1cm trên đầu mày trái",
+            )
+        ),
+        label,
+    )
+    _segments(
+        draw,
+        3 * mm,
+        22.0 * mm,
+        [
+            ("Ngày, tháng, năm / Date, month, year: ", small, (30, 30, 30)),
+            (person.issue_date.strftime("%d/%m/%Y"), label, (20, 20, 20)),
+        ],
+    )
     _text(draw, (20 * mm, 24.6 * mm), "CỤC TRƯỞNG CỤC CẢNH SÁT", _font(bold, int(1.6 * mm)), anchor="ma")
     _text(draw, (20 * mm, 26.5 * mm), "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", _font(bold, int(1.6 * mm)), anchor="ma")
-    _text(draw, (20 * mm, 28.4 * mm), "DIRECTOR GENERAL OF THE POLICE DEPARTMENT", _font(regular, int(1.1 * mm)),
-          anchor="ma")
+    _text(
+        draw,
+        (20 * mm, 28.4 * mm),
+        "DIRECTOR GENERAL OF THE POLICE DEPARTMENT",
+        _font(regular, int(1.1 * mm)),
+        anchor="ma",
+    )
     draw.ellipse((15 * mm, 29.6 * mm, 23 * mm, 37.6 * mm), outline=(200, 40, 50), width=6)
     draw.ellipse((16.8 * mm, 31.4 * mm, 21.2 * mm, 35.8 * mm), outline=(200, 40, 50), width=3)
     scribble = [(19 * mm + rng.uniform(-6, 6) * mm, 30.5 * mm + rng.uniform(0, 5.5) * mm) for _ in range(9)]
@@ -379,12 +539,19 @@ def _certificate_lines(plot: Plot, rng: random.Random) -> list[tuple[str, str]]:
         ("1. Thửa đất:", ""),
         *plot_lines,
         (f"{next(letters)}) Địa chỉ: ", plot.address),
-        (f"{next(letters)}) Diện tích: ", f"{plot.area} m²  (bằng chữ: {rng.choice(('một', 'hai', 'ba'))} trăm ... mét vuông)"),
+        (
+            f"{next(letters)}) Diện tích: ",
+            f"{plot.area} m²  (bằng chữ: {rng.choice(('một', 'hai', 'ba'))} trăm ... mét vuông)",
+        ),
         (f"{next(letters)}) Hình thức sử dụng: ", rng.choice(("Sử dụng riêng", "Sử dụng chung"))),
         (f"{next(letters)}) Mục đích sử dụng: ", plot.land_use),
         (f"{next(letters)}) Thời hạn sử dụng: ", rng.choice(("Lâu dài", "Đến ngày 15/10/2063"))),
-        (f"{next(letters)}) Nguồn gốc sử dụng: ", rng.choice(("Nhà nước giao đất có thu tiền sử dụng đất",
-                                                            "Công nhận QSDĐ như giao đất có thu tiền sử dụng đất"))),
+        (
+            f"{next(letters)}) Nguồn gốc sử dụng: ",
+            rng.choice(
+                ("Nhà nước giao đất có thu tiền sử dụng đất", "Công nhận QSDĐ như giao đất có thu tiền sử dụng đất")
+            ),
+        ),
         ("2. Nhà ở: ", "-/-"),
         ("3. Ghi chú: ", "-/-"),
     ]
@@ -429,48 +596,70 @@ def render_certificate(plot: Plot, rng: random.Random) -> Image.Image:
         qr = _qr(f"GCN|{plot.serial.replace(' ', '')}|{rng.randint(10**11, 10**12 - 1)}", 1)
         page.paste(qr.resize((int(24 * mm), int(24 * mm)), Image.Resampling.NEAREST), (int(w - 40 * mm), int(17 * mm)))
         _text(draw, (w / 2, 62 * mm), "GIẤY CHỨNG NHẬN", _font(bold, int(9 * mm)), red, anchor="ma")
-        _text(draw, (w / 2, 74 * mm), "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT",
-              _font(bold, int(4.6 * mm)), red, anchor="ma")
+        _text(
+            draw,
+            (w / 2, 74 * mm),
+            "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT",
+            _font(bold, int(4.6 * mm)),
+            red,
+            anchor="ma",
+        )
         top = 88 * mm
     else:
         _text(draw, (w / 2, 62 * mm), "GIẤY CHỨNG NHẬN", _font(bold, int(9 * mm)), red, anchor="ma")
         _text(draw, (w / 2, 74 * mm), "QUYỀN SỬ DỤNG ĐẤT", _font(bold, int(6.2 * mm)), red, anchor="ma")
         if plot.form == "2014" or rng.random() < 0.5:
-            _text(draw, (w / 2, 82.5 * mm), "QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT",
-                  _font(bold, int(4.4 * mm)), red, anchor="ma")
+            _text(
+                draw,
+                (w / 2, 82.5 * mm),
+                "QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT",
+                _font(bold, int(4.4 * mm)),
+                red,
+                anchor="ma",
+            )
         top = 95 * mm
     body_size = rng.uniform(4.1, 4.7) * mm
     label_font = _font(regular, int(body_size))
     value_font = _font(bold if rng.random() < 0.6 else regular, int(body_size))
     heading_font = _font(bold, int(body_size))
     line_gap = body_size * rng.uniform(1.75, 2.05)
-    x0, y = 20 * mm, top
+    x0, line_y = 20 * mm, float(top)
     max_width = w - 40 * mm
     for label, value in _certificate_lines(plot, rng):
         if not value:
             font = heading_font if label[:2] in ("I.", "II") else label_font
             if font.getlength(label) > max_width:
                 font = _font(condensed + ("-Bold" if font is heading_font else ""), int(body_size))
-            _text(draw, (x0, y), label, font, ink)
+            _text(draw, (x0, line_y), label, font, ink)
         else:
-            end = _text(draw, (x0, y), label, label_font, ink) + x0
+            end = _text(draw, (x0, line_y), label, label_font, ink) + x0
             vf = value_font
             if end - x0 + vf.getlength(value) > max_width:
                 vf = _font(condensed, int(body_size))
-            _text(draw, (end, y), value, vf, ink)
-        y += line_gap
+            _text(draw, (end, line_y), value, vf, ink)
+        line_y += line_gap
     place = rng.choice(("Bắc Ninh", "Bắc Giang", "Từ Sơn", "Tiên Du"))
-    _text(draw, (w - 25 * mm, y + 6 * mm), f"{place}, ngày {plot.issued_on.day} tháng {plot.issued_on.month} năm "
-          f"{plot.issued_on.year}", _font(regular + ("-Italic" if serif else "-Oblique"), int(body_size)), ink,
-          anchor="ra")
-    _text(draw, (w - 60 * mm, y + 15 * mm), "TM. ỦY BAN NHÂN DÂN", _font(bold, int(body_size)), ink, anchor="ma")
-    sx, sy = w - 60 * mm, y + 38 * mm
+    _text(
+        draw,
+        (w - 25 * mm, line_y + 6 * mm),
+        f"{place}, ngày {plot.issued_on.day} tháng {plot.issued_on.month} năm {plot.issued_on.year}",
+        _font(regular + ("-Italic" if serif else "-Oblique"), int(body_size)),
+        ink,
+        anchor="ra",
+    )
+    _text(draw, (w - 60 * mm, line_y + 15 * mm), "TM. ỦY BAN NHÂN DÂN", _font(bold, int(body_size)), ink, anchor="ma")
+    sx, sy = w - 60 * mm, line_y + 38 * mm
     draw.ellipse((sx - 17 * mm, sy - 17 * mm, sx + 17 * mm, sy + 17 * mm), outline=(214, 50, 60), width=int(1.1 * mm))
     draw.ellipse((sx - 11 * mm, sy - 11 * mm, sx + 11 * mm, sy + 11 * mm), outline=(214, 50, 60), width=int(0.5 * mm))
-    draw.line([(sx - 20 * mm + k * 5 * mm, sy + rng.uniform(-6, 6) * mm) for k in range(9)], fill=(30, 40, 140),
-              width=int(0.5 * mm))
+    draw.line(
+        [(sx - 20 * mm + k * 5 * mm, sy + rng.uniform(-6, 6) * mm) for k in range(9)],
+        fill=(30, 40, 140),
+        width=int(0.5 * mm),
+    )
     # serial in red, bottom left; book entry number at the bottom
-    serial_font = _font(rng.choice(("DejaVuSerif-Bold", "DejaVuSans-Bold", "DejaVuSans")), int(rng.uniform(5.4, 6.6) * mm))
+    serial_font = _font(
+        rng.choice(("DejaVuSerif-Bold", "DejaVuSans-Bold", "DejaVuSans")), int(rng.uniform(5.4, 6.6) * mm)
+    )
     _text(draw, (22 * mm, h - 30 * mm), plot.serial, serial_font, (205, 35, 45), anchor="ls")
     book_y = min(h - 45 * mm, sy + 28 * mm)
     _segments(draw, 20 * mm, book_y, [("Số vào sổ cấp GCN: ", label_font, ink), (plot.book_number, value_font, ink)])
@@ -492,8 +681,12 @@ def render_other(rng: random.Random, size: tuple[int, int]) -> Image.Image:
     draw = ImageDraw.Draw(image)
     if scene == "room":
         draw.rectangle((0, int(h * 0.62), w, h), fill=_random_colour(rng, 80, 180))  # floor
-        draw.rectangle((int(w * 0.1), int(h * 0.12), int(w * 0.38), int(h * 0.45)), fill=(190, 220, 245),
-                       outline=(240, 240, 240), width=30)  # window
+        draw.rectangle(
+            (int(w * 0.1), int(h * 0.12), int(w * 0.38), int(h * 0.45)),
+            fill=(190, 220, 245),
+            outline=(240, 240, 240),
+            width=30,
+        )  # window
         for _ in range(rng.randint(3, 7)):  # furniture
             x, y = rng.randint(0, w - 400), rng.randint(int(h * 0.35), h - 300)
             draw.rectangle((x, y, x + rng.randint(300, 1200), y + rng.randint(200, 700)), fill=_random_colour(rng))
@@ -511,8 +704,13 @@ def render_other(rng: random.Random, size: tuple[int, int]) -> Image.Image:
         sx, sy = int(w * 0.15), int(h * 0.36)
         draw.rectangle((sx, sy, sx + int(w * 0.5), sy + int(h * 0.12)), fill=(200, 30, 40))
         _text(draw, (sx + 60, sy + 30), sign, _font("DejaVuSans-Bold", int(h * 0.05)), (250, 240, 80))
-        _text(draw, (sx + 60, sy + 30 + int(h * 0.06)), f"ĐT: 09{rng.randint(10, 99)} {rng.randint(100, 999)} "
-              f"{rng.randint(100, 999)}", _font("DejaVuSans", int(h * 0.035)), (255, 255, 255))
+        _text(
+            draw,
+            (sx + 60, sy + 30 + int(h * 0.06)),
+            f"ĐT: 09{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
+            _font("DejaVuSans", int(h * 0.035)),
+            (255, 255, 255),
+        )
         for _ in range(rng.randint(2, 5)):  # motorbikes
             mx, my = rng.randint(0, w - 500), rng.randint(int(h * 0.6), h - 250)
             draw.ellipse((mx, my + 120, mx + 160, my + 280), fill=(20, 20, 20))
@@ -522,12 +720,32 @@ def render_other(rng: random.Random, size: tuple[int, int]) -> Image.Image:
         draw.rectangle((int(w * 0.15), int(h * 0.05), int(w * 0.85), int(h * 0.95)), fill=(248, 248, 244))
         font = _font("DejaVuSerif", int(h * 0.022))
         _text(draw, (w / 2, int(h * 0.09)), "THÔNG BÁO", _font("DejaVuSerif-Bold", int(h * 0.04)), anchor="ma")
-        words = ("họp", "tổ dân phố", "lúc", "giờ", "ngày", "tại", "nhà văn hóa", "thôn", "đề nghị", "các hộ",
-                 "tham gia", "đầy đủ", "vệ sinh", "môi trường", "số", "điện thoại", "kinh phí", "đồng")
+        words = (
+            "họp",
+            "tổ dân phố",
+            "lúc",
+            "giờ",
+            "ngày",
+            "tại",
+            "nhà văn hóa",
+            "thôn",
+            "đề nghị",
+            "các hộ",
+            "tham gia",
+            "đầy đủ",
+            "vệ sinh",
+            "môi trường",
+            "số",
+            "điện thoại",
+            "kinh phí",
+            "đồng",
+        )
         y = int(h * 0.17)
         while y < h * 0.85:
-            line = " ".join(rng.choice(words) if rng.random() < 0.85 else str(rng.randint(1, 99999))
-                            for _ in range(rng.randint(6, 10)))
+            line = " ".join(
+                rng.choice(words) if rng.random() < 0.85 else str(rng.randint(1, 99999))
+                for _ in range(rng.randint(6, 10))
+            )
             _text(draw, (int(w * 0.19), y), line.capitalize(), font)
             y += int(h * 0.045)
     else:
@@ -540,8 +758,10 @@ def render_other(rng: random.Random, size: tuple[int, int]) -> Image.Image:
             elif shape == "rectangle":
                 draw.rectangle((x, y, x + s, y + rng.randint(80, 900)), fill=_random_colour(rng))
             else:
-                draw.polygon([(x + rng.randint(-s, s), y + rng.randint(-s, s)) for _ in range(rng.randint(3, 6))],
-                             fill=_random_colour(rng))
+                draw.polygon(
+                    [(x + rng.randint(-s, s), y + rng.randint(-s, s)) for _ in range(rng.randint(3, 6))],
+                    fill=_random_colour(rng),
+                )
     return image.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 2.5)))
 
 
@@ -604,8 +824,9 @@ def _perspective_coeffs(src: Sequence[tuple[float, float]], dst: Sequence[tuple[
     return np.linalg.solve(np.array(rows, dtype=np.float64), np.array(rhs, dtype=np.float64)).tolist()
 
 
-def _place(doc: Image.Image, background: Image.Image, rng: random.Random, *, fill: float, skew: float,
-           perspective: float) -> Image.Image:
+def _place(
+    doc: Image.Image, background: Image.Image, rng: random.Random, *, fill: float, skew: float, perspective: float
+) -> Image.Image:
     """Put `doc` on `background` rotated by `skew` degrees, scaled to `fill` of the frame, in perspective."""
     bw, bh = background.size
     dw, dh = doc.size
@@ -629,11 +850,11 @@ def _place(doc: Image.Image, background: Image.Image, rng: random.Random, *, fil
     local = [(x - x0, y - y0) for x, y in corners]
     coeffs = _perspective_coeffs([(0, 0), (dw, 0), (dw, dh), (0, dh)], local)
     rgba = doc.convert("RGBA")
-    warped = rgba.transform((x1 - x0, y1 - y0), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC)
-    # a soft shadow under the document
-    shadow = Image.new("L", background.size, 0)
-    ImageDraw.Draw(shadow).polygon([(x + 18, y + 24) for x, y in corners], fill=110)
-    shadow = shadow.resize((bw // 16, bh // 16)).filter(ImageFilter.GaussianBlur(3)).resize((bw, bh))
+    warped = rgba.transform((x1 - x0, y1 - y0), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR)
+    # a soft shadow under the document, drawn small and scaled up
+    shadow = Image.new("L", (bw // 16, bh // 16), 0)
+    ImageDraw.Draw(shadow).polygon([((x + 18) / 16, (y + 24) / 16) for x, y in corners], fill=110)
+    shadow = shadow.filter(ImageFilter.GaussianBlur(3)).resize((bw, bh), Image.Resampling.BILINEAR)
     out = Image.composite(Image.new("RGB", background.size, (0, 0, 0)), background, shadow)
     out.paste(warped, (x0, y0), warped)
     return out
@@ -698,9 +919,15 @@ def _jpeg(image: Image.Image, quality: int, exif: Image.Exif | None = None) -> b
 _EXIF_TAG_FOR_TURN = {90: 6, 180: 3, 270: 8}
 
 
-def phone_photo(doc: Image.Image | None, rng: random.Random, options: PhotoOptions = PhotoOptions(), *,
-                fill: tuple[float, float] = (0.55, 0.92), photocopy: bool = False, glare: bool = False
-                ) -> tuple[bytes, dict]:
+def phone_photo(
+    doc: Image.Image | None,
+    rng: random.Random,
+    options: PhotoOptions = PhotoOptions(),
+    *,
+    fill: tuple[float, float] = (0.55, 0.92),
+    photocopy: bool = False,
+    glare: bool = False,
+) -> tuple[bytes, dict]:
     """Photograph `doc` (None: an unrelated scene) as a phone would; returns JPEG bytes and what was done."""
     nrng = np.random.default_rng(rng.getrandbits(64))
     size = rng.choice(PHONE_SIZES)
@@ -736,14 +963,22 @@ def phone_photo(doc: Image.Image | None, rng: random.Random, options: PhotoOptio
         exif[0x0112] = _EXIF_TAG_FOR_TURN[stored_turn]
     data = _jpeg(image, quality, exif)
     shown = image.size if exif is None or exif[0x0112] == 3 else image.size[::-1]
-    return data, {"rotation": turn, "skew": round(skew, 2), "downscaled": zalo, "quality": quality,
-                  "blur": round(blur, 2), "photocopy": photocopy, "glare": glare, "size": shown, "exif_orientation": exif is not None}
+    return data, {
+        "rotation": turn,
+        "skew": round(skew, 2),
+        "downscaled": zalo,
+        "quality": quality,
+        "blur": round(blur, 2),
+        "photocopy": photocopy,
+        "glare": glare,
+        "size": shown,
+        "exif_orientation": exif is not None,
+    }
 
 
 def near_duplicate(data: bytes, rng: random.Random) -> bytes:
     """The same photo re-encoded at another quality, or slightly cropped, as forwarding does."""
-    image = Image.open(io.BytesIO(data))
-    image = ImageOps.exif_transpose(image)
+    image: Image.Image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
     if rng.random() < 0.5:
         w, h = image.size
         dx, dy = int(w * rng.uniform(0.0, 0.04)), int(h * rng.uniform(0.0, 0.04))
@@ -755,8 +990,18 @@ def near_duplicate(data: bytes, rng: random.Random) -> bytes:
 
 # --- the photo set -----------------------------------------------------------
 
-TRUTH_KEYS = ("kind", "id_number", "old_id_number", "name", "birth_date", "serial", "book_number", "sheet", "plot",
-              "area")
+TRUTH_KEYS = (
+    "kind",
+    "id_number",
+    "old_id_number",
+    "name",
+    "birth_date",
+    "serial",
+    "book_number",
+    "sheet",
+    "plot",
+    "area",
+)
 
 
 def _truth(kind: str, **values) -> dict:
@@ -767,19 +1012,41 @@ def _truth(kind: str, **values) -> dict:
 
 
 def id_front_photo(person: Person, rng: random.Random, options: PhotoOptions = PhotoOptions()) -> tuple[bytes, dict]:
-    data, how = phone_photo(render_id_front(person, rng), rng, options, fill=(0.5, 0.9),
-                            glare=rng.random() < options.glare_share)
-    return data, {**_truth("id_front", id_number=person.id_number, old_id_number=person.old_id_number,
-                           name=person.name, birth_date=person.birth_date.strftime("%d/%m/%Y")), **how}
+    data, how = phone_photo(
+        render_id_front(person, rng), rng, options, fill=(0.5, 0.9), glare=rng.random() < options.glare_share
+    )
+    return data, {
+        **_truth(
+            "id_front",
+            id_number=person.id_number,
+            old_id_number=person.old_id_number,
+            name=person.name,
+            birth_date=person.birth_date.strftime("%d/%m/%Y"),
+        ),
+        **how,
+    }
 
 
 def id_back_photo(person: Person, rng: random.Random, options: PhotoOptions = PhotoOptions()) -> tuple[bytes, dict]:
     rows = 3 if rng.random() < 0.75 else 2
-    data, how = phone_photo(render_id_back(person, rng, mrz_rows=rows), rng, options, fill=(0.5, 0.9),
-                            glare=rng.random() < options.glare_share)
+    data, how = phone_photo(
+        render_id_back(person, rng, mrz_rows=rows),
+        rng,
+        options,
+        fill=(0.5, 0.9),
+        glare=rng.random() < options.glare_share,
+    )
     # with two rows shown the first (the one carrying the ID) is the one missing
-    return data, {**_truth("id_back", id_number=person.id_number if rows == 3 else None, name=person.name,
-                           birth_date=person.birth_date.strftime("%d/%m/%Y")), "mrz_rows": rows, **how}
+    return data, {
+        **_truth(
+            "id_back",
+            id_number=person.id_number if rows == 3 else None,
+            name=person.name,
+            birth_date=person.birth_date.strftime("%d/%m/%Y"),
+        ),
+        "mrz_rows": rows,
+        **how,
+    }
 
 
 def certificate_photo(plot: Plot, rng: random.Random, options: PhotoOptions = PhotoOptions()) -> tuple[bytes, dict]:
@@ -787,11 +1054,22 @@ def certificate_photo(plot: Plot, rng: random.Random, options: PhotoOptions = Ph
     copy = rng.random() < options.photocopy_share
     data, how = phone_photo(render_certificate(plot, rng), rng, options, fill=(0.75, 0.97), photocopy=copy)
     birth = str(holder.birth_date.year) if plot.holder_birth_year_only else holder.birth_date.strftime("%d/%m/%Y")
-    return data, {**_truth("certificate", name=holder.name, birth_date=birth, serial=plot.serial,
-                           book_number=plot.book_number, sheet=plot.sheet, plot=plot.plot, area=plot.area_value,
-                           old_id_number=holder.old_id_number if plot.form != "2024" else None,
-                           id_number=holder.id_number if plot.form == "2024" else None),
-                  "form": plot.form, **how}
+    return data, {
+        **_truth(
+            "certificate",
+            name=holder.name,
+            birth_date=birth,
+            serial=plot.serial,
+            book_number=plot.book_number,
+            sheet=plot.sheet,
+            plot=plot.plot,
+            area=plot.area_value,
+            old_id_number=holder.old_id_number if plot.form != "2024" else None,
+            id_number=holder.id_number if plot.form == "2024" else None,
+        ),
+        "form": plot.form,
+        **how,
+    }
 
 
 def other_photo(rng: random.Random, options: PhotoOptions = PhotoOptions()) -> tuple[bytes, dict]:
@@ -799,16 +1077,22 @@ def other_photo(rng: random.Random, options: PhotoOptions = PhotoOptions()) -> t
     return data, {**_truth("other"), **how}
 
 
-def generate_photos(plots: Sequence[Plot], *, seed: int = 0, kinds: Sequence[str] = ("certificate", "id_front",
-                    "id_back"), others: int = 0, duplicates: int = 0, options: PhotoOptions = PhotoOptions(),
-                    ) -> Iterator[tuple[bytes, dict]]:
+def generate_photos(
+    plots: Sequence[Plot],
+    *,
+    seed: int = 0,
+    kinds: Sequence[str] = ("certificate", "id_front", "id_back"),
+    others: int = 0,
+    duplicates: int = 0,
+    options: PhotoOptions = PhotoOptions(),
+) -> Iterator[tuple[bytes, dict]]:
     """For each plot its certificate page and the front and back of each holder's card (those of `kinds`),
     then `others` unrelated photos; `duplicates` near-duplicates follow the photos they copy.
 
     Every truth dict has TRUTH_KEYS (None where the photo does not show it), "index", and
     "duplicate_of" (the index of the photo copied, or None), plus how the photo was taken.
     """
-    jobs: list[tuple[str, object]] = []
+    jobs: list[tuple[str, Plot | Person | None]] = []
     for plot in plots:
         if "certificate" in kinds:
             jobs.append(("certificate", plot))
@@ -823,11 +1107,11 @@ def generate_photos(plots: Sequence[Plot], *, seed: int = 0, kinds: Sequence[str
     index = 0
     for number, (kind, subject) in enumerate(jobs):
         rng = random.Random(f"photo:{seed}:{number}")
-        if kind == "certificate":
+        if isinstance(subject, Plot):
             data, truth = certificate_photo(subject, rng, options)
-        elif kind == "id_front":
+        elif isinstance(subject, Person) and kind == "id_front":
             data, truth = id_front_photo(subject, rng, options)
-        elif kind == "id_back":
+        elif isinstance(subject, Person):
             data, truth = id_back_photo(subject, rng, options)
         else:
             data, truth = other_photo(rng, options)
@@ -838,13 +1122,37 @@ def generate_photos(plots: Sequence[Plot], *, seed: int = 0, kinds: Sequence[str
             dup = near_duplicate(data, random.Random(f"duplicate:{seed}:{number}"))
             with Image.open(io.BytesIO(dup)) as shown:
                 dup_size = shown.size
-            yield dup, {**truth, "index": index, "duplicate_of": original, "size": dup_size,
-                        "downscaled": max(dup_size) <= ZALO_LONG_SIDE, "exif_orientation": False}
+            yield (
+                dup,
+                {
+                    **truth,
+                    "index": index,
+                    "duplicate_of": original,
+                    "size": dup_size,
+                    "downscaled": max(dup_size) <= ZALO_LONG_SIDE,
+                    "exif_orientation": False,
+                },
+            )
             index += 1
 
 
 __all__ = [
-    "KINDS", "TRUTH_KEYS", "Person", "Plot", "PhotoOptions", "sample_plots", "generate_photos", "id_front_photo",
-    "id_back_photo", "certificate_photo", "other_photo", "phone_photo", "near_duplicate", "render_id_front",
-    "render_id_back", "render_certificate", "render_other", "mrz_lines",
+    "KINDS",
+    "TRUTH_KEYS",
+    "Person",
+    "Plot",
+    "PhotoOptions",
+    "sample_plots",
+    "generate_photos",
+    "id_front_photo",
+    "id_back_photo",
+    "certificate_photo",
+    "other_photo",
+    "phone_photo",
+    "near_duplicate",
+    "render_id_front",
+    "render_id_back",
+    "render_certificate",
+    "render_other",
+    "mrz_lines",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from collection.models import CO_HOLDER_SCAN_KINDS, CollectedRecord, Scan
 from collection.scans.processing import QualityIssue
 from collection.scans.qr import CccdQr, parse_cccd_qr
 from collection.scans.services import ERROR_MESSAGES
+from landdata import normalize
 
 QUALITY_LABELS = {
     QualityIssue.BLURRED.value: _("Ảnh mờ, nên chụp lại"),
@@ -64,3 +66,17 @@ def record_scan_cards(*, record: CollectedRecord) -> list[ScanCard]:
             .values_list("sha256", flat=True)
         )
     return [_card(scan, duplicated) for scan in scans]
+
+
+def read_suggestions(*, record: CollectedRecord, values: Mapping[str, object]) -> dict[str, dict]:
+    """Fields read from the record's photos (OCR of a certificate page) that differ from what the form
+    holds: shown beside the field as "đọc từ ảnh — hãy kiểm tra", never written by themselves."""
+    out: dict[str, dict] = {}
+    for fields in (
+        record.scans.filter(status=Scan.Status.READY).exclude(text_fields={}).values_list("text_fields", flat=True)
+    ):
+        for name, reading in fields.items():
+            current = str(values.get(name) or "").strip()
+            if reading.get("value") and normalize.nfc(reading["value"]) != normalize.nfc(current):
+                out.setdefault(name, reading)
+    return out

@@ -84,6 +84,10 @@ def scan_may_upload(*, user: AbstractBaseUser | AnonymousUser, record: Collected
 def _ensure_may_upload(user, record: CollectedRecord) -> None:
     if user_scope(user).role not in UPLOAD_ROLES:
         raise PermissionDenied
+    _ensure_editable(record)
+
+
+def _ensure_editable(record: CollectedRecord) -> None:
     if record.status not in EDITABLE_STATUSES:
         raise ScanRejected(
             _("Bản ghi đã gửi: không thể thêm hoặc xóa ảnh (chỉ được khi là bản nháp hoặc bị trả lại)."),
@@ -104,7 +108,15 @@ def _upload_sha256(upload: File) -> str:
     return digest.hexdigest()
 
 
-def scan_upload(*, record: CollectedRecord, user, upload: UploadedFile | File, kind: str, scan_id=None) -> Scan:
+def scan_upload(
+    *,
+    record: CollectedRecord,
+    user,
+    upload: UploadedFile | File,
+    kind: str,
+    scan_id=None,
+    allowed_by_link: bool = False,
+) -> Scan:
     """Check and store one uploaded image, then queue its processing; raise ScanRejected.
 
     `scan_id` is the id a phone made for the photo (its outbox sends it again after a cut).
@@ -114,7 +126,10 @@ def scan_upload(*, record: CollectedRecord, user, upload: UploadedFile | File, k
     duplicate is refused without touching storage; the file is then streamed to storage
     chunk by chunk under a generated name.
     """
-    _ensure_may_upload(user, record)
+    if allowed_by_link:  # a citizen's link, checked open by the caller: only the record's state matters
+        _ensure_editable(record)
+    else:
+        _ensure_may_upload(user, record)
     if kind not in ScanKind.values:
         raise ScanRejected(_("Chưa chọn loại ảnh."), code="kind")
     max_bytes = settings.SCAN_MAX_BYTES

@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -78,6 +79,30 @@ def parse_metadata(header: str) -> dict[str, str]:
     return values
 
 
+@dataclass(frozen=True)
+class Uploader:
+    """Who sends the photo: a signed-in official's outbox, or a citizen's link (no account). Each sees
+    only their own uploads, and a link's photos go to that link's record alone."""
+
+    user: Any = None
+    link: Any = None  # a CitizenLink, already checked open by the caller
+
+    def own(self, queryset):
+        return queryset.filter(citizen_link=self.link) if self.link is not None else queryset.filter(user=self.user)
+
+    def record(self, metadata: dict[str, str]) -> CollectedRecord:
+        if self.link is not None:
+            from collection.citizen import link_record  # noqa: PLC0415 - collection.citizen imports scans.services
+
+            return link_record(self.link)
+        return _editable_record(self.user, metadata.get("record", ""))
+
+    def same_as(self, upload: ChunkedUpload, metadata: dict[str, str]) -> bool:
+        if self.link is not None:
+            return upload.citizen_link_id == self.link.pk
+        return upload.user_id == self.user.pk and str(upload.record.client_id) == metadata.get("record")
+
+
 def _editable_record(user, client_id: str) -> CollectedRecord:
     if user_scope(user).role not in UPLOAD_ROLES:
         raise PermissionDenied
@@ -93,7 +118,7 @@ def _editable_record(user, client_id: str) -> CollectedRecord:
     return record
 
 
-def upload_create(*, user, upload_id: uuid.UUID, length: int | None, metadata: dict[str, str]) -> UploadState:
+def upload_create(*, by: Uploader, upload_id: uuid.UUID, length: int | None, metadata: dict[str, str]) -> UploadState:
     """Start an upload (or answer the one already started with this id: a retried creation)."""
     if length is None or length <= 0:
         raise UploadRefused(BAD_REQUEST, _("Thiếu độ dài tệp ảnh."))
@@ -112,40 +137,37 @@ def upload_create(*, user, upload_id: uuid.UUID, length: int | None, metadata: d
         raise UploadRefused(BAD_REQUEST, _("Thiếu mã kiểm tra SHA-256 của ảnh."))
     existing = ChunkedUpload.objects.filter(pk=upload_id).select_related("record").first()
     if existing is not None:  # a retried creation (its answer was lost): the same upload, whatever happened since
-        if (
-            existing.user_id != user.pk
-            or str(existing.record.client_id) != metadata.get("record")
-            or existing.length != length
-        ):
+        if not by.same_as(existing, metadata) or existing.length != length:
             raise UploadRefused(CONFLICT, _("Mã ảnh này đã được dùng cho ảnh khác."))
         return _state(existing)
-    record = _editable_record(user, metadata.get("record", ""))
+    record = by.record(metadata)
     try:
         with transaction.atomic():
             upload = ChunkedUpload.objects.create(
                 id=upload_id,
                 record=record,
-                user=user,
+                user=by.user,
+                citizen_link=by.link,
                 kind=kind,
                 original_name=metadata.get("filename", "")[:255],
                 length=length,
                 sha256=sha256,
             )
     except IntegrityError:  # the same creation twice at the same moment: the first one stands
-        return upload_create(user=user, upload_id=upload_id, length=length, metadata=metadata)
+        return upload_create(by=by, upload_id=upload_id, length=length, metadata=metadata)
     return _state(upload)
 
 
-def _own_upload(user, upload_id: uuid.UUID, *, lock: bool = False) -> ChunkedUpload:
-    qs = ChunkedUpload.objects.filter(pk=upload_id, user=user)
+def _own_upload(by: Uploader, upload_id: uuid.UUID, *, lock: bool = False) -> ChunkedUpload:
+    qs = by.own(ChunkedUpload.objects.filter(pk=upload_id))
     upload = (qs.select_for_update() if lock else qs).first()
     if upload is None:
         raise UploadRefused(NOT_FOUND, _("Không tìm thấy lượt tải ảnh này."))
     return upload
 
 
-def upload_state(*, user, upload_id: uuid.UUID) -> UploadState:
-    return _state(_own_upload(user, upload_id))
+def upload_state(*, by: Uploader, upload_id: uuid.UUID) -> UploadState:
+    return _state(_own_upload(by, upload_id))
 
 
 def _checksum_ok(header: str | None, data: bytes) -> bool:
@@ -164,7 +186,7 @@ def _checksum_ok(header: str | None, data: bytes) -> bool:
 
 def upload_append(
     *,
-    user,
+    by: Uploader,
     upload_id: uuid.UUID,
     offset: int | None,
     content_length: int | None,
@@ -173,12 +195,12 @@ def upload_append(
 ) -> UploadState:
     """Store one chunk at `offset` (checked before the body is read) and, with the last one, make the scan."""
     with transaction.atomic():
-        upload = _own_upload(user, upload_id, lock=True)
+        upload = _own_upload(by, upload_id, lock=True)
         complete = upload.complete
     if complete:  # sent again after its answer was lost, or its scan was not made yet
         return _finish(upload) if upload.scan_id is None and not upload.error else _state(upload)
     with transaction.atomic():
-        upload = _own_upload(user, upload_id, lock=True)
+        upload = _own_upload(by, upload_id, lock=True)
         if offset is None or offset != upload.offset:
             raise UploadRefused(CONFLICT, _("Vị trí tiếp nối không khớp; máy sẽ hỏi lại và gửi tiếp."))
         if content_length is None or content_length <= 0:
@@ -235,6 +257,7 @@ def _finish(upload: ChunkedUpload) -> UploadState:
                 scan = scan_upload(
                     record=record,
                     user=upload.user,
+                    allowed_by_link=upload.citizen_link_id is not None,
                     upload=ContentFile(data, name=upload.original_name or "anh.jpg"),
                     kind=upload.kind,
                     scan_id=upload.id,
@@ -252,10 +275,10 @@ def _finish(upload: ChunkedUpload) -> UploadState:
     return _state(upload)
 
 
-def upload_delete(*, user, upload_id: uuid.UUID) -> None:
+def upload_delete(*, by: Uploader, upload_id: uuid.UUID) -> None:
     """Termination: the phone gave up this photo (deleted by the official before it was sent)."""
     with transaction.atomic():
-        upload = _own_upload(user, upload_id, lock=True)
+        upload = _own_upload(by, upload_id, lock=True)
         names = list(upload.chunks)
         if upload.scan_id is None:
             upload.delete()

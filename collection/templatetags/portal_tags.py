@@ -23,3 +23,9 @@ def age(value: dt.datetime | None) -> str:
     if hours:
         return ngettext("%(n)d giờ", "%(n)d giờ", hours) % {"n": hours}
     return ngettext("%(n)d phút", "%(n)d phút", minutes) % {"n": minutes}
+
+
+@register.filter
+def get_item(mapping: dict | None, key: str):
+    """`mapping[key]` in a template, None when absent."""
+    return (mapping or {}).get(key)

@@ -81,6 +81,15 @@
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
+  // "Đọc từ ảnh — hãy kiểm tra": the official takes the value read from the photo into the field.
+  document.addEventListener("click", function (event) {
+    var use = event.target.closest && event.target.closest("[data-use-suggestion]");
+    var form = document.getElementById("record-form");
+    if (!use || !form) { return; }
+    setField(form, use.dataset.field, use.dataset.value);
+    use.closest("[data-suggestion]").hidden = true;
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-scan-fill]");
     if (!button) { return; }

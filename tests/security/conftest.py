@@ -17,7 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
-from collection.models import ChunkedUpload, CollectedRecord, DocumentAccess, Role, ScanKind
+from collection import citizen
+from collection.models import ChunkedUpload, CollectedRecord, DocumentAccess, IntakeBatch, IntakeItem, Role, ScanKind
 from landdata.models import ImportBatch
 from reports.models import ScanBundle
 from tests.factories import (
@@ -128,6 +129,9 @@ def build_world() -> World:
         original_name="cccd-b.jpg",
     )
 
+    intake_b = _intake_item(c.b, c.official_b, "zalo-b.jpg")
+    link_b, _token_b = citizen.link_create(user=c.official_b, plot_id=plot_b.pk)
+
     # Commune A's counterparts, for the own pass (must work, and show nothing of B).
     record_a = c.records["a3"]
     scan_a = ScanFactory(record=record_a, kind=ScanKind.CERT_PAGE_1, original_name="gcn-a.jpg")
@@ -144,6 +148,8 @@ def build_world() -> World:
         sha256="a" * 64,
     )
 
+    intake_a = _intake_item(c.a, c.official_a, "zalo-a.jpg")
+    link_a, _token_a = citizen.link_create(user=c.official_a, plot_id=c.plots["a3"].pk)
     leader_a = user_with_scope(Role.GROUP_LEADER, commune=c.a, working_group=c.group, username="totruong-a")
     token_user = user_with_scope(Role.OFFICIAL, commune=c.a, username="api-a")
     world.users = {
@@ -167,6 +173,8 @@ def build_world() -> World:
         "official": c.official_b,
         "batch": batch_b,
         "upload": upload_b,
+        "intake": intake_b,
+        "link": link_b,
     }
     world.a = {
         "plot": c.plots["a3"],
@@ -181,8 +189,21 @@ def build_world() -> World:
         "official": c.official_a,
         "batch": None,
         "upload": upload_a,
+        "intake": intake_a,
+        "link": link_a,
     }
     return world
+
+
+def _intake_item(commune, user, name: str) -> IntakeItem:
+    """A photo of the commune's intake, read and proposed (as the worker leaves it)."""
+    batch = IntakeBatch.objects.create(commune=commune, uploaded_by=user)
+    item = IntakeItem.objects.create(
+        batch=batch, commune=commune, original_name=name, sha256=name.ljust(64, "0")[:64], status="ready", kind="other"
+    )
+    item.file.save(f"{name}.jpg", ContentFile(jpeg_bytes("red")), save=False)
+    item.thumbnail.save(f"{name}-thumb.jpg", ContentFile(jpeg_bytes("red")), save=True)
+    return item
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,12 @@ PUBLIC_NAMES = {
     "collection:outbox",  # "Chưa gửi", drawn from the phone's own store: the page holds no data
     "javascript-catalog",  # the interface texts of the scripts
     "api:field_session",  # tells the phone's outbox whether it is signed in (no data), and the CSRF token
+    # A citizen's link: the token in the URL is the credential, for one plot by design; what each token
+    # may reach is tested in tests/collection/test_citizen_link.py.
+    "citizen_page",
+    "citizen_uploads",
+    "citizen_upload",
+    "citizen_details",
     "api:schema",  # OpenAPI schema: structure only, no data
     "api:docs",  # Swagger UI over the schema
     "api:redoc",  # ReDoc over the schema
@@ -84,6 +90,7 @@ class CannotFill(Exception):
 # `pk` means a different object depending on the URL: url-name glob -> key in the objects dict.
 PK_BY_NAME = {
     "collection:scan_*": "scan",
+    "collection:intake_*": "intake",
     "reports:group": "group",
     "reports:bundle_*": "bundle",
     "api:plot-*": "plot",
@@ -149,6 +156,9 @@ PARAM_RULES: dict[str, Callable[[Endpoint, dict], str]] = {
     "record_id": lambda e, o: str(o["record"].pk),
     "client_id": lambda e, o: str(o["draft"].client_id),  # the phone's id of a record
     "upload_id": lambda e, o: str(o["upload"].pk),  # a photo arriving in chunks
+    "link_id": lambda e, o: str(o["link"].pk),  # a citizen's link for a plot
+    # B's token is B's citizen's credential, which nobody of A holds: a guessed one must open nothing.
+    "token": lambda e, o: "mot-ma-doan-bua-khong-co-that",
     "flag_id": lambda e, o: str(o["flag"].pk),
     "code": lambda e, o: o["commune"].code,
     "username": lambda e, o: o["official"].username,

@@ -465,6 +465,13 @@ MISSING = [
         {("CERTIFICATE_STATUS", "certificate_status")},
     ),
     ("spreadsheet import without photos: never", "import", frozenset(), "held", set()),
+    (
+        "a citizen's own link without the card",
+        "citizen",
+        frozenset({"cert_1"}),
+        "held",
+        {("MISSING_DOCUMENTS", "id_image")},
+    ),
 ]
 
 

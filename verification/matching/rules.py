@@ -37,7 +37,7 @@ from verification.models import EnrichmentKind, FlagCode
 
 HELD = CertificateStatus.HELD
 # Records sent through the portal (web form, API, a citizen's link): only those must carry their photos.
-PORTAL_SOURCES = frozenset({CollectedRecord.Source.FORM})
+PORTAL_SOURCES = frozenset({CollectedRecord.Source.FORM, CollectedRecord.Source.CITIZEN})
 
 __all__ = ["names_agree", "names_equal", "name_only_lacks_diacritics"]  # the §1 name rule, re-exported
 

@@ -1,6 +1,7 @@
 /* The phone's store and outbox. A classic script: loaded by the pages and by the service worker
  * (importScripts), so that the same code sends the outbox whether a page is open or Background Sync
- * wakes the worker. Needs idb (self.idb) and tus-js-client (self.tus), vendored in static/vendor.
+ * wakes the worker. Needs idb (self.idb), tus-js-client (self.tus, vendored in static/vendor) and
+ * send.js (self.FieldSend).
  *
  * Stores (IndexedDB "cong-du-lieu-dat-dai"):
  *   plots   the plots of the official's scope (GET /api/v1/field/plots/), for work without signal
@@ -16,11 +17,10 @@
 (function (root) {
   "use strict";
   // Without IndexedDB (or idb) nothing can be kept: the pages fall back to sending at once.
-  if (!root.idb || !root.indexedDB) { return; }
+  if (!root.idb || !root.indexedDB || !root.FieldSend) { return; }
 
   var DB_NAME = "cong-du-lieu-dat-dai";
   var API = "/api/v1/field/";
-  var CHUNK = 256 * 1024;
   var channel = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("outbox") : null;
   var dbPromise = null;
 
@@ -220,17 +220,8 @@
 
   // --- photos ------------------------------------------------------------------------------------
 
-  function sha256Hex(blob) {
-    return blob.arrayBuffer().then(function (buffer) { return root.crypto.subtle.digest("SHA-256", buffer); })
-      .then(function (digest) {
-        return Array.prototype.map.call(new Uint8Array(digest), function (b) {
-          return (b + 256).toString(16).slice(1);
-        }).join("");
-      });
-  }
-
   function addPhoto(clientId, kind, blob, name) {
-    return sha256Hex(blob).then(function (sha256) {
+    return root.FieldSend.sha256Hex(blob).then(function (sha256) {
       var photo = { id: uuid(), clientId: clientId, kind: kind, blob: blob, name: name || "anh.jpg",
                     size: blob.size, sha256: sha256, state: STATES.waiting, offset: 0, addedAt: Date.now() };
       return db().then(function (database) {
@@ -259,78 +250,18 @@
     return db().then(function (database) { return database.delete("photos", id); }).then(function () { notify(); });
   }
 
-  /* tus-js-client needs XMLHttpRequest, which a service worker lacks: this HTTP stack speaks fetch().
-   * Progress is then counted chunk by chunk. */
-  function FetchHttpStack() {}
-  FetchHttpStack.prototype.createRequest = function (method, url) { return new FetchRequest(method, url); };
-  FetchHttpStack.prototype.getName = function () { return "FetchHttpStack"; };
-  function FetchRequest(method, url) {
-    this.method = method; this.url = url; this.headers = {}; this.controller = new AbortController();
-  }
-  FetchRequest.prototype.getMethod = function () { return this.method; };
-  FetchRequest.prototype.getURL = function () { return this.url; };
-  FetchRequest.prototype.setHeader = function (name, value) { this.headers[name] = value; };
-  FetchRequest.prototype.getHeader = function (name) { return this.headers[name]; };
-  FetchRequest.prototype.setProgressHandler = function () {};
-  FetchRequest.prototype.getUnderlyingObject = function () { return this.controller; };
-  FetchRequest.prototype.abort = function () { this.controller.abort(); return Promise.resolve(); };
-  FetchRequest.prototype.send = function (body) {
-    return fetch(this.url, { method: this.method, headers: this.headers, body: body || undefined,
-                             credentials: "same-origin", signal: this.controller.signal })
-      .then(function (response) {
-        return response.text().then(function (text) { return new FetchResponse(response, text); });
-      });
-  };
-  function FetchResponse(response, text) { this.response = response; this.text = text; }
-  FetchResponse.prototype.getStatus = function () { return this.response.status; };
-  FetchResponse.prototype.getHeader = function (name) { return this.response.headers.get(name); };
-  FetchResponse.prototype.getBody = function () { return this.text; };
-  FetchResponse.prototype.getUnderlyingObject = function () { return this.response; };
-
-  function base64(buffer) {
-    var bytes = new Uint8Array(buffer);
-    var text = "";
-    for (var i = 0; i < bytes.length; i += 1) { text += String.fromCharCode(bytes[i]); }
-    return btoa(text);
-  }
-
-  /* Send one photo in 256 KB chunks that resume after a cut: each chunk carries its SHA-256, the whole
-   * file's is in the metadata; the upload's URL is kept so that a later run resumes it. */
+  /* Send one photo (FieldSend: 256 KB chunks that resume after a cut, each with its SHA-256); the
+   * upload's URL and offset are kept so that a later run resumes it. */
   function uploadPhoto(photo, csrf, onProgress) {
-    var inWorker = typeof XMLHttpRequest === "undefined";
-    return new Promise(function (resolve, reject) {
-      var options = {
-        endpoint: API + "uploads/",
-        chunkSize: CHUNK,
-        retryDelays: [0, 1000, 3000, 5000],
-        storeFingerprintForResuming: false,
-        uploadUrl: photo.uploadUrl || null,
-        metadata: { record: photo.clientId, scan: photo.id, kind: photo.kind, filename: photo.name,
-                    sha256: photo.sha256 },
-        onBeforeRequest: function (req) {
-          req.setHeader("X-CSRFToken", csrf);
-          if (req.getMethod() !== "PATCH") { return undefined; }
-          var offset = parseInt(req.getHeader("Upload-Offset"), 10) || 0;
-          return photo.blob.slice(offset, offset + CHUNK).arrayBuffer()
-            .then(function (chunk) { return root.crypto.subtle.digest("SHA-256", chunk); })
-            .then(function (digest) { req.setHeader("Upload-Checksum", "sha256 " + base64(digest)); });
-        },
-        onAfterResponse: function (req, res) {
-          var location = res.getHeader("Location");
-          if (req.getMethod() === "POST" && location) { updatePhoto(photo.id, { uploadUrl: location }); }
-        },
-        onShouldRetry: function (err) {
-          var status = err.originalResponse ? err.originalResponse.getStatus() : 0;
-          return status === 0 || status === 409 || status === 460 || status >= 500;
-        },
-        onProgress: function (sent, total) { if (onProgress) { onProgress(sent, total); } },
-        onChunkComplete: function (size, sent) { updatePhoto(photo.id, { offset: sent }); },
-        onSuccess: function () { resolve(); },
-        onError: function (err) { reject(err); },
-      };
-      if (inWorker) { options.httpStack = new FetchHttpStack(); }
-      var upload = new root.tus.Upload(photo.blob, options);
-      upload.start();
+    return root.FieldSend.upload(photo.blob, {
+      endpoint: API + "uploads/",
+      uploadUrl: photo.uploadUrl,
+      metadata: { record: photo.clientId, scan: photo.id, kind: photo.kind, filename: photo.name,
+                  sha256: photo.sha256 },
+      headers: { "X-CSRFToken": csrf },
+      onCreated: function (location) { updatePhoto(photo.id, { uploadUrl: location }); },
+      onChunk: function (sent) { updatePhoto(photo.id, { offset: sent }); },
+      onProgress: onProgress,
     });
   }
 
@@ -488,7 +419,7 @@
   }
 
   root.Field = {
-    STATES: STATES, CHUNK: CHUNK, db: db, uuid: uuid, fold: fold, session: session,
+    STATES: STATES, db: db, uuid: uuid, fold: fold, session: session,
     refreshPlots: refreshPlots, plotsMeta: plotsMeta, getPlot: getPlot, searchPlots: searchPlots,
     getDraft: getDraft, draftsOfPlot: draftsOfPlot, saveDraft: saveDraft, updateDraft: updateDraft,
     addPhoto: addPhoto, photosOf: photosOf, updatePhoto: updatePhoto, removePhoto: removePhoto,

@@ -9,8 +9,6 @@
   "use strict";
   var F = window.Field;
   if (!F) { return; }
-  var LONG_SIDE = 2400;
-  var QUALITY = 0.85;
 
   var _ = window.gettext || function (text) { return text; };
   var TEXTS = {
@@ -45,25 +43,6 @@
       if (input.type === "checkbox") { input.checked = values[key] === "1" || values[key] === true; }
       else { input.value = values[key]; }
     });
-  }
-
-  /* Long side ≤ 2,400 px, JPEG ≈ 0.85: a 12 MP photo becomes a few hundred kilobytes and the CCCD's QR
-   * stays readable. A photo the browser cannot decode (HEIC) is kept as it is. */
-  function shrink(file) {
-    if (!window.createImageBitmap) { return Promise.resolve({ blob: file, name: file.name }); }
-    return createImageBitmap(file).then(function (bitmap) {
-      var scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
-      var canvas = document.createElement("canvas");
-      canvas.width = Math.round(bitmap.width * scale);
-      canvas.height = Math.round(bitmap.height * scale);
-      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-      if (bitmap.close) { bitmap.close(); }
-      return new Promise(function (resolve) {
-        canvas.toBlob(function (blob) {
-          resolve({ blob: blob || file, name: (file.name || "anh").replace(/\.[^.]+$/, "") + ".jpg" });
-        }, "image/jpeg", QUALITY);
-      });
-    }, function () { return { blob: file, name: file.name }; });
   }
 
   function stateLabel(form, state, percent) {
@@ -170,7 +149,7 @@
         var kind = input.dataset.photoKind;
         var kindLabel = input.dataset.kindLabel || kind;
         storing = files.reduce(function (chain, file) {
-          return chain.then(function () { return shrink(file); }).then(function (small) {
+          return chain.then(function () { return window.FieldSend.shrink(file); }).then(function (small) {
             if (maxBytes && small.blob.size > maxBytes) {
               say(form, t(form, "TooLarge").replace("%s", (small.blob.size / 1048576).toFixed(1)), "error");
               return null;
@@ -186,11 +165,25 @@
       });
     });
 
+    var busy = false;  // a double tap asks once and sends once
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      if (busy) { return; }
+      busy = true;
       var submit = event.submitter && event.submitter.name === "submit";
-      if (submit && window.FieldChecklist && !window.FieldChecklist.confirm(form)) { return; }
-      storing.then(function () { return queueAndSend(form, submit); }).then(function () { return F.getDraft(clientId); }).then(function (draft) {
+      // Before "Gửi": what is still missing (the checklist); the official may send anyway.
+      var go = submit && window.FieldChecklist ? window.FieldChecklist.confirm(form) : Promise.resolve(true);
+      go.then(function (ok) { return ok ? sendNow(submit) : null; }).finally(function () { busy = false; });
+    });
+
+    function buttons(disabled) {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = disabled; });
+    }
+
+    function sendNow(submit) {
+      buttons(true);  // a second tap while this one is on its way
+      return storing.then(function () { return queueAndSend(form, submit); }).then(function () { return F.getDraft(clientId); }).then(function (draft) {
+        buttons(false);
         if (draft && draft.state === "sent") {
           say(form, submit ? t(form, "Sent") : t(form, "Saved"), "ok");
           if (submit) { window.location.assign(draft.plotUrl || form.dataset.plotUrl); }
@@ -203,7 +196,7 @@
           if (submit) { window.location.assign(form.dataset.plotUrl); }
         }
       });
-    });
+    }
 
     F.onChange(function (data) {
       if (data && data.type === "progress") { progress[data.photo] = data.percent; }
@@ -241,6 +234,6 @@
   }
 
   function start() { document.querySelectorAll("form[data-field-form]").forEach(enhance); }
-  window.FieldForm = { enhance: enhance, shrink: shrink };
+  window.FieldForm = { enhance: enhance };
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
