@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from landdata.models import (
@@ -482,3 +483,84 @@ class CitizenSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
+
+
+class PlotAssignment(models.Model):
+    """The official who answers for one plot (the campaign's "each individual with specific results").
+
+    Below the commune/group `Assignment`: a group leader (or the commune) hands plots to one of the
+    commune's officials in bulk, and moves them to another when someone is ill. One row per plot; a
+    plot without a row is the group's (or commune's) as before."""
+
+    plot = models.OneToOneField(Plot, on_delete=models.CASCADE, primary_key=True, related_name="official_assignment")
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="plot_assignments",
+        verbose_name=_("cán bộ được giao"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("giao lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thửa giao cho cán bộ")
+        verbose_name_plural = _("thửa giao cho cán bộ")
+        # "My plots" and per-official figures filter by official.
+        indexes = [models.Index(fields=["official", "plot"], name="plotassignment_official_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.plot_id} → {self.official_id}"
+
+
+# The campaign runs 90 days from its start unless the admin sets another end.
+CAMPAIGN_DAYS = 90
+
+
+class CampaignPeriod(models.Model):
+    """When a commune's campaign runs: the expected pace is counted between these two days."""
+
+    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, primary_key=True, related_name="campaign")
+    starts_on = models.DateField(_("ngày bắt đầu"))
+    # Blank: CAMPAIGN_DAYS days from the start (the start is day 1).
+    ends_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thời gian chiến dịch của xã")
+        verbose_name_plural = _("thời gian chiến dịch của xã")
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}: {self.starts_on} – {self.ends_on or ''}"
+
+
+class WeeklyPlan(models.Model):
+    """Plots a leader plans to collect in one week of the campaign (week 1 starts on the start day).
+
+    For a whole commune (no group) or for one working group; where a unit has any week planned its
+    expected figure follows the plan instead of a straight line."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="weekly_plans")
+    working_group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="weekly_plans"
+    )
+    week = models.PositiveSmallIntegerField(_("tuần"))
+    plots = models.PositiveIntegerField(_("số thửa dự kiến"))
+
+    class Meta:
+        verbose_name = _("kế hoạch tuần")
+        verbose_name_plural = _("kế hoạch tuần")
+        ordering = ["commune_id", "working_group_id", "week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "week"], condition=models.Q(working_group__isnull=True), name="weeklyplan_commune_week"
+            ),
+            models.UniqueConstraint(
+                fields=["working_group", "week"],
+                condition=models.Q(working_group__isnull=False),
+                name="weeklyplan_group_week",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.working_group_id or ''} w{self.week}: {self.plots}"

@@ -39,6 +39,9 @@ COMMUNE_PATHS: dict[str, tuple[str, str | None]] = {
     "collection.intakebatch": ("commune", None),
     "collection.intakeitem": ("commune", None),
     "collection.citizenlink": ("plot__former_commune__commune", "plot__former_commune"),
+    "collection.plotassignment": ("plot__former_commune__commune", "plot__former_commune"),
+    "collection.campaignperiod": ("commune", None),
+    "collection.weeklyplan": ("commune", None),
 }
 
 
