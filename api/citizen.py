@@ -22,8 +22,8 @@ from rest_framework.views import APIView
 
 from api.field import TusCreateView, TusUploadView
 from collection import citizen
+from collection.network import client_ip
 from collection.scans import uploads
-from collection.scans.services import client_ip
 
 
 class LinkUnusable(APIException):

@@ -20,7 +20,8 @@ from api import serializers as s
 from collection import services as collection_services
 from collection import validation
 from collection.models import CollectedRecord, DocumentAccess, Role, Scan
-from collection.scans.services import ScanRejected, client_ip, scan_open, scan_upload
+from collection.network import client_ip
+from collection.scans.services import ScanRejected, scan_open, scan_upload
 from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
 from collection.services import record_create_draft
 from landdata import normalize

@@ -14,7 +14,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from collection.models import RememberedDevice
-from collection.scans.services import client_ip
+from collection.network import client_ip
 
 
 def device_remember(*, request) -> RememberedDevice:

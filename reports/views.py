@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from collection.models import Role, WorkingGroup
-from collection.scans.services import client_ip
+from collection.network import client_ip
 from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
 from landdata import normalize
 from landdata.models import Commune

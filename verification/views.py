@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from collection.models import Scan
+from collection.network import client_ip
 from collection.scope import get_scoped_or_404, restrict, scoped_communes
 from landdata.models import FormerCommune, Plot
 from verification import live, selectors, services
@@ -24,10 +25,6 @@ BULK_SELECTED_KEY = "verification_bulk_selected"
 
 def _decided_message(count: int) -> str:
     return ngettext("Đã xử lý %(n)d sai lệch.", "Đã xử lý %(n)d sai lệch.", count) % {"n": count}
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @login_required
@@ -108,7 +105,7 @@ def record_review(request: HttpRequest, record_id: int) -> HttpResponse:
     """Registry and collected values side by side, the scans, the flags to decide and the history."""
     selectors.require_reviewer(request.user)
     record = selectors.review_record(request.user, record_id)
-    services.review_opened_log(user=request.user, record=record, ip_address=_client_ip(request))
+    services.review_opened_log(user=request.user, record=record, ip_address=client_ip(request))
     flags = selectors.record_flags(record)
     return render(
         request,

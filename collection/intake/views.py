@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from collection.intake import services
 from collection.models import EDITABLE_STATUSES, CollectedRecord, DocumentAccess, IntakeItem, MatchedBy
-from collection.scans.services import client_ip
+from collection.network import client_ip
 from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
 from landdata import normalize
 from landdata.models import Commune, FormerCommune, LandUser, Plot

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_ipv46_address
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -279,18 +278,6 @@ def scan_process(*, scan_id, blur_threshold: float | None = None) -> str:
     default_storage.delete(upload_name)
     signals.scan_processed.send(sender=Scan, scan_id=scan.pk, record_id=scan.record_id)
     return "ready"
-
-
-def client_ip(request) -> str | None:
-    """The client's address as the reverse proxy reports it (first X-Forwarded-For hop)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    candidate = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-
-    try:
-        validate_ipv46_address(candidate)
-    except ValidationError:
-        return None
-    return candidate
 
 
 def scan_open(*, scan: Scan, user, action: str = DocumentAccess.Action.VIEW, ip_address: str | None = None):

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from collection.models import CollectedRecord, DocumentAccess, Scan, ScanKind
+from collection.network import client_ip
 from collection.scans import selectors, services
 from collection.scope import get_scoped_or_404, user_scope
 
@@ -91,7 +92,7 @@ def _stream(request: HttpRequest, pk, action: str) -> FileResponse:
     if scan.status != Scan.Status.READY:
         raise Http404
     try:
-        handle = services.scan_open(scan=scan, user=request.user, action=action, ip_address=services.client_ip(request))
+        handle = services.scan_open(scan=scan, user=request.user, action=action, ip_address=client_ip(request))
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type="image/jpeg", as_attachment=False)

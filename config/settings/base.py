@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -234,7 +235,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The client's address (login lockout, access logs): collection.network.client_ip. X-Forwarded-For is
+# believed only from these reverse proxies (addresses or networks, comma-separated); empty: the peer
+# itself is the client. A wrong value stops the start-up.
+TRUSTED_PROXIES = get_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)
+
 # Login throttling
+AXES_CLIENT_IP_CALLABLE = "collection.network.client_ip"
 AXES_FAILURE_LIMIT = get_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -38,7 +38,3 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             "file_overwrite": False,
         },
     }
-
-# Behind the reverse proxy (deploy/nginx.conf overwrites X-Forwarded-For with the client's address):
-# the login lockout counts per real client, with the same reading as the document access log.
-AXES_CLIENT_IP_CALLABLE = "collection.scans.services.client_ip"

@@ -142,7 +142,7 @@ def test_production_settings_use_secure_cookies_hsts_and_ssl_redirect():
     assert values["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is True
     assert values["X_FRAME_OPTIONS"] == "DENY" and values["SECURE_CONTENT_TYPE_NOSNIFF"]
     assert values["SECURE_REFERRER_POLICY"] == "same-origin"
-    assert values["AXES_CLIENT_IP_CALLABLE"] == "collection.scans.services.client_ip"
+    assert values["AXES_CLIENT_IP_CALLABLE"] == "collection.network.client_ip"
 
 
 def test_check_deploy_is_clean_with_the_production_settings():

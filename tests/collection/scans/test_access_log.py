@@ -58,22 +58,44 @@ def test_every_opening_is_a_row(official_client, scan):
     assert DocumentAccess.objects.filter(action="view").count() == 3
 
 
-def test_ip_from_the_reverse_proxy(official_client, scan):
+def test_ip_from_the_reverse_proxy(official_client, scan, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     body(
         official_client.get(
-            reverse("collection:scan_image", args=[scan.pk]), HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1"
+            reverse("collection:scan_image", args=[scan.pk]),
+            HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9, 10.0.0.1",
+            REMOTE_ADDR="10.0.0.2",
         )
     )
+    # The right-most address that is not a trusted proxy; the left-most one was the client's own say.
     assert DocumentAccess.objects.get().ip_address == "203.0.113.9"
 
 
-def test_garbage_forwarded_for_is_not_stored(official_client, scan):
+def test_forwarded_for_from_anyone_else_is_ignored(official_client, scan, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    body(
+        official_client.get(
+            reverse("collection:scan_image", args=[scan.pk]),
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+            REMOTE_ADDR="192.0.2.4",
+        )
+    )
+    assert DocumentAccess.objects.get().ip_address == "192.0.2.4"
+
+
+def test_garbage_forwarded_for_is_not_stored(official_client, scan, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    body(
+        official_client.get(
+            reverse("collection:scan_image", args=[scan.pk]), HTTP_X_FORWARDED_FOR="<script>", REMOTE_ADDR="10.0.0.1"
+        )
+    )
     body(
         official_client.get(
             reverse("collection:scan_image", args=[scan.pk]), HTTP_X_FORWARDED_FOR="<script>", REMOTE_ADDR="bad"
         )
     )
-    assert DocumentAccess.objects.get().ip_address is None
+    assert list(DocumentAccess.objects.values_list("ip_address", flat=True)) == [None, None]
 
 
 def test_reviewer_of_the_branch_may_open_and_is_logged(client, world, scan):
