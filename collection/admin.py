@@ -9,6 +9,7 @@ from collection.models import (
     CollectedRecord,
     CommuneTarget,
     DocumentAccess,
+    RecordChange,
     RememberedDevice,
     Role,
     Scan,
@@ -78,7 +79,7 @@ class DocumentAccessAdmin(_ProvinceAdminOnly, admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         scope = user_scope(request.user)
-        if scope.role is not None and scope.commune_filter is None:  # superuser: the whole log
+        if scope.whole_province:  # superuser: the whole log
             return qs
         return qs.filter(record_id__in=restrict(CollectedRecord.objects.all(), request.user).values("pk"))
 
@@ -124,6 +125,27 @@ class ScanAdmin(_ProvinceAdminOnly, admin.ModelAdmin):
         if obj.status != Scan.Status.READY:
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("collection:scan_image", args=[obj.pk]), _("Mở ảnh"))
+
+
+@admin.register(RecordChange)
+class RecordChangeAdmin(_ProvinceAdminOnly, admin.ModelAdmin):
+    """The history of collected records and their photos (collection.history): read-only, in scope."""
+
+    list_display = ("at", "actor", "action", "record", "fields_changed")
+    list_filter = ("action", ("at", admin.DateFieldListFilter))
+    search_fields = ("actor", "=record__id")
+    date_hierarchy = "at"
+    list_select_related = ("record",)
+    fields = ("at", "actor", "user", "action", "record", "scan_id", "changes")
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return restrict(super().get_queryset(request), request.user)
+
+    @admin.display(description=_("trường thay đổi"))
+    def fields_changed(self, obj):
+        return ", ".join(obj.changes) or "—"
 
 
 # --- Targets, working groups, assignments, user scopes ------------------------

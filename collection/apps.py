@@ -9,3 +9,11 @@ class CollectionConfig(AppConfig):
 
     def ready(self) -> None:
         from collection import citizen, import_kinds  # noqa: F401  (citizens' cards read into their drafts; kinds of import)
+        from collection.scope import register_scoped_model
+
+        # The history of a record is seen by whoever sees the record.
+        register_scoped_model(
+            "collection.recordchange",
+            commune_path="record__former_commune__commune",
+            former_path="record__former_commune",
+        )

@@ -20,7 +20,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collection import signals
+from collection import history, signals
 from collection.models import (
     EDITABLE_STATUSES,
     Channel,
@@ -28,6 +28,7 @@ from collection.models import (
     CitizenLink,
     CitizenSubmission,
     CollectedRecord,
+    RecordChange,
     Role,
     Scan,
     ScanKind,
@@ -168,6 +169,7 @@ def link_record(link: CitizenLink) -> CollectedRecord:
                 source=CollectedRecord.Source.CITIZEN,
                 channel=Channel.SELF_SUBMITTED,
             )
+            history.record_changed(record=record, user=None, action=RecordChange.Action.CREATED, actor=history.CITIZEN)
             CitizenLink.objects.filter(pk=link.pk).update(record=record)
             link.record = record
         return record
@@ -183,8 +185,12 @@ def link_details(link: CitizenLink, *, phone: str, note: str, ip_address: str | 
         if note:
             stamp = timezone.localtime().strftime("%d/%m/%Y %H:%M")
             line = _("Người dân ghi (%(at)s): %(note)s") % {"at": stamp, "note": note}
+            before = history.snapshot(record)
             record.notes = f"{record.notes}\n{line}".strip()
             CollectedRecord.objects.filter(pk=record.pk).update(notes=record.notes, updated_at=timezone.now())
+            history.record_changed(
+                record=record, user=None, action=RecordChange.Action.CHANGED, before=before, actor=history.CITIZEN
+            )
     link_log(link, "details", ip_address=ip_address, detail=f"phone={bool(phone)} note={len(note)}")
     return record
 
@@ -201,11 +207,19 @@ def read_citizens_card_into_record(sender, scan_id, record_id: int, **kwargs) ->
     qr = parse_cccd_qr(scan.qr_payload)
     if record is None or qr is None or record.holder_name:
         return
-    CollectedRecord.objects.filter(pk=record.pk).update(
-        holder_name=qr.name,
-        holder_birth_year=qr.birth_date.year,
-        holder_birth_date=qr.birth_date,
-        holder_id_number=qr.id_number,
-        holder_old_id_number=qr.old_id_number,
-        updated_at=timezone.now(),
-    )
+    values = {
+        "holder_name": qr.name,
+        "holder_birth_year": qr.birth_date.year,
+        "holder_birth_date": qr.birth_date,
+        "holder_id_number": qr.id_number,
+        "holder_old_id_number": qr.old_id_number,
+    }
+    before = history.snapshot(record)
+    with transaction.atomic():
+        CollectedRecord.objects.filter(pk=record.pk).update(**values, updated_at=timezone.now())
+        for name, value in values.items():
+            setattr(record, name, value)
+        # Read from the QR of the card the citizen sent: the system wrote it, from the citizen's photo.
+        history.record_changed(
+            record=record, user=None, action=RecordChange.Action.CHANGED, before=before, actor=history.SYSTEM
+        )

@@ -564,3 +564,40 @@ class WeeklyPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id} {self.working_group_id or ''} w{self.week}: {self.plots}"
+
+
+class RecordChange(models.Model):
+    """One change to a collected record or its photos: who, when, which fields, old and new values.
+
+    Written by the services that make the change (collection.history), in the same transaction, so a
+    draft changed or a photo deleted by a colleague is always on record. Values the system derives
+    (plot link, matching fingerprint and time, open flag count, scan processing) are not recorded."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Tạo bản nháp")
+        CHANGED = "changed", _("Sửa thông tin")
+        SUBMITTED = "submitted", _("Gửi bản ghi")
+        RETURNED = "returned", _("Văn phòng đăng ký trả lại")
+        IMPORTED = "imported", _("Nhập từ tệp")
+        SCAN_ADDED = "scan_added", _("Thêm ảnh")
+        SCAN_DELETED = "scan_deleted", _("Xóa ảnh")
+
+    record = models.ForeignKey(CollectedRecord, on_delete=models.CASCADE, related_name="changes")
+    # A scan's id, kept after the scan is deleted (no foreign key).
+    scan_id = models.UUIDField(null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Who, in words, kept when the account is deleted: a username, or "a citizen's link", "the system".
+    actor = models.CharField(_("người thực hiện"), max_length=150)
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
+    # {"holder_id_number": ["old", "new"], ...}, values as text ("" for empty).
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử thay đổi bản ghi")
+        verbose_name_plural = _("lịch sử thay đổi bản ghi")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["record", "at"], name="recordchange_record_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.record_id}"

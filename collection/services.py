@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collection import import_kinds, validation
-from collection.models import EDITABLE_STATUSES, CollectedRecord
+from collection import history, import_kinds, validation
+from collection.models import EDITABLE_STATUSES, CollectedRecord, RecordChange
 from collection.signals import record_submitted, records_imported
 from landdata import normalize
 from landdata.models import FormerCommune, ImportBatch, Plot
@@ -87,7 +87,7 @@ def record_create_draft(*, plot: Plot, user) -> tuple[CollectedRecord, bool]:
 def record_new_draft(*, plot: Plot, user, client_id=None) -> CollectedRecord:
     """A new draft of the plot; a phone passes the id it made, and its draft is never merged into a
     colleague's draft of the same plot."""
-    return CollectedRecord.objects.create(
+    record = CollectedRecord.objects.create(
         **({"client_id": client_id} if client_id else {}),
         former_commune_id=plot.former_commune_id,
         map_sheet=plot.map_sheet,
@@ -101,6 +101,8 @@ def record_new_draft(*, plot: Plot, user, client_id=None) -> CollectedRecord:
         status=CollectedRecord.Status.DRAFT,
         source=CollectedRecord.Source.FORM,
     )
+    history.record_changed(record=record, user=user, action=RecordChange.Action.CREATED)
+    return record
 
 
 def _lock(record_id: int) -> CollectedRecord:
@@ -127,10 +129,12 @@ def record_update(*, record_id: int, values: dict, user, version: str) -> Collec
         if not any(getattr(record, n) != values[n] for n in RECORD_VALUE_FIELDS if n in values):
             return record
         raise RecordConflict
+    before = history.snapshot(record)
     if _apply(record, values):
         # A draft may still lack the holder's name; everything typed was checked by validation.
         record.full_clean(exclude=["collected_by_user", "plot", "batch", "former_commune", "holder_name"])
         record.save()
+        history.record_changed(record=record, user=user, action=RecordChange.Action.CHANGED, before=before)
     return record
 
 
@@ -148,6 +152,7 @@ def record_submit(*, record_id: int, values: dict, user, version: str) -> Collec
     missing = [key for key in validation.REQUIRED_ON_SUBMIT if not (values.get(key) or getattr(record, key))]
     if missing:
         raise ValueError(f"required: {', '.join(missing)}")
+    before = history.snapshot(record)
     _apply(record, values)
     record.status = CollectedRecord.Status.SUBMITTED
     record.submitted_at = timezone.now()
@@ -157,6 +162,7 @@ def record_submit(*, record_id: int, values: dict, user, version: str) -> Collec
         record.collected_by_user = user
     record.full_clean(exclude=["collected_by_user", "plot", "batch", "former_commune"])
     record.save()
+    history.record_changed(record=record, user=user, action=RecordChange.Action.SUBMITTED, before=before)
     record_submitted.send(sender=CollectedRecord, record_id=record.pk)
     return record
 
@@ -283,6 +289,11 @@ def _import_key(values: dict) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
+def _importer(user, file_name: str) -> str:
+    """Who imported: the account that ran the import, else the file (a command run on the server)."""
+    return user.get_username() if getattr(user, "pk", None) else f"{history.SYSTEM} {file_name}"[:150]
+
+
 def records_import(*, path: str | Path, file_name: str | None = None, user=None) -> RecordsImportResult:
     """Import collected records from CSV/XLSX: all or nothing, every bad row reported, re-import harmless.
 
@@ -332,6 +343,10 @@ def records_import(*, path: str | Path, file_name: str | None = None, user=None)
         ids = [record.pk for record in created]
         if ids and ids[0] is None:  # a backend that does not return ids
             ids = list(CollectedRecord.objects.filter(batch=batch).values_list("pk", flat=True))
+        # bulk_create sends no signal and calls no save(): the history is written in bulk here.
+        history.records_changed_bulk(
+            record_ids=ids, user=user, action=RecordChange.Action.IMPORTED, actor=_importer(user, file_name)
+        )
         records_imported.send(sender=CollectedRecord, record_ids=ids)
         batch.status = ImportBatch.Status.DONE
         batch.finished_at = timezone.now()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from collection import checklist, citizen_views, selectors, services
+from collection import checklist, citizen_views, history, selectors, services
 from collection.forms import PlotSearchForm, RecordForm
 from collection.models import EDITABLE_STATUSES, CollectedRecord, Role, ScanKind
 from collection.panels import FORM_PANELS, RECORD_PANELS
@@ -152,6 +152,7 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
             "editable": editable,
             "suggestions": scan_selectors.read_suggestions(record=record, values=form.initial) if editable else {},
             "record_panels": RECORD_PANELS,
+            "history": history.record_history(record=record, user=request.user),
             **field_form_context(),
         },
     )

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from collection.models import CollectedRecord, DocumentAccess
+from collection import history
+from collection.models import CollectedRecord, DocumentAccess, RecordChange
 from landdata import normalize
 from landdata.models import Certificate, LandUser, Plot
 from verification import outcomes
@@ -359,8 +360,16 @@ def _decide(
     if changes:
         _apply_changes(changes, user=user)
     if decision == Decision.RETURN:
-        CollectedRecord.objects.filter(pk__in={f.record_id for f in flags}).update(
+        returned = sorted({f.record_id for f in flags})
+        CollectedRecord.objects.filter(pk__in=returned).update(
             status=CollectedRecord.Status.RETURNED, updated_at=timezone.now()
+        )
+        # A bulk UPDATE: no save(), so the records' history is written here, in bulk as well.
+        history.records_changed_bulk(
+            record_ids=returned,
+            user=user,
+            action=RecordChange.Action.RETURNED,
+            changes={"status": [CollectedRecord.Status.SUBMITTED, CollectedRecord.Status.RETURNED]},
         )
     outcomes.refresh_outcomes(
         plot_keys=sorted({(f.former_commune_id, f.record.sheet_key, f.record.number_key) for f in flags})

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from collection import signals
+from collection import history, signals
 from collection.models import EDITABLE_STATUSES, CollectedRecord, DocumentAccess, Role, Scan, ScanKind
 from collection.scans import processing
 from collection.scans.processing import ImageRejected, Rejection
@@ -166,6 +166,7 @@ def scan_upload(
     try:
         with transaction.atomic():
             scan.save()
+            history.scan_added(scan=scan, user=user)
     except IntegrityError:  # the same image arrived twice at the same moment
         default_storage.delete(name)
         existing = Scan.objects.filter(record=record, sha256=sha256).first()
@@ -303,6 +304,7 @@ def scan_delete(*, scan: Scan, user) -> None:
     _ensure_may_upload(user, scan.record)
     names = [name for name in (scan.file.name, scan.thumbnail.name) if name]
     with transaction.atomic():
+        history.scans_deleted(scans=[(scan.pk, scan.record_id, scan.kind, scan.original_name)], user=user)
         scan.delete()
         transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
 
@@ -347,12 +349,21 @@ def scans_purge(
         return PurgeResult(scans=queryset.count(), files=0)
     scans = files = 0
     while True:
-        batch = list(queryset.order_by("uploaded_at").values_list("pk", "file", "thumbnail")[:chunk_size])
+        batch = list(
+            queryset.order_by("uploaded_at").values_list(
+                "pk", "file", "thumbnail", "record_id", "kind", "original_name"
+            )[:chunk_size]
+        )
         if not batch:
             return PurgeResult(scans=scans, files=files)
-        names = [name for _, file_name, thumb in batch for name in (file_name, thumb) if name]
+        names = [name for _, file_name, thumb, *_rest in batch for name in (file_name, thumb) if name]
         with transaction.atomic():
-            Scan.objects.filter(pk__in=[pk for pk, _, _ in batch]).delete()
+            history.scans_deleted(
+                scans=[(pk, record_id, kind, name) for pk, _f, _t, record_id, kind, name in batch],
+                user=None,
+                actor=f"{history.SYSTEM} purge_scans",
+            )
+            Scan.objects.filter(pk__in=[row[0] for row in batch]).delete()
         for name in names:  # after the commit: a failed delete leaves an orphan file, never a dangling row
             try:
                 default_storage.delete(name)
