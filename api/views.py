@@ -22,7 +22,7 @@ from collection import validation
 from collection.models import CollectedRecord, DocumentAccess, Role, Scan
 from collection.network import client_ip
 from collection.scans.services import ScanRejected, scan_open, scan_upload
-from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
+from collection.scope import get_scoped_or_404, restrict, user_area, user_scope
 from collection.services import record_create_draft
 from landdata import normalize
 from landdata.models import Commune, Plot
@@ -321,15 +321,16 @@ class ReportViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={200: s.CampaignFiguresSerializer(many=True)})
     def list(self, request: Request) -> Response:
-        scope = user_scope(request.user)
-        communes = None if scope.commune_filter is None else list(scoped_communes(request.user))
-        rows = fig.commune_figures(communes=communes)
+        rows = fig.commune_figures(user_area(request.user))
         return Response([row.as_contract_dict() for row in rows])
 
     @extend_schema(responses={200: s.CampaignFiguresSerializer})
     def retrieve(self, request: Request, code: str) -> Response:
         commune = get_scoped_or_404(Commune.objects.all(), request.user, code=code)
-        return Response(fig.commune_figures(communes=[commune], only_active=False)[0].as_contract_dict())
+        rows = fig.commune_figures(user_area(request.user, commune=commune.code), only_active=False)
+        if not rows:
+            raise Http404
+        return Response(rows[0].as_contract_dict())
 
 
 __all__ = ["PlotViewSet", "RecordViewSet", "ScanViewSet", "FlagViewSet", "ReportViewSet"]

@@ -1,11 +1,16 @@
 """The one place that decides what a user may see.
 
 Every list, detail page, export and API view restricts its queryset through
-`restrict()`; a role without a scope row sees nothing.
+`restrict()`, and every figure counts the `Area` that `user_area()` gives; a user
+without a scope row sees nothing, spelled `Reach.NOTHING` (never a None that could be
+taken for the whole province). A member of a working group is narrowed to their group.
 """
 
 from __future__ import annotations
 
+import enum
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -50,35 +55,63 @@ def register_scoped_model(label: str, *, commune_path: str, former_path: str | N
     COMMUNE_PATHS[label] = (commune_path, former_path)
 
 
+class Reach(enum.Enum):
+    """How far a user sees. Spelled out so that "no scope" can never be read as "everything":
+    there is no None that a caller could take for the whole province."""
+
+    NOTHING = "nothing"  # no scope row, inactive, anonymous
+    PROVINCE = "province"  # a superuser without a scope row
+    COMMUNES = "communes"  # the communes of a province, a branch or one commune (maybe one group of it)
+
+
+# Filters on Commune that are always safe to apply, whatever the reach.
+ALL_COMMUNES = Q()
+NO_COMMUNE = Q(pk__in=[])
+
+
 @dataclass(frozen=True)
 class Scope:
     role: str | None
-    commune_filter: Q | None  # None: the whole province (admin)
+    reach: Reach
+    # The communes seen, as a filter on Commune: matches every commune for PROVINCE and none for NOTHING.
+    commune_filter: Q = NO_COMMUNE
     working_group_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.reach is Reach.NOTHING) != (self.role is None):
+            raise ValueError("a scope sees nothing exactly when it has no role")
+
+    @classmethod
+    def nothing(cls) -> Scope:
+        return cls(role=None, reach=Reach.NOTHING, commune_filter=NO_COMMUNE)
 
     @property
     def sees_nothing(self) -> bool:
-        return self.role is None
+        return self.reach is Reach.NOTHING
+
+    @property
+    def whole_province(self) -> bool:
+        return self.reach is Reach.PROVINCE
 
 
 def user_scope(user: User | AnonymousUser) -> Scope:
     """The user's role and the communes it covers."""
     if not user.is_authenticated or not user.is_active:
-        return Scope(role=None, commune_filter=None)
+        return Scope.nothing()
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
     try:
         row = UserScope.objects.select_related("working_group").get(user=user)
     except UserScope.DoesNotExist:
-        scope = Scope(role=Role.ADMIN, commune_filter=None) if user.is_superuser else Scope(None, None)
+        scope = Scope(Role.ADMIN, Reach.PROVINCE, ALL_COMMUNES) if user.is_superuser else Scope.nothing()
     else:
         if row.role == Role.ADMIN:
-            scope = Scope(row.role, Q(province_id=row.province_id))
+            scope = Scope(row.role, Reach.COMMUNES, Q(province_id=row.province_id))
         elif row.role == Role.REVIEWER:
-            scope = Scope(row.role, Q(branch_id=row.branch_id))
+            scope = Scope(row.role, Reach.COMMUNES, Q(branch_id=row.branch_id))
         else:
-            scope = Scope(row.role, Q(code=row.commune_id), row.working_group_id)
+            scope = Scope(row.role, Reach.COMMUNES, Q(code=row.commune_id), row.working_group_id)
     user._portal_scope = scope
     return scope
 
@@ -87,9 +120,75 @@ def scoped_communes(user: User | AnonymousUser) -> QuerySet[Commune]:
     scope = user_scope(user)
     if scope.sees_nothing:
         return Commune.objects.none()
-    if scope.commune_filter is None:
-        return Commune.objects.all()
     return Commune.objects.filter(scope.commune_filter)
+
+
+@dataclass(frozen=True)
+class Area:
+    """The part of the province a figure (dashboard, report, API) may count.
+
+    NOTHING counts nothing, PROVINCE everything, COMMUNES the listed communes; `working_group_id`
+    narrows what names people or shows activity (per-official tables, flags by code, daily
+    charts, per-group rows) to one group's former communes, while a commune's headline totals
+    stay those of the commune (see docs/design.md, "Scope"). Made by `user_area`; an empty list
+    of communes is NOTHING, never the province.
+    """
+
+    reach: Reach
+    communes: tuple[str, ...] = ()
+    working_group_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.reach is Reach.COMMUNES) != bool(self.communes):
+            raise ValueError("an area lists communes exactly when its reach is COMMUNES")
+        if self.working_group_id is not None and self.reach is not Reach.COMMUNES:
+            raise ValueError("a working group narrows a list of communes")
+
+    @classmethod
+    def nothing(cls) -> Area:
+        return cls(Reach.NOTHING)
+
+    @classmethod
+    def province(cls) -> Area:
+        return cls(Reach.PROVINCE)
+
+    @classmethod
+    def of_communes(cls, codes: Iterable[str], *, working_group_id: int | None = None) -> Area:
+        unique = tuple(sorted(set(codes)))
+        if not unique:
+            return cls.nothing()
+        return cls(Reach.COMMUNES, unique, working_group_id)
+
+    @property
+    def key(self) -> str:
+        """A short stable text for cache keys: two areas with the same key count the same rows."""
+        if self.reach is not Reach.COMMUNES:
+            return self.reach.value
+        digest = hashlib.sha1(",".join(self.communes).encode()).hexdigest()  # noqa: S324  (a cache key)
+        return f"{digest}:{self.working_group_id or ''}"
+
+
+def user_area(user: User | AnonymousUser, *, commune: str | None = None, working_group_id: int | None = None) -> Area:
+    """What the user's figures may count: their whole scope, or the part of it in one commune or group.
+
+    A member of a working group is narrowed to their own group wherever they look (another group's
+    id gives NOTHING); asking for a commune or group outside the scope gives NOTHING.
+    """
+    scope = user_scope(user)
+    if scope.sees_nothing:
+        return Area.nothing()
+    group = scope.working_group_id
+    if group is not None and working_group_id is not None and working_group_id != group:
+        return Area.nothing()
+    group = group if group is not None else working_group_id
+    if scope.whole_province and commune is None and group is None:
+        return Area.province()
+    communes = scoped_communes(user)
+    if commune is not None:
+        communes = communes.filter(code=commune)
+    if group is not None:
+        communes = communes.filter(working_groups__pk=group)
+    return Area.of_communes(communes.values_list("code", flat=True), working_group_id=group)
 
 
 def restrict(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:
@@ -102,7 +201,7 @@ def restrict(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:
     scope = user_scope(user)
     if scope.sees_nothing:
         return queryset.none()
-    if scope.commune_filter is not None:
+    if not scope.whole_province:
         if commune_path == "code":
             queryset = queryset.filter(scope.commune_filter)
         else:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collection.models import Assignment, CollectedRecord, CommuneTarget, WorkingGroup
-from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
+from collection.scope import Reach, get_scoped_or_404, restrict, scoped_communes, user_scope
 from landdata import normalize
 from landdata.models import FormerCommune, LandUser, Plot
 
@@ -236,7 +236,7 @@ def _collected_plots(qs: QuerySet[CollectedRecord]) -> int:
 def progress_for(user) -> Progress | None:
     """Today's and total collected plots of the official's commune (or group) against its target."""
     scope = user_scope(user)
-    if scope.commune_filter is None or scope.role not in ("official", "group_leader"):
+    if scope.reach is not Reach.COMMUNES or scope.role not in ("official", "group_leader"):
         return None
     commune = scoped_communes(user).select_related("target").first()
     if commune is None:

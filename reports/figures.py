@@ -39,11 +39,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from collection.models import CollectedRecord, CommuneTarget, WorkingGroup
+from collection.scope import Area, Reach
 from landdata.models import Commune, FormerCommune, ImportBatch, LandUser, Plot
 from verification.models import (
     OPEN_STATUSES,
@@ -149,7 +150,30 @@ class FormerCounts:
 
 
 def _former_filter(former_codes: list[str] | None, path: str) -> dict:
+    """Internal to the per-former counts below, whose None comes only from an Area of the whole province."""
     return {} if former_codes is None else {f"{path}__in": former_codes}
+
+
+def area_formers(area: Area) -> QuerySet[FormerCommune]:
+    """The former communes an area counts: those in or assigned to its communes (only its working
+    group's, when it has one); all of them for the province, none for NOTHING."""
+    if area.reach is Reach.PROVINCE:
+        return FormerCommune.objects.all()
+    if area.reach is Reach.NOTHING:
+        return FormerCommune.objects.none()
+    qs = FormerCommune.objects.filter(Q(commune_id__in=area.communes) | Q(assignment__commune_id__in=area.communes))
+    if area.working_group_id is not None:
+        qs = qs.filter(assignment__working_group_id=area.working_group_id)
+    return qs
+
+
+def _area_q(area: Area, path: str) -> Q:
+    """A filter on `path` (a former commune's code) keeping the rows of the area: one subquery, no query."""
+    if area.reach is Reach.PROVINCE:
+        return Q()
+    if area.reach is Reach.NOTHING:
+        return Q(**{f"{path}__in": []})
+    return Q(**{f"{path}__in": area_formers(area).values("code")})
 
 
 REGISTRY_CACHE_SECONDS = 600
@@ -310,19 +334,22 @@ def land_users_by_former_direct(former_codes: list[str]) -> dict[str, dict[str, 
     return {row["plot__former_commune_id"]: {k: row[k] for k in LAND_USER_KEYS} for row in rows}
 
 
-def commune_figures(*, communes: Iterable[Commune] | None = None, only_active: bool = True) -> list[Figures]:
-    """§5 figures per commune, in code order, with a constant number of queries (seven).
+def commune_figures(area: Area, *, only_active: bool = True) -> list[Figures]:
+    """§5 figures per commune of the area, in code order, with a constant number of queries (seven).
 
-    `communes=None` means the whole province; with `only_active` a commune is listed
-    only if it has a target or an assignment (units of the province that take no part
-    in the campaign are left out).
+    Headline totals of whole communes: an area narrowed to a working group still gets its
+    communes' totals (no names in them). NOTHING gives an empty list. With `only_active` a
+    commune is listed only if it has a target or an assignment (units of the province that
+    take no part in the campaign are left out).
     """
-    if communes is None:
-        commune_rows = list(Commune.objects.order_by("code").values("code", "name"))
-    else:
-        commune_rows = [{"code": c.code, "name": c.name} for c in communes]
+    if area.reach is Reach.NOTHING:
+        return []
+    whole_province = area.reach is Reach.PROVINCE
+    communes = Commune.objects.order_by("code")
+    if not whole_province:
+        communes = communes.filter(code__in=area.communes)
+    commune_rows = list(communes.values("code", "name"))
     codes = [row["code"] for row in commune_rows]
-    whole_province = communes is None
     former = former_communes_map() if whole_province else _formers_of(codes)
     targets = dict(
         (
@@ -411,21 +438,10 @@ def working_group_figures(*, group: WorkingGroup) -> Figures:
     return Figures(code=str(group.pk), name=group.name)
 
 
-def former_codes_for(*, communes: Iterable[str] | None = None, working_group_id: int | None = None) -> list[str] | None:
-    """Former communes in a unit (None: whole province)."""
-    if working_group_id is not None:
-        return list(
-            FormerCommune.objects.filter(assignment__working_group_id=working_group_id).values_list("code", flat=True)
-        )
-    if communes is None:
-        return None
-    return list(_formers_of(list(communes)))
-
-
-def open_flags_by_code(*, former_codes: list[str] | None) -> list[tuple[str, str, int]]:
-    """(code, label, count) of open/returned flags, most frequent first."""
+def open_flags_by_code(area: Area) -> list[tuple[str, str, int]]:
+    """(code, label, count) of the area's open/returned flags, most frequent first."""
     rows = (
-        Flag.objects.filter(status__in=OPEN_STATUSES, **_former_filter(former_codes, "former_commune_id"))
+        Flag.objects.filter(_area_q(area, "former_commune_id"), status__in=OPEN_STATUSES)
         .values("code")
         .annotate(n=Count("id"))
         .order_by("-n", "code")
@@ -434,17 +450,17 @@ def open_flags_by_code(*, former_codes: list[str] | None) -> list[tuple[str, str
     return [(row["code"], labels.get(row["code"], row["code"]), row["n"]) for row in rows]
 
 
-def _records(former_codes: list[str] | None):
-    return CollectedRecord.objects.filter(**_former_filter(former_codes, "former_commune_id")).exclude(
+def _records(area: Area) -> QuerySet[CollectedRecord]:
+    return CollectedRecord.objects.filter(_area_q(area, "former_commune_id")).exclude(
         status=CollectedRecord.Status.DRAFT
     )
 
 
 def collected_per_day(
-    *, former_codes: list[str] | None, collected_by: str | None = None, days: int | None = None
+    area: Area, *, collected_by: str | None = None, days: int | None = None
 ) -> list[tuple[dt.date, int]]:
-    """Records collected per day (drafts excluded), oldest first."""
-    qs = _records(former_codes)
+    """Records of the area collected per day (drafts excluded), oldest first."""
+    qs = _records(area)
     if collected_by is not None:
         qs = qs.filter(collected_by=collected_by)
     if days is not None:
@@ -466,22 +482,25 @@ class OfficialRow:
     open_flags: int
 
 
-def collected_per_official(*, former_codes: list[str] | None) -> list[OfficialRow]:
-    """Records per official (`CollectedRecord.collected_by`), most productive first."""
+def collected_per_official(area: Area, *, collected_by: str | None = None) -> list[OfficialRow]:
+    """Records of the area per official (`CollectedRecord.collected_by`, or only that one), most
+    productive first."""
+    qs = _records(area)
+    if collected_by is not None:
+        qs = qs.filter(collected_by=collected_by)
     rows = (
-        _records(former_codes)
-        .values("collected_by")
+        qs.values("collected_by")
         .annotate(
             records=Count("id"),
             days=Count("collected_on", distinct=True),
             first_day=Min("collected_on"),
             last_day=Max("collected_on"),
-            flags=Sum("open_flags"),
+            open_flag_sum=Sum("open_flags"),
         )
         .order_by("-records", "collected_by")
     )
     return [
-        OfficialRow(r["collected_by"], r["records"], r["days"], r["first_day"], r["last_day"], r["flags"] or 0)
+        OfficialRow(r["collected_by"], r["records"], r["days"], r["first_day"], r["last_day"], r["open_flag_sum"] or 0)
         for r in rows
     ]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from collection.models import Role, WorkingGroup
 from collection.network import client_ip
-from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
+from collection.scope import Area, get_scoped_or_404, restrict, scoped_communes, user_area, user_scope
 from landdata import normalize
 from landdata.models import Commune
 from reports import bundles, exports
@@ -35,30 +34,20 @@ def _client_ip(request: HttpRequest) -> str | None:
     return client_ip(request)
 
 
-def _common(former_codes: list[str] | None, *, collected_by: str | None = None) -> dict:
+def _common(area: Area, *, collected_by: str | None = None) -> dict:
     return {
-        "flags_by_code": fig.open_flags_by_code(former_codes=former_codes),
-        "chart": daily_chart(
-            fig.collected_per_day(former_codes=former_codes, collected_by=collected_by, days=CHART_DAYS)
-        ),
+        "flags_by_code": fig.open_flags_by_code(area),
+        "chart": daily_chart(fig.collected_per_day(area, collected_by=collected_by, days=CHART_DAYS)),
     }
 
 
-def _scope_key(communes: list[Commune] | None) -> str:
-    if communes is None:
-        return "all"
-    codes = ",".join(sorted(c.code for c in communes))
-    return hashlib.sha1(codes.encode()).hexdigest()  # noqa: S324  (a cache key, not security)
-
-
-def _province_data(communes: list[Commune] | None, total_name: str) -> dict:
-    rows = fig.commune_figures(communes=communes)
-    former_codes = None if communes is None else fig.former_codes_for(communes=[c.code for c in communes])
+def _province_data(area: Area, total_name: str) -> dict:
+    rows = fig.commune_figures(area)
     return {
         "rows": rows,
         "total": fig.total_figures(rows, name=total_name),
-        "officials": fig.collected_per_official(former_codes=former_codes)[:50],
-        **_common(former_codes),
+        "officials": fig.collected_per_official(area)[:50],
+        **_common(area),
     }
 
 
@@ -76,20 +65,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if commune is None:
             raise Http404
         return redirect("reports:commune", code=commune.code)
-    communes = None if scope.commune_filter is None else list(scoped_communes(request.user))
+    area = user_area(request.user)
     total_name = _("Toàn tỉnh") if scope.role == Role.ADMIN else _("Chi nhánh")
-    data, computed_at = fig.cached(f"dash:{_scope_key(communes)}", lambda: _province_data(communes, str(total_name)))
+    data, computed_at = fig.cached(f"dash:{area.key}", lambda: _province_data(area, str(total_name)))
     return render(request, "reports/dashboard.html", {**data, "computed_at": computed_at})
 
 
-def _commune_data(unit: Commune) -> dict:
-    former_codes = fig.former_codes_for(communes=[unit.code])
+def _commune_data(unit: Commune, area: Area) -> dict:
+    """The commune's totals; its groups, officials, flags and chart as far as the area reaches (a
+    group member: their group only)."""
     figures, groups = fig.commune_and_groups(commune=unit)
     return {
         "figures": figures,
         "groups": groups,
-        "officials": fig.collected_per_official(former_codes=former_codes),
-        **_common(former_codes),
+        "officials": fig.collected_per_official(area),
+        **_common(area),
     }
 
 
@@ -98,7 +88,8 @@ def _commune_data(unit: Commune) -> dict:
 def commune(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_scoped_or_404(Commune.objects.select_related("branch"), request.user, code=code)
     role = user_scope(request.user).role
-    data, computed_at = fig.cached(f"commune:{unit.code}", lambda: _commune_data(unit))
+    area = user_area(request.user, commune=unit.code)
+    data, computed_at = fig.cached(f"commune:{unit.code}:{area.key}", lambda: _commune_data(unit, area))
     context = {
         **data,
         "computed_at": computed_at,
@@ -109,12 +100,11 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/commune.html", context)
 
 
-def _group_data(unit: WorkingGroup) -> dict:
-    former_codes = fig.former_codes_for(working_group_id=unit.pk)
+def _group_data(unit: WorkingGroup, area: Area) -> dict:
     return {
         "figures": fig.working_group_figures(group=unit),
-        "officials": fig.collected_per_official(former_codes=former_codes),
-        **_common(former_codes),
+        "officials": fig.collected_per_official(area),
+        **_common(area),
     }
 
 
@@ -122,7 +112,8 @@ def _group_data(unit: WorkingGroup) -> dict:
 @require_GET
 def group(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_scoped_or_404(WorkingGroup.objects.select_related("commune"), request.user, pk=pk)
-    data, computed_at = fig.cached(f"group:{unit.pk}", lambda: _group_data(unit))
+    area = user_area(request.user, commune=unit.commune_id, working_group_id=unit.pk)
+    data, computed_at = fig.cached(f"group:{unit.pk}", lambda: _group_data(unit, area))
     return render(request, "reports/group.html", {**data, "computed_at": computed_at, "group": unit})
 
 
@@ -131,11 +122,11 @@ def group(request: HttpRequest, pk: int) -> HttpResponse:
 def official(request: HttpRequest, code: str, username: str) -> HttpResponse:
     """What one official collected in a commune, day by day (live: a small query)."""
     unit = get_scoped_or_404(Commune.objects.all(), request.user, code=code)
-    former_codes = fig.former_codes_for(communes=[unit.code])
-    rows = [r for r in fig.collected_per_official(former_codes=former_codes) if r.collected_by == username]
+    area = user_area(request.user, commune=unit.code)
+    rows = fig.collected_per_official(area, collected_by=username)
     if not rows:
         raise Http404
-    days = fig.collected_per_day(former_codes=former_codes, collected_by=username)
+    days = fig.collected_per_day(area, collected_by=username)
     context = {
         "commune": unit,
         "row": rows[0],

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from collection.scope import Area
 from reports import figures as fig
 from tests.factories import AssignmentFactory, CommuneFactory, CommuneTargetFactory, FormerCommuneFactory, PlotFactory
 from tests.reports.campaign import EXPECTED
@@ -66,9 +67,9 @@ def test_text_is_a_vietnamese_table(campaign):
 def test_query_count_does_not_grow_with_communes(campaign, django_assert_num_queries):
     # Registry counts cached: communes, former communes, targets, registry version,
     # outcomes, open flags, land users of collected plots.
-    fig.commune_figures()
+    fig.commune_figures(Area.province())
     with django_assert_num_queries(7):
-        fig.commune_figures()
+        fig.commune_figures(Area.province())
     for i in range(5):
         commune = CommuneFactory(code=f"3000{i}")
         former = FormerCommuneFactory(code=f"3000{i}", commune=commune)
@@ -76,16 +77,16 @@ def test_query_count_does_not_grow_with_communes(campaign, django_assert_num_que
         CommuneTargetFactory(commune=commune, target_plots=10)
         PlotFactory(former_commune=former)
     with django_assert_num_queries(9):  # new plots: the registry counts are counted again (two queries)
-        rows = fig.commune_figures()
+        rows = fig.commune_figures(Area.province())
     assert len(rows) == 7
     with django_assert_num_queries(7):
-        fig.commune_figures()
+        fig.commune_figures(Area.province())
 
 
 def test_registry_change_is_seen_at_once(campaign):
-    assert fig.commune_figures(communes=[campaign.a])[0].assigned_plots == 5
+    assert fig.commune_figures(Area.of_communes([campaign.a.code]))[0].assigned_plots == 5
     PlotFactory(former_commune=campaign.plots["a1"].former_commune, map_sheet="2")
-    assert fig.commune_figures(communes=[campaign.a])[0].assigned_plots == 6
+    assert fig.commune_figures(Area.of_communes([campaign.a.code]))[0].assigned_plots == 6
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -156,17 +157,17 @@ def test_group_figures_split_a_commune(campaign):
 
 
 def test_per_day_and_per_official_exclude_drafts(campaign):
-    former = fig.former_codes_for(communes=["10001"])
-    days = fig.collected_per_day(former_codes=former)
+    area = Area.of_communes(["10001"])
+    days = fig.collected_per_day(area)
     assert [(d.isoformat(), n) for d, n in days] == [("2025-10-01", 2), ("2025-10-02", 2), ("2025-10-04", 1)]
-    officials = {row.collected_by: row for row in fig.collected_per_official(former_codes=former)}
+    officials = {row.collected_by: row for row in fig.collected_per_official(area)}
     assert officials["canbo01"].records == 4 and officials["canbo01"].days == 3
     assert officials["canbo01"].open_flags == 0  # open_flags counter on records untouched in this fixture
     assert officials["canbo02"].records == 1
 
 
 def test_open_flags_by_code_counts_open_and_returned_only(campaign):
-    rows = fig.open_flags_by_code(former_codes=fig.former_codes_for(communes=["10001"]))
+    rows = fig.open_flags_by_code(Area.of_communes(["10001"]))
     assert [(code, n) for code, _label, n in rows] == [("AREA_MISMATCH", 1), ("OWNER_NAME_MISMATCH", 1)]
 
 

@@ -7,6 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from collection.scope import Area
 from landdata.models import Commune
 from reports import figures as fig
 from reports.text import figures_table
@@ -25,9 +26,9 @@ class Command(BaseCommand):
             unit = Commune.objects.filter(code=code).first()
             if unit is None:
                 raise CommandError(_("Không có xã/phường mã %(code)s.") % {"code": commune})
-            rows = fig.commune_figures(communes=[unit], only_active=False)
+            rows = fig.commune_figures(Area.of_communes([unit.code]), only_active=False)
         else:
-            rows = fig.commune_figures()
+            rows = fig.commune_figures(Area.province())
         if format == "json":
             payload = [row.as_contract_dict() for row in rows]
             data = payload[0] if commune is not None else payload
