@@ -10,7 +10,6 @@ is never held in memory.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from collection.models import CollectedRecord, DocumentAccess, Scan
 from config.queueing import queue_safely
 from landdata.models import Commune
+from landdata.safe_cells import SafeCsvWriter
 from reports.models import ScanBundle
 
 logger = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ def bundle_build(*, bundle_id: int) -> ScanBundle | None:
 
 def _write_zip(path: str, scans: QuerySet[Scan], *, bundle_pk: int) -> tuple[set[int], int]:
     manifest = io.StringIO()
-    writer = csv.writer(manifest, lineterminator="\n")
+    writer = SafeCsvWriter(manifest, lineterminator="\n")
     writer.writerow(MANIFEST_COLUMNS)
     seen: dict[tuple, int] = defaultdict(int)
     record_ids: set[int] = set()

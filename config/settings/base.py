@@ -291,3 +291,8 @@ CACHES = {
 }
 # Dashboards share their figures for this many seconds (0: always live). Reports and the API are always live.
 REPORTS_CACHE_SECONDS = get_int("REPORTS_CACHE_SECONDS", 60)
+
+# django-import-export: the admin's exports use landdata.safe_cells' CSV and XLSX (a leading apostrophe,
+# string cells, the exact text kept); the library's own escaping, which only drops a leading "=", is the
+# backstop for any export that would not go through them.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

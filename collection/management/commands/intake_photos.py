@@ -7,7 +7,6 @@ proposes: nothing is attached to a record.
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from collection.intake.services import read_and_propose
 from collection.scans.processing import ImageRejected
 from landdata import normalize
 from landdata.models import Commune
+from landdata.safe_cells import SafeCsvWriter
 
 COLUMNS = ["file", "kind", "old_commune_code", "map_sheet", "plot_number", "matched_by", "confidence"]
 SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff", ".pdf"}
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
         handle = open(out, "w", newline="", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
         try:
-            writer = csv.writer(handle)
+            writer = SafeCsvWriter(handle)  # file names come from outside: never a formula
             writer.writerow(COLUMNS)
             proposed = 0
             for path in files:

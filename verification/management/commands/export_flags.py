@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 from pathlib import Path
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from landdata import normalize
 from landdata.models import Commune
+from landdata.safe_cells import SafeCsvWriter
 from verification.selectors import EXPORT_COLUMNS, flags_for_export
 
 
@@ -36,7 +36,8 @@ class Command(BaseCommand):
         count = 0
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh)
+                # Names and IDs as typed: a value starting with "=" must not run in the reader's Excel.
+                writer = SafeCsvWriter(fh)
                 writer.writerow(EXPORT_COLUMNS)
                 for row in flags_for_export(commune_code=code):
                     writer.writerow(row)
