@@ -251,6 +251,19 @@ AXES_RESET_ON_SUCCESS = True
 # Lockout page: says in Vietnamese why and for how long (templates/registration/locked_out.html).
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+# One address (a commune office shares one) may fail this many logins in AXES_COOLOFF_TIME, over all
+# usernames; then every login from it waits (config.login_guard). Failing on this many distinct
+# usernames warns the admins (log "portal.security" and mail to ADMINS): password spraying.
+AXES_HANDLER = "config.login_guard.PortalAxesHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_ADDRESS_FAILURE_LIMIT = get_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_SPRAY_ALERT_USERNAMES = get_int("LOGIN_SPRAY_ALERT_USERNAMES", 10)
+
+# Security alerts by e-mail: ADMINS="an@tinh.gov.vn,binh@tinh.gov.vn" (none: no mail, the log only).
+ADMINS = [(address, address) for address in get_list("ADMINS", [])]
+SERVER_EMAIL = get_str("SERVER_EMAIL", "root@localhost")
+EMAIL_HOST = get_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = get_int("EMAIL_PORT", 25)
 
 # Optional second factor (TOTP, django-otp) for the roles listed, e.g. "reviewer,admin"; empty turns it off.
 OTP_REQUIRED_ROLES = get_list("OTP_REQUIRED_ROLES", [])
