@@ -17,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import serializers as s
+from collection import export_log, validation
 from collection import services as collection_services
-from collection import validation
-from collection.models import CollectedRecord, DocumentAccess, Role, Scan
+from collection.models import CollectedRecord, DocumentAccess, ExportLog, Role, Scan
 from collection.network import client_ip
 from collection.scans.services import ScanRejected, scan_open, scan_upload
 from collection.scope import get_scoped_or_404, restrict, user_area, user_scope
@@ -86,6 +86,28 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "full_ids": sees_full_ids(self.request.user)}
 
+    # Lists that name people: a page served with full ID numbers is logged (ExportLog) with whom it named,
+    # before it is sent (as a scan's opening is).
+    export_log_kind: str | None = None
+
+    def paginate_queryset(self, queryset):
+        objects = super().paginate_queryset(queryset)
+        if self.export_log_kind and objects and sees_full_ids(self.request.user):
+            export_log.export_log_write(
+                user=self.request.user,
+                kind=self.export_log_kind,
+                land_user_ids=self.people_of_page(objects),
+                rows=len(objects),
+                scope=self.request.query_params.urlencode(),
+                full_ids=True,
+                ip_address=client_ip(self.request),
+            )
+        return objects
+
+    def people_of_page(self, objects: list) -> list[int]:
+        """The land users a page names: those of its objects' plots (one query)."""
+        return export_log.land_users_of_plots(obj.plot_id for obj in objects)
+
 
 PLOT_PARAMS = [
     _param("commune", "current commune code"),
@@ -100,6 +122,7 @@ class PlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     """Registry plots in your scope with their land users (ID numbers masked for commune officials)."""
 
     serializer_class = s.PlotOutputSerializer
+    export_log_kind = ExportLog.Kind.API_PLOTS
     base_queryset = (
         Plot.objects.select_related("former_commune")
         .prefetch_related(
@@ -117,6 +140,9 @@ class PlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             if value:
                 qs = qs.filter(**{field: normalize.plot_key_part(value)})
         return qs
+
+    def people_of_page(self, objects: list) -> list[int]:
+        return [user.pk for plot in objects for user in plot.land_users.all()]  # prefetched
 
 
 RECORD_PARAMS = [
@@ -146,6 +172,7 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     same services (and the same validation) as the web form."""
 
     serializer_class = s.RecordOutputSerializer
+    export_log_kind = ExportLog.Kind.API_RECORDS
     base_queryset = CollectedRecord.objects.order_by("-pk")
     filters = {
         "commune": "former_commune__commune_id",
@@ -274,6 +301,7 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     """Discrepancy flags in your scope; reviewers decide them."""
 
     serializer_class = s.FlagOutputSerializer
+    export_log_kind = ExportLog.Kind.API_FLAGS
     base_queryset = Flag.objects.select_related("record").order_by("pk")
     filters = {
         "commune": "commune_id",

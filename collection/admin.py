@@ -9,6 +9,7 @@ from collection.models import (
     CollectedRecord,
     CommuneTarget,
     DocumentAccess,
+    ExportLog,
     RecordChange,
     RememberedDevice,
     Role,
@@ -88,6 +89,20 @@ class DocumentAccessAdmin(_ProvinceAdminOnly, admin.ModelAdmin):
         if not obj.scan_id:
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("collection:scan_image", args=[obj.scan_id]), obj.scan_id)
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(_ProvinceAdminOnly, admin.ModelAdmin):
+    """Bulk exports of personal data, read only: who, when, what, in which scope, how many people."""
+
+    list_display = ("at", "user", "kind", "commune", "scope", "rows", "people", "full_ids", "ip_address")
+    list_filter = (("user", admin.RelatedOnlyFieldListFilter), ("at", admin.DateFieldListFilter), "kind", "full_ids")
+    search_fields = ("user__username", "ip_address", "scope")
+    date_hierarchy = "at"
+    list_select_related = ("user", "commune")
+    fields = ("at", "user", "kind", "commune", "scope", "rows", "people", "full_ids", "ip_address")
+    readonly_fields = fields
+    show_full_result_count = False
 
 
 @admin.register(Scan)

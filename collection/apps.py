@@ -9,7 +9,12 @@ class CollectionConfig(AppConfig):
 
     def ready(self) -> None:
         from collection import citizen, import_kinds  # noqa: F401  (citizens' cards read into their drafts; kinds of import)
+        from collection.export_log import on_personal_data_exported
         from collection.scope import register_scoped_model
+        from landdata.signals import personal_data_exported
+
+        # The admin's land-user export (landdata) is logged here, beside the campaign's own exports.
+        personal_data_exported.connect(on_personal_data_exported, dispatch_uid="collection.export_log")
 
         # The history of a record is seen by whoever sees the record.
         register_scoped_model(

@@ -14,6 +14,7 @@ from landdata.models import (
     Commune,
     FormerCommune,
     ImportBatch,
+    LandUser,
     Plot,
     Province,
     RegistrationBranch,
@@ -347,6 +348,66 @@ class DocumentAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.scan_id}"
+
+
+class ExportLog(models.Model):
+    """A bulk export of personal data (an Excel of a commune, a page of the API with full ID numbers, the
+    admin's land-user export): who, when, what, in which scope, how many people. Beside `DocumentAccess`,
+    it answers "who has seen this person's data" for files that leave the portal.
+
+    The people it included are rows of `ExportedPerson` (one land-user id each, written with
+    bulk_create), not a list on this row: a province export names 572k people, and "which exports
+    included this person" must be an index lookup on every database the portal runs on (SQLite too),
+    not a scan of every export's JSON. About 30 bytes a person: a province export is ~20 MB, and such
+    exports are rare (an admin's)."""
+
+    class Kind(models.TextChoices):
+        PLOTS_XLSX = "plots_xlsx", _("Bảng thửa đất (Excel)")
+        OFFICE_XLSX = "office_xlsx", _("Bảng nhập liệu cho văn phòng đăng ký (Excel)")
+        API_PLOTS = "api_plots", _("Danh sách thửa đất qua API")
+        API_RECORDS = "api_records", _("Danh sách bản ghi qua API")
+        API_FLAGS = "api_flags", _("Danh sách sai lệch qua API")
+        ADMIN_LAND_USERS = "admin_land_users", _("Xuất người sử dụng đất từ trang quản trị")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("xã/phường")
+    )
+    # What was asked for, in words or as the query: "xã 10001", "commune=10001&limit=500&offset=1000".
+    scope = models.CharField(_("phạm vi"), max_length=500, blank=True)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    people = models.PositiveIntegerField(_("số người"), default=0)
+    full_ids = models.BooleanField(_("số giấy tờ đầy đủ"), default=False)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký xuất dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký xuất dữ liệu cá nhân")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "at"], name="exportlog_user_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.kind} ({self.people})"
+
+
+class ExportedPerson(models.Model):
+    """One land user an export included. No database constraint to the land user: the log outlives a
+    registry re-import that removes the row (and the bulk import pays no check for it)."""
+
+    export = models.ForeignKey(ExportLog, on_delete=models.CASCADE, related_name="included")
+    land_user = models.ForeignKey(
+        LandUser, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("người có trong tệp xuất")
+        verbose_name_plural = _("người có trong tệp xuất")
+        indexes = [models.Index(fields=["land_user", "export"], name="exportedperson_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.export_id}: {self.land_user_id}"
 
 
 # --- photos arriving from outside the portal ----------------------------------------------------

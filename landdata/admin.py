@@ -25,7 +25,7 @@ from import_export.formats.base_formats import BINARY_FORMATS
 from import_export.forms import SelectableFieldsExportForm
 
 from config.queueing import queue_safely
-from landdata import normalize, resources, selectors, services
+from landdata import normalize, resources, selectors, services, signals
 from landdata.admin_units import AdminUnitsUnavailable
 from landdata.imports import IMPORT_KINDS, uploadable_kinds
 from landdata.models import (
@@ -116,6 +116,8 @@ class NamedExport:
 
     export_form_class = NamedFieldsExportForm
     export_formats = SAFE_EXPORT_FORMATS
+    # Pages whose rows are people: each export is logged (ExportLog.Kind, in collection) with whom it named.
+    export_log_kind: str | None = None
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         """django-import-export's own, except that the format says whether cells keep their native
@@ -126,6 +128,16 @@ class NamedExport:
         native = getattr(file_format, "native_types", type(file_format) in BINARY_FORMATS)
         data = self.get_data_for_export(request, queryset, force_native_type=native, **kwargs)
         export_data = file_format.export_data(data)
+        if self.export_log_kind:
+            signals.personal_data_exported.send(
+                sender=type(self),
+                request=request,
+                kind=self.export_log_kind,
+                land_user_ids=queryset.values_list("pk", flat=True),
+                rows=len(data),
+                scope=request.GET.urlencode() or str(_("toàn bộ danh sách")),
+                full_ids=False,
+            )
         encoding = kwargs.get("encoding")
         if not file_format.is_binary() and encoding:
             export_data = export_data.encode(encoding)
@@ -237,6 +249,7 @@ class PlotAdmin(RegistryReadOnly, NamedExport, ExportMixin, admin.ModelAdmin):
 @admin.register(LandUser)
 class LandUserAdmin(RegistryReadOnly, NamedExport, ExportMixin, admin.ModelAdmin):
     resource_classes = [resources.LandUserResource]
+    export_log_kind = "admin_land_users"
     list_display = ("registry_id", "full_name", "birth_year", "masked_id", "id_kind", "plot")
     list_filter = ("id_kind", FormerCommuneFilter)
     list_select_related = ("plot", "plot__former_commune")

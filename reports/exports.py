@@ -24,7 +24,8 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from collection.models import CertificateStatus, CollectedRecord, Role
+from collection.export_log import export_log_write
+from collection.models import CertificateStatus, CollectedRecord, ExportLog, Role
 from collection.scope import restrict, user_scope
 from landdata import normalize
 from landdata.models import Certificate, Commune, FormerCommune, LandUser, Plot
@@ -178,8 +179,9 @@ def _collected_cells(record: CollectedRecord | None, *, full: bool, labels: dict
     ]
 
 
-def plot_export_rows(*, commune: Commune, user) -> Iterator[list]:
-    """Rows of the plot export: assigned plots in key order, then collected keys not in the registry."""
+def plot_export_rows(*, commune: Commune, user, people: set[int] | None = None) -> Iterator[list]:
+    """Rows of the plot export: assigned plots in key order, then collected keys not in the registry.
+    `people` collects the land users the rows name (for the export log), without a query more."""
     full = sees_full_ids(user)
     outcome_labels = {key: str(label) for key, label in Outcome.choices}
     not_collected = str(_("Chưa thu thập"))
@@ -212,6 +214,8 @@ def plot_export_rows(*, commune: Commune, user) -> Iterator[list]:
     for plot in plots.iterator(chunk_size=CHUNK):
         record = plot.records[0] if plot.records else None
         codes = sorted({f.code for f in plot.open_flag_list})
+        if people is not None:
+            people.update(o.pk for o in plot.owners)
         yield [
             plot.former_commune_id,
             plot.map_sheet,
@@ -251,12 +255,12 @@ def plot_export_rows(*, commune: Commune, user) -> Iterator[list]:
         ]
 
 
-def plots_xlsx_write(*, path: str, commune: Commune, user) -> int:
+def plots_xlsx_write(*, path: str, commune: Commune, user, people: set[int] | None = None) -> int:
     """Write the plot export of `commune` as seen by `user`; returns the number of data rows."""
     book = _open_workbook(path)
     sheet = _Sheet(book, _("Thửa đất"), [str(h) for h, _w in PLOT_HEADERS], [w for _h, w in PLOT_HEADERS])
     count = 0
-    for row in plot_export_rows(commune=commune, user=user):
+    for row in plot_export_rows(commune=commune, user=user, people=people):
         sheet.write(row)
         count += 1
     sheet.finish()
@@ -350,7 +354,7 @@ def _certificates(*, commune: Commune, user):
     return restrict(Certificate.objects.filter(plot__former_commune__assignment__commune=commune), user)
 
 
-def office_export_rows(*, commune: Commune, user, holders: int) -> Iterator[list]:
+def office_export_rows(*, commune: Commune, user, holders: int, people: set[int] | None = None) -> Iterator[list]:
     """One row per certificate of the commune's assigned plots: registry values (with accepted
     corrections) completed by the campaign's enrichments, which the last column lists."""
     full = sees_full_ids(user)
@@ -372,12 +376,14 @@ def office_export_rows(*, commune: Commune, user, holders: int) -> Iterator[list
     )
     for cert in certificates.iterator(chunk_size=CHUNK):
         plot = cert.plot
-        people = cert.holder_list[:holders]
+        holder_list = cert.holder_list[:holders]
+        if people is not None:
+            people.update(h.pk for h in holder_list)
         cells = [commune.code, cert.serial, _date_text(cert.issue_date), cert.book_number]
         notes = []
         for i in range(holders):
-            if i < len(people):
-                v = holder_values(people[i])
+            if i < len(holder_list):
+                v = holder_values(holder_list[i])
                 cells += [v.name, v.birth, v.sex, _id_text(v.id_number, full=full), v.address]
                 notes += [f"{added_labels[a]} {_('chủ')} {i + 1}" for a in v.added]
             else:
@@ -402,15 +408,37 @@ def office_holder_columns(*, commune: Commune, user) -> int:
     return max(1, min(MAX_HOLDERS, most or 1))
 
 
-def office_xlsx_write(*, path: str, commune: Commune, user) -> int:
+def office_xlsx_write(*, path: str, commune: Commune, user, people: set[int] | None = None) -> int:
     holders = office_holder_columns(commune=commune, user=user)
     headers = office_headers(holders)
     book = _open_workbook(path)
     sheet = _Sheet(book, _("Nhập liệu VPĐK"), [h for h, _w in headers], [w for _h, w in headers])
     count = 0
-    for row in office_export_rows(commune=commune, user=user, holders=holders):
+    for row in office_export_rows(commune=commune, user=user, holders=holders, people=people):
         sheet.write(row)
         count += 1
     sheet.finish()
     book.close()
     return count
+
+
+# --- written and logged ------------------------------------------------------------
+
+
+def commune_xlsx_export(*, kind: str, path: str, commune: Commune, user, ip_address: str | None = None) -> int:
+    """Write one of the commune's Excel exports and log it (who, when, which commune, whom it named):
+    the views call this, never the writers alone. `kind` is ExportLog.Kind.PLOTS_XLSX or OFFICE_XLSX."""
+    write = plots_xlsx_write if kind == ExportLog.Kind.PLOTS_XLSX else office_xlsx_write
+    people: set[int] = set()
+    rows = write(path=path, commune=commune, user=user, people=people)
+    export_log_write(
+        user=user,
+        kind=kind,
+        land_user_ids=people,
+        rows=rows,
+        scope=str(_("xã/phường %(code)s") % {"code": commune.code}),
+        commune=commune,
+        full_ids=sees_full_ids(user),
+        ip_address=ip_address,
+    )
+    return rows

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from collection.models import Role, WorkingGroup
+from collection.models import ExportLog, Role, WorkingGroup
 from collection.network import client_ip
 from collection.scope import Area, get_scoped_or_404, restrict, scoped_communes, user_area, user_scope
 from landdata import normalize
@@ -162,7 +162,9 @@ def export_plots(request: HttpRequest, code: str) -> FileResponse:
     unit = get_scoped_or_404(Commune.objects.all(), request.user, code=code)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return _xlsx_download(
-        lambda path: exports.plots_xlsx_write(path=path, commune=unit, user=request.user),
+        lambda path: exports.commune_xlsx_export(
+            kind=ExportLog.Kind.PLOTS_XLSX, path=path, commune=unit, user=request.user, ip_address=client_ip(request)
+        ),
         f"thua-dat_{unit.code}_{stamp}.xlsx",
     )
 
@@ -176,7 +178,9 @@ def export_office(request: HttpRequest, code: str) -> FileResponse:
     unit = get_scoped_or_404(Commune.objects.all(), request.user, code=code)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return _xlsx_download(
-        lambda path: exports.office_xlsx_write(path=path, commune=unit, user=request.user),
+        lambda path: exports.commune_xlsx_export(
+            kind=ExportLog.Kind.OFFICE_XLSX, path=path, commune=unit, user=request.user, ip_address=client_ip(request)
+        ),
         f"nhap-lieu-vpdk_{unit.code}_{stamp}.xlsx",
     )
 
