@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collection import import_kinds
-from collection.models import Assignment, CommuneTarget, WorkingGroup
+from collection.models import Assignment, CommuneTarget, PlotAssignment, Role, UserScope, WorkingGroup
 from landdata import normalize
-from landdata.models import Commune, FormerCommune, ImportBatch, Province
+from landdata.models import Commune, FormerCommune, ImportBatch, Plot, Province
 from landdata.services import import_batch_fail, import_file_path
 from landdata.tabular import Column, ImportFailed, RowErrors, read_rows, sha256_of, text_value
 
@@ -30,6 +31,10 @@ ASSIGNMENT_COLUMNS: tuple[Column, ...] = (
     Column("old_commune_name", "Tên xã cũ", required=True),
     Column("target_plots", "Chỉ tiêu", required=True),
     Column("working_group", "Tổ công tác"),
+    # Optional, an extension of §2.2: the username of the official who answers for the former
+    # commune's plots (those not yet handed to anyone). Plots the registry brings later are handed
+    # when the list is imported again.
+    Column("assigned_to", "Cán bộ được giao"),
 )
 
 
@@ -54,6 +59,9 @@ class AssignmentImportResult:
     rows_created: int = 0
     rows_changed: int = 0
     rows_unchanged: int = 0
+    # Rows naming an official (assigned_to), and the plots newly handed to one.
+    rows_with_official: int = 0
+    plots_handed: int = 0
     seconds: float = 0.0
     moves: list[str] = field(default_factory=list)
     # Disagreements with the official 2025 units (load_admin_units): said, not refused.
@@ -79,6 +87,8 @@ class AssignmentImportResult:
             "an": self.assignments_unchanged,
             "wc": self.working_groups_created,
         }
+        if self.rows_with_official:
+            text += " " + _("%(n)d thửa mới giao cho cán bộ.") % {"n": self.plots_handed}
         if self.moves:
             text += " " + _("Xã cũ chuyển sang xã khác: %(moves)s.") % {"moves": "; ".join(self.moves)}
         if self.warnings:
@@ -97,6 +107,7 @@ class _Row:
     former_name: str
     target: int
     group: str
+    assigned_to: str = ""
 
 
 def _code(raw: object) -> str:
@@ -125,6 +136,7 @@ def _validate(path, name: str) -> list[_Row]:
             elif len(values[key]) > 200:
                 errors.add(row_no, key, _("dài quá 200 ký tự"))
         group = text_value(raw.get("working_group"))
+        assigned_to = text_value(raw.get("assigned_to"))
         if len(group) > 120:
             errors.add(row_no, "working_group", _("dài quá 120 ký tự"))
         target = None
@@ -154,6 +166,7 @@ def _validate(path, name: str) -> list[_Row]:
             values["old_commune_name"],
             target,
             group,
+            assigned_to,
         )
         first = commune_first.setdefault(row.commune_code, row)
         if first is not row:
@@ -180,10 +193,60 @@ def _validate(path, name: str) -> list[_Row]:
         else:
             former_first[row.former_code] = row_no
         rows.append(row)
+    _check_officials(rows, errors)
     errors.raise_if_any(name)
     if not rows:
         raise ImportFailed(f"{name}: " + _("tệp chỉ có dòng tiêu đề, không có dữ liệu"))
     return rows
+
+
+def _check_officials(rows: list[_Row], errors: RowErrors) -> None:
+    """Each `assigned_to` names an active official or leader of the row's commune (and of its group
+    when both have one): one query for the whole file."""
+    names = {r.assigned_to for r in rows if r.assigned_to}
+    if not names:
+        return
+    scopes = {
+        s.user.username: s
+        for s in UserScope.objects.filter(user__username__in=names, user__is_active=True).select_related(
+            "user", "working_group"
+        )
+    }
+    for r in rows:
+        if not r.assigned_to:
+            continue
+        scope = scopes.get(r.assigned_to)
+        if scope is None or scope.role not in (Role.OFFICIAL, Role.GROUP_LEADER):
+            errors.add(r.row_no, "assigned_to", _("“%(value)s” không phải tài khoản cán bộ") % {"value": r.assigned_to})
+        elif scope.commune_id != r.commune_code:
+            errors.add(
+                r.row_no,
+                "assigned_to",
+                _("“%(value)s” là cán bộ của xã khác (%(code)s)") % {"value": r.assigned_to, "code": scope.commune_id},
+            )
+        elif scope.working_group is not None and r.group and scope.working_group.name != r.group:
+            errors.add(
+                r.row_no,
+                "assigned_to",
+                _("“%(value)s” thuộc %(group)s, không thuộc %(row_group)s")
+                % {"value": r.assigned_to, "group": scope.working_group.name, "row_group": r.group},
+            )
+
+
+def _hand_plots(rows: list[_Row], result: AssignmentImportResult) -> None:
+    """The plots of each row's former commune that nobody holds yet go to the row's official."""
+    wanted = {r.former_code: r.assigned_to for r in rows if r.assigned_to}
+    result.rows_with_official = len(wanted)
+    if not wanted:
+        return
+    users = dict(User.objects.filter(username__in=set(wanted.values())).values_list("username", "pk"))
+    free = Plot.objects.filter(former_commune_id__in=list(wanted), official_assignment__isnull=True).values_list(
+        "pk", "former_commune_id"
+    )
+    now = timezone.now()
+    handed = [PlotAssignment(plot_id=pk, official_id=users[wanted[code]], assigned_at=now) for pk, code in free]
+    PlotAssignment.objects.bulk_create(handed, batch_size=2000, ignore_conflicts=True)
+    result.plots_handed = len(handed)
 
 
 def assignments_import(
@@ -400,6 +463,7 @@ def _write(rows: list[_Row], *, batch: ImportBatch) -> AssignmentImportResult:
         unique_fields=["former_commune"],
         update_fields=["commune", "working_group", "batch"],
     )
+    _hand_plots(rows, result)
     return result
 
 

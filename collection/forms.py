@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from collection import validation
 from collection.models import CertificateStatus, Channel, CollectedRecord
-from collection.selectors import STATUS_LABELS, STATUSES, PlotFilters
+from collection.selectors import (
+    ASSIGNED_ME,
+    ASSIGNED_NONE,
+    STATUS_LABELS,
+    STATUS_NOT_COLLECTED,
+    STATUSES,
+    PlotFilters,
+)
 from collection.services import record_version
 from landdata import normalize
 
@@ -93,11 +100,22 @@ class PlotSearchForm(forms.Form):
     former_commune = forms.ChoiceField(label=_("Xã cũ"), required=False)
     working_group = forms.TypedChoiceField(label=_("Tổ công tác"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    # Free text with the commune's hamlets offered (a datalist): any hamlet read from an address works.
+    hamlet = forms.CharField(
+        label=_("Thôn, xóm"), required=False, max_length=120, widget=forms.TextInput(attrs={"list": "hamlets"})
+    )
+    assigned = forms.ChoiceField(label=_("Giao cho"), required=False)
 
     STATUS_LABELS = STATUS_LABELS
 
-    def __init__(self, *args, former_communes=(), working_groups=(), **kwargs):
+    def __init__(self, *args, former_communes=(), working_groups=(), officials=None, **kwargs):
+        """`officials`: (id, label) of the officials a leader hands plots to; None for an official,
+        who chooses only between every plot and their own."""
         super().__init__(*args, **kwargs)
+        assigned = [("", _("Tất cả")), (ASSIGNED_ME, _("Thửa của tôi"))]
+        if officials is not None:
+            assigned += [(ASSIGNED_NONE, _("Chưa giao cho ai"))] + [(str(pk), label) for pk, label in officials]
+        self.fields["assigned"].choices = assigned
         self.fields["former_commune"].choices = [("", _("Tất cả"))] + [(fc.code, fc.label) for fc in former_communes]
         self.fields["working_group"].choices = [("", _("Tất cả"))] + [(g.pk, g.name) for g in working_groups]
         self.fields["status"].choices = [("", _("Tất cả"))] + [(s, self.STATUS_LABELS[s]) for s in STATUSES]
@@ -111,4 +129,63 @@ class PlotSearchForm(forms.Form):
             former_commune=data.get("former_commune") or "",
             working_group=data.get("working_group"),
             status=data.get("status") or "",
+            hamlet=data.get("hamlet") or "",
+            assigned=data.get("assigned") or "",
+        )
+
+
+class AssignForm(forms.Form):
+    """Which plots a leader hands to which official: a former commune, a sheet, a hamlet, whose they are
+    now (a reassignment), or the plots ticked in the list (`plot`)."""
+
+    ACTION_ASSIGN = "assign"
+    ACTION_UNASSIGN = "unassign"
+
+    official = forms.TypedChoiceField(label=_("Giao cho cán bộ"), required=False, coerce=int, empty_value=None)
+    former_commune = forms.ChoiceField(label=_("Xã cũ"), required=False)
+    sheet = forms.CharField(
+        label=_("Số tờ"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    hamlet = forms.CharField(
+        label=_("Thôn, xóm"), required=False, max_length=120, widget=forms.TextInput(attrs={"list": "hamlets"})
+    )
+    assigned = forms.ChoiceField(label=_("Thửa đang giao cho"), required=False)
+    only_open = forms.BooleanField(label=_("Chỉ thửa chưa thu thập"), required=False)
+    action = forms.ChoiceField(
+        choices=[(ACTION_ASSIGN, ACTION_ASSIGN), (ACTION_UNASSIGN, ACTION_UNASSIGN)], required=False
+    )
+
+    def __init__(self, *args, former_communes=(), officials=(), plot_ids=(), **kwargs):
+        """`plot_ids`: the plots ticked in the list (checked against the scope by the service)."""
+        super().__init__(*args, **kwargs)
+        self.plot_ids = list(plot_ids)
+        self.fields["official"].choices = [("", "—")] + [(pk, label) for pk, label in officials]
+        self.fields["former_commune"].choices = [("", _("Tất cả"))] + [(fc.code, fc.label) for fc in former_communes]
+        self.fields["assigned"].choices = [
+            ("", _("Bất kỳ ai hoặc chưa giao")),
+            (ASSIGNED_NONE, _("Chưa giao cho ai")),
+        ] + [(str(pk), label) for pk, label in officials]
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action") or self.ACTION_ASSIGN
+        data["action"] = action
+        if action == self.ACTION_ASSIGN and not data.get("official"):
+            self.add_error("official", _("Hãy chọn cán bộ được giao."))
+        chosen = self.plot_ids or any(data.get(key) for key in ("former_commune", "sheet", "hamlet", "assigned"))
+        if not chosen:
+            self.add_error(
+                None,
+                _("Hãy chọn thửa: theo xã cũ, số tờ, thôn xóm, người đang được giao, hoặc đánh dấu trong danh sách."),
+            )
+        return data
+
+    def filters(self) -> PlotFilters:
+        data = self.cleaned_data
+        return PlotFilters(
+            former_commune=data.get("former_commune") or "",
+            sheet=data.get("sheet") or "",
+            hamlet=data.get("hamlet") or "",
+            assigned=data.get("assigned") or "",
+            status=STATUS_NOT_COLLECTED if data.get("only_open") else "",
         )

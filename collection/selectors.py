@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from collection import plot_assignments
 from collection.models import Assignment, CollectedRecord, CommuneTarget, WorkingGroup
 from collection.scope import Reach, get_scoped_or_404, restrict, scoped_communes, user_scope
 from landdata import normalize
@@ -27,6 +28,8 @@ STATUS_COLLECTED = "collected"
 STATUS_FLAGGED = "flagged"
 STATUS_RETURNED = "returned"
 STATUSES = (STATUS_NOT_COLLECTED, STATUS_COLLECTED, STATUS_FLAGGED, STATUS_RETURNED)
+ASSIGNED_ME = "me"
+ASSIGNED_NONE = "none"
 STATUS_LABELS = {
     STATUS_NOT_COLLECTED: _("Chưa thu thập"),
     STATUS_COLLECTED: _("Đã thu thập"),
@@ -46,6 +49,9 @@ class PlotFilters:
     former_commune: str = ""
     working_group: int | None = None
     status: str = ""
+    hamlet: str = ""
+    # Whose plots: "" all, ASSIGNED_ME the user's own, ASSIGNED_NONE nobody's yet, or an official's id.
+    assigned: str = ""
 
 
 @dataclass
@@ -90,6 +96,14 @@ def plot_search(*, user, filters: PlotFilters) -> QuerySet[Plot]:
         qs = qs.filter(former_commune_id=filters.former_commune)
     if filters.working_group:
         qs = qs.filter(former_commune__assignment__working_group_id=filters.working_group)
+    if filters.hamlet:
+        qs = qs.filter(plot_assignments.hamlet_filter(filters.hamlet))
+    if filters.assigned == ASSIGNED_ME:
+        qs = qs.filter(official_assignment__official=user)
+    elif filters.assigned == ASSIGNED_NONE:
+        qs = qs.filter(official_assignment__isnull=True)
+    elif filters.assigned.isdigit():
+        qs = qs.filter(official_assignment__official_id=int(filters.assigned))
     # Status filters as EXISTS on the record's plot FK; the page's own statuses are read
     # afterwards for its 25 plots only (see plot_list_page), never for the whole scope.
     not_draft = ~Q(status=CollectedRecord.Status.DRAFT)
@@ -148,7 +162,7 @@ def plot_list_page(
     """One page of plots ordered by id, keyset-paginated (`after` / `before` a plot id)."""
     qs = (
         plot_search(user=user, filters=filters)
-        .select_related("former_commune")
+        .select_related("former_commune", "official_assignment__official")
         .prefetch_related(
             Prefetch(
                 "land_users",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collection import citizen_views, views
+from collection import assignment_views, citizen_views, views
 from collection.intake import views as intake_views
 from collection.scans import views as scan_views
 
@@ -8,6 +8,8 @@ app_name = "collection"
 urlpatterns = [
     path("thua-dat/", views.plot_list, name="plot_list"),
     path("thua-dat/<int:plot_id>/", views.plot_detail, name="plot_detail"),
+    # A leader hands plots to officials (by former commune, sheet, hamlet, or a selection in the list).
+    path("giao-thua/", assignment_views.assign, name="assign"),
     path("thua-dat/<int:plot_id>/thu-thap/", views.record_start, name="record_start"),
     path("ban-ghi/<int:record_id>/", views.record_edit, name="record_edit"),
     # The phone: the page shown without signal, and what is still to send.

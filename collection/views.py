@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from collection import checklist, citizen_views, history, selectors, services
+from collection import checklist, citizen_views, history, plot_assignments, selectors, services
 from collection.forms import PlotSearchForm, RecordForm
 from collection.models import EDITABLE_STATUSES, CollectedRecord, Role, ScanKind
 from collection.panels import FORM_PANELS, RECORD_PANELS
@@ -25,19 +25,33 @@ EDIT_ROLES = (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN)
 @login_required
 def plot_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    can_assign = plot_assignments.can_assign(user)
+    officials = plot_assignments.assignable_officials(user) if can_assign else []
+    data: QueryDict | None = request.GET or None
+    if data is None and plot_assignments.has_own_plots(user):
+        data = QueryDict(f"assigned={selectors.ASSIGNED_ME}")  # an official with plots of their own sees those first
     form = PlotSearchForm(
-        request.GET or None,
+        data,
         former_communes=selectors.former_communes_for(user),
         working_groups=selectors.working_groups_for(user),
+        officials=[(u.pk, plot_assignments.official_label(u)) for u in officials] if can_assign else None,
     )
-    filters = form.filters() if request.GET else selectors.PlotFilters()
+    filters = form.filters() if data else selectors.PlotFilters()
     page = selectors.plot_list_page(
         user=user, filters=filters, after=_int(request.GET.get("after")), before=_int(request.GET.get("before"))
     )
-    query = request.GET.copy()
+    query = (data or QueryDict()).copy()
     query.pop("after", None)
     query.pop("before", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "status_labels": PlotSearchForm.STATUS_LABELS}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "status_labels": PlotSearchForm.STATUS_LABELS,
+        "can_assign": can_assign,
+        "officials": officials,
+        "hamlets": [] if getattr(request, "htmx", False) else plot_assignments.hamlets_for(user),
+    }
     template = "collection/_plot_rows.html" if request.htmx else "collection/plot_list.html"
     return render(request, template, context)
 

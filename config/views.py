@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from collection import selectors
+from collection import plot_assignments, selectors
 from collection.models import Role
 from collection.scope import user_scope
 from verification import selectors as review
@@ -31,6 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "scope": scope,
             "progress": selectors.progress_for(request.user),
+            # The official's own plots come first: what they answer for (issue 17).
+            "my_plots": plot_assignments.my_plots(request.user),
+            "can_assign": plot_assignments.can_assign(request.user),
             "is_collector": scope.role in (Role.OFFICIAL, Role.GROUP_LEADER),
             "is_reviewer": is_reviewer,
             # What waits on the reviewer's desk, by code and by age (one query, within the scope).

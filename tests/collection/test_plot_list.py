@@ -161,7 +161,7 @@ def _make_plots(fc, n):
 @pytest.mark.parametrize(
     ("params", "most", "extra"),
     [
-        ({}, 8, 3),
+        ({}, 9, 3),  # with no search, one more: has the official plots of their own ("my plots" first)?
         ({"status": "collected"}, 8, 0),
         ({"q": "pham van duc"}, 9, 0),
         ({"q": "duc"}, 9, 0),
