@@ -6,15 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from collection.devices import devices_revoke
 from collection.models import (
     Assignment,
+    CampaignPeriod,
     CollectedRecord,
     CommuneTarget,
     DocumentAccess,
     ExportLog,
+    PlotAssignment,
     RecordChange,
     RememberedDevice,
     Role,
     Scan,
     UserScope,
+    WeeklyPlan,
     WorkingGroup,
 )
 from collection.scope import restrict, user_scope
@@ -201,3 +204,37 @@ class UserScopeAdmin(ProvinceAdminAccess, admin.ModelAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "commune__name")
     autocomplete_fields = ("commune", "working_group", "branch")
     raw_id_fields = ("user",)
+
+
+# --- The campaign's calendar and plots handed to officials (issue 17) --------
+
+
+@admin.register(CampaignPeriod)
+class CampaignPeriodAdmin(ProvinceAdminAccess, admin.ModelAdmin):
+    """Each commune's campaign days; an empty end is 90 days from the start (`set_campaign_period`
+    gives many communes the same days at once)."""
+
+    list_display = ("commune", "starts_on", "ends_on")
+    list_editable = ("starts_on", "ends_on")
+    list_select_related = ("commune",)
+    search_fields = ("commune__code", "commune__name")
+    autocomplete_fields = ("commune",)
+
+
+@admin.register(WeeklyPlan)
+class WeeklyPlanAdmin(ProvinceAdminAccess, admin.ModelAdmin):
+    list_display = ("commune", "working_group", "week", "plots")
+    list_filter = ("commune",)
+    list_select_related = ("commune", "working_group")
+    autocomplete_fields = ("commune", "working_group")
+
+
+@admin.register(PlotAssignment)
+class PlotAssignmentAdmin(ProvinceAdminAccess, admin.ModelAdmin):
+    """Read-only here: leaders hand plots on the 'Giao thửa' page, which checks commune and group."""
+
+    editable = False
+    list_display = ("plot", "official", "assigned_by", "assigned_at")
+    list_select_related = ("plot__former_commune", "official", "assigned_by")
+    search_fields = ("official__username",)
+    show_full_result_count = False

@@ -13,14 +13,22 @@ from __future__ import annotations
 from axes.admin import AccessAttemptAdmin
 from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config.models import ApiToken
+from config.passwords import password_change_require, password_reset
 from config.thirdparty import OTP_ADMIN_TEXTS, local_time
 
 
@@ -65,6 +73,62 @@ class PortalAccessAttemptAdmin(AccessAttemptAdmin):
         self.message_user(request, gettext("Đã xoá %(n)d lần thử đăng nhập đã hết hạn.") % {"n": count})
 
 
+class PortalUserAdmin(UserAdmin):
+    """Django's user admin, and: a password an admin typed (a new account, "change password") must be
+    replaced by the user's own at their next page; the action "Đặt lại mật khẩu" gives one-time links
+    instead, shown once (config.passwords)."""
+
+    actions = ["reset_password"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            password_change_require(user=obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and isinstance(response, HttpResponseRedirect):
+            user = self.get_object(request, id)
+            if user is not None:
+                password_change_require(user=user)
+        return response
+
+    @admin.action(description=_("Đặt lại mật khẩu"), permissions=["change"])
+    def reset_password(self, request, queryset):
+        links = [(user.get_username(), password_reset(user=user, request=request)) for user in queryset]
+        emailed = bool(getattr(settings, "EMAIL_HOST", "")) and any(user.email for user in queryset)
+        response = TemplateResponse(
+            request,
+            "admin/password_reset_links.html",
+            {**self.admin_site.each_context(request), "links": links, "emailed": emailed, "opts": self.opts},
+        )
+        add_never_cache_headers(response)  # the links are shown this once
+        return response
+
+
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens: who has which, since and until when, by the token's first characters only (the rest
+    is stored nowhere). An admin can revoke (delete) one; nobody makes one here: only its owner does, on
+    their own page, after their second factor."""
+
+    list_display = ("prefix", "name", "user", "created", "expiry", "second_factor")
+    list_filter = ("second_factor",)
+    search_fields = ("token_key", "name", "user__username")
+    fields = ("prefix", "name", "user", "created", "expiry", "second_factor")
+    readonly_fields = fields
+    list_select_related = ("user",)
+
+    @admin.display(description=_("phần đầu của khoá"), ordering="token_key")
+    def prefix(self, token: ApiToken) -> str:
+        return f"{token.token_key}…"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def _reregister(model, admin_class) -> None:
     """Replace the app's own admin of `model`, if it registered one."""
     if admin.site.is_registered(model):
@@ -74,3 +138,5 @@ def _reregister(model, admin_class) -> None:
 
 _reregister(TOTPDevice, PortalTOTPDeviceAdmin)
 _reregister(AccessAttempt, PortalAccessAttemptAdmin)
+_reregister(get_user_model(), PortalUserAdmin)
+admin.site.register(ApiToken, ApiTokenAdmin)

@@ -5,8 +5,8 @@ from django_otp.plugins.otp_totp.apps import DefaultConfig as BaseTOTPConfig
 
 
 class PortalConfig(AppConfig):
-    """Project-level app: the users' interface choices (config.models, config.language), the system checks,
-    the admin's name."""
+    """Project-level app: the users' interface choices (config.models, config.language), their passwords
+    and API tokens (config.passwords, config.tokens), the system checks, the admin's name."""
 
     name = "config"
     label = "portal"
@@ -18,8 +18,10 @@ class PortalConfig(AppConfig):
 
         from config import checks  # noqa: F401
         from config.language import remember_on_login
+        from config.passwords import remember_on_login as note_password_change
 
         user_logged_in.connect(remember_on_login, dispatch_uid="portal.remember_language")
+        user_logged_in.connect(note_password_change, dispatch_uid="portal.must_change_password")
 
         # Django's defaults read "Django site admin" / "Trang quản trị cho Django": say what this admin is.
         admin.site.site_header = _("Quản trị cổng dữ liệu đất đai")

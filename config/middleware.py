@@ -17,7 +17,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from collection.scope import user_scope
+from config.passwords import password_change_required
+from config.second_factor import otp_passed, otp_required
 
 DEFAULT_POLICY: dict[str, str] = {
     "default-src": "'self'",
@@ -68,12 +69,36 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+class PasswordChangeRequiredMiddleware:
+    """A user whose password someone else chose (an admin's new account, set or reset password) is sent
+    to the password change page before any other, session API calls included (config.passwords).
+
+    Runs before SecondFactorMiddleware: a new reviewer first chooses their password, then enrols their
+    authenticator app. API calls with a token carry no session user here; a reset revokes the tokens.
+    """
+
+    EXEMPT_NAMES = ("password_change", "logout", "login", "set_language", "healthz", "javascript-catalog")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if password_change_required(request):
+            exempt = {reverse(name) for name in self.EXEMPT_NAMES}
+            if request.path not in exempt and not request.path.startswith(settings.STATIC_URL):
+                return redirect(reverse("password_change"))
+        return self.get_response(request)
+
+
 class SecondFactorMiddleware:
     """Optional second factor: users whose role is in OTP_REQUIRED_ROLES (e.g. reviewers and admins)
     must confirm a TOTP code once per login before any page; off when the setting is empty.
 
     Runs after django_otp's OTPMiddleware, which tells whether this session was verified. API calls
-    with a token never carry a session user here, so they are not affected.
+    with a token never carry a session user here; a token of such a user is made only by a session that
+    confirmed a code (config.tokens). While the user must still change their password, the password
+    change page comes first (PasswordChangeRequiredMiddleware lets nothing else through): the code, or
+    the enrolment of the app, comes right after.
     """
 
     EXEMPT_NAMES = ("otp_verify", "logout", "login", "set_language", "healthz")
@@ -82,17 +107,9 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        roles = set(getattr(settings, "OTP_REQUIRED_ROLES", []) or [])
         user = getattr(request, "user", None)
-        if roles and user is not None and user.is_authenticated and not self._verified(user):
-            role = user_scope(user).role
-            if role in roles or (user.is_superuser and "admin" in roles):
-                exempt = {reverse(name) for name in self.EXEMPT_NAMES}
-                if request.path not in exempt and not request.path.startswith(settings.STATIC_URL):
-                    return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}")
+        if otp_required(user) and not otp_passed(user) and not password_change_required(request):
+            exempt = {reverse(name) for name in self.EXEMPT_NAMES}
+            if request.path not in exempt and not request.path.startswith(settings.STATIC_URL):
+                return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
-
-    @staticmethod
-    def _verified(user) -> bool:
-        is_verified = getattr(user, "is_verified", None)
-        return bool(is_verified and is_verified())

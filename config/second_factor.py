@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from collection.scope import user_scope
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -23,6 +26,21 @@ class TokenForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+def otp_required(user) -> bool:
+    """Whether this user's role must confirm a TOTP code (settings.OTP_REQUIRED_ROLES; superusers count
+    as "admin"). Asked by the middleware for every page and before an API token is made."""
+    roles = set(getattr(settings, "OTP_REQUIRED_ROLES", []) or [])
+    if not roles or user is None or not user.is_authenticated:
+        return False
+    return user_scope(user).role in roles or (user.is_superuser and "admin" in roles)
+
+
+def otp_passed(user) -> bool:
+    """Whether this request's user confirmed a code in this session (django_otp's OTPMiddleware)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 def totp_device_for(*, user) -> tuple[TOTPDevice, bool]:

@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from api import citizen as citizen_api
 from collection import citizen_views
-from config import auth, language, pwa, second_factor, views
+from config import account, auth, language, passwords, pwa, second_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,14 @@ urlpatterns = [
     path("ngoai-tuyen/", pwa.offline, name="offline"),
     path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs"), name="javascript-catalog"),
     path("favicon.ico", pwa.favicon, name="favicon"),
+    # The user's own account: their password, their API tokens; an admin's one-time reset link.
+    path("tai-khoan/mat-khau/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path("tai-khoan/khoa-api/", account.api_tokens, name="api_tokens"),
+    path(
+        "tai-khoan/dat-lai/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     # Optional second factor (TOTP) for the roles in OTP_REQUIRED_ROLES.
     path("xac-thuc-2-buoc/", second_factor.verify, name="otp_verify"),
     path("thu-thap/", include("collection.urls")),

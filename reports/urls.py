@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import pace_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("xa/<str:code>/nhap-lieu-vpdk.xlsx", views.export_office, name="export_office"),
     path("xa/<str:code>/goi-anh/", views.bundle_request, name="bundle_request"),
     path("to/<int:pk>/", views.group, name="group"),
+    # Pace against the campaign's calendar (issue 17): communes furthest behind first, then one commune.
+    path("tien-do/", pace_views.overview, name="pace"),
+    path("tien-do/xa/<str:code>/", pace_views.commune, name="pace_commune"),
+    path("tien-do/xa/<str:code>/ke-hoach/", pace_views.weekly_plan, name="weekly_plan"),
     path("goi-anh/<int:pk>/", views.bundle_status, name="bundle_status"),
     path("goi-anh/<int:pk>/tai-ve/", views.bundle_download, name="bundle_download"),
 ]

@@ -1,6 +1,6 @@
 """The admin in Vietnamese, Django's and the third-party apps' pages included, whatever the browser asks.
 
-Django's own Vietnamese lacks its newer admin strings, django-axes, django-otp, DRF's authtoken and
+Django's own Vietnamese lacks its newer admin strings, django-axes, django-otp, django-rest-knox and
 django-import-export ship none: locale_thirdparty/ (tools/thirdparty_messages.py) fills the gaps, and
 config.apps / config.admin / config.thirdparty make translatable what those packages wrote as plain
 English (app names, django-otp's model texts and fieldsets, axes' row names).
@@ -21,8 +21,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
+from config.models import ApiToken
 from landdata.models import ImportBatch
 from tests.factories import UserFactory
 
@@ -84,7 +84,7 @@ def admin_in_english_browser(client):
     client.force_login(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en-US,en;q=0.9"
     TOTPDevice.objects.create(user=user, name="điện thoại")
-    Token.objects.create(user=user)
+    ApiToken.objects.create(user=user, name="báo cáo tuần")
     common = {"ip_address": "10.0.0.1", "user_agent": "Mozilla", "path_info": "/dang-nhap/", "http_accept": "*/*"}
     AccessAttempt.objects.create(username="canbo", failures_since_start=2, get_data="", post_data="", **common)
     AccessLog.objects.create(username="quantri-vi", **common)
@@ -102,7 +102,7 @@ def page(client, url: str) -> str:
 
 THIRD_PARTY_LISTS = [
     "otp_totp_totpdevice",
-    "authtoken_tokenproxy",
+    "portal_apitoken",
     "axes_accessattempt",
     "axes_accesslog",
     "axes_accessfailurelog",
@@ -138,7 +138,7 @@ def test_third_party_lists_and_pages_are_vietnamese(admin_in_english_browser, na
     texts = [page(admin_in_english_browser, reverse(f"admin:{name}_changelist"))]
     model = {
         "totpdevice": TOTPDevice,
-        "tokenproxy": Token,
+        "apitoken": ApiToken,
         "accessattempt": AccessAttempt,
         "accesslog": AccessLog,
         "accessfailurelog": AccessFailureLog,
@@ -146,7 +146,7 @@ def test_third_party_lists_and_pages_are_vietnamese(admin_in_english_browser, na
     }.get(model_name)
     if model is not None:
         obj = model.objects.first()
-        pk = obj.user_id if model is Token else obj.pk  # DRF's token admin finds a token by its user
+        pk = obj.pk
         texts.append(page(admin_in_english_browser, reverse(f"admin:{name}_change", args=[pk])))
     for text in texts:
         for english in ENGLISH:

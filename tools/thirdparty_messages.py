@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Vietnamese for what Django and the third-party apps show in the admin without one: locale_thirdparty/.
 
-django-axes, django-otp, DRF's authtoken and django-import-export ship no Vietnamese catalogue, and
+django-axes, django-otp, django-rest-knox and django-import-export ship no Vietnamese catalogue, and
 Django's own (and DRF's) lack the strings added since they were last translated ("Skip to main
 content", "Toggle theme", "Tokens"…), so the admin showed English beside Vietnamese. This script keeps
 `locale_thirdparty/vi/LC_MESSAGES/{django,djangojs}.po` (the second entry of settings.LOCALE_PATHS):
@@ -58,7 +58,7 @@ class Package:
     """Sources to extract: a directory of an installed package, minus subdirectories not installed."""
 
     module: str  # importable name, e.g. "django_otp"
-    subdir: str = ""  # only this part of it, e.g. "authtoken" of rest_framework
+    subdir: str = ""  # only this part of it, e.g. "contrib/admin" of a framework
     skip: tuple[str, ...] = ()  # subdirectories left out (plugins that INSTALLED_APPS does not list)
 
     @property
@@ -69,7 +69,7 @@ class Package:
 PACKAGES = (
     Package("axes"),
     Package("django_otp", skip=("plugins/otp_email", "plugins/otp_hotp", "plugins/otp_static")),
-    Package("rest_framework", subdir="authtoken"),
+    Package("knox"),
     Package("import_export"),
 )
 # Django's own catalogues, by their English .po (which lists every msgid of the release).

@@ -8,10 +8,10 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from collection.models import CollectedRecord, DocumentAccess, Scan
+from config.models import ApiToken
 from tests.factories import PlotFactory
 from tests.reports.campaign import CCCD_MALE_1960, EXPECTED
 from tests.reports.factories import FlagFactory, ScanFactory
@@ -42,7 +42,8 @@ def scan_a(campaign):
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    _instance, token = ApiToken.objects.create(user=user, name="test")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

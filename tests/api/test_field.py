@@ -260,9 +260,9 @@ def test_a_cut_in_the_middle_of_a_chunk_keeps_nothing_of_it_and_resumes(live_ser
     import socket
     from urllib.parse import urlparse
 
-    from rest_framework.authtoken.models import Token
+    from config.models import ApiToken
 
-    token = Token.objects.create(user=world["official"]).key
+    _instance, token = ApiToken.objects.create(user=world["official"], name="test")
     cid = uuid.uuid4()
     from rest_framework.test import APIClient
 

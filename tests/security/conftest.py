@@ -15,10 +15,10 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
-from rest_framework.authtoken.models import Token
 
 from collection import citizen
 from collection.models import ChunkedUpload, CollectedRecord, DocumentAccess, IntakeBatch, IntakeItem, Role, ScanKind
+from config.models import ApiToken
 from landdata.models import ImportBatch
 from reports.models import ScanBundle
 from tests.factories import (
@@ -159,7 +159,7 @@ def build_world() -> World:
         "token_a": token_user,
         "official_b": c.official_b,
     }
-    world.tokens = {"token_a": Token.objects.create(user=token_user).key}
+    world.tokens = {"token_a": ApiToken.objects.create(user=token_user, name="walker")[1]}
     world.b = {
         "plot": plot_b,
         "record": record_b,

@@ -37,7 +37,7 @@ SESSION_ENDERS = {"logout", "admin:logout"}
 METHODS = ("get", "post", "put", "patch", "delete")
 DENIED = {401, 403, 404, 405}
 LOGIN_PREFIXES = ("/dang-nhap/", "/quan-tri/login/")
-SNAPSHOT_APPS = ("landdata", "collection", "verification", "authtoken")
+SNAPSHOT_APPS = ("landdata", "collection", "verification", "portal")
 
 
 def _is_login_redirect(response) -> bool:

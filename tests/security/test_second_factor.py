@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django_otp.oath import totp
@@ -77,10 +79,13 @@ def test_officials_are_not_asked(users, required):
     assert _logged_in(users["official"]).get("/thu-thap/thua-dat/").status_code == 200
 
 
-def test_api_tokens_are_not_affected(users, required):
-    from rest_framework.authtoken.models import Token
-
-    key = Token.objects.create(user=users["reviewer"]).key
+def test_an_api_token_made_after_the_code_works_without_asking_again(users, required):
+    client = _logged_in(users["reviewer"])
+    client.get("/xac-thuc-2-buoc/")
+    device = TOTPDevice.objects.get(user=users["reviewer"])
+    assert client.post("/xac-thuc-2-buoc/", {"token": _code(device), "next": "/"}).status_code == 302
+    page = client.post("/tai-khoan/khoa-api/", {"name": "báo cáo"})
+    key = re.search(r'id="new-token-value">([0-9a-f]+)<', page.content.decode()).group(1)
     assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/plots/").status_code == 200
 
 

@@ -21,6 +21,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
 
 from collection.scope import COMMUNE_PATHS
@@ -48,6 +50,9 @@ PUBLIC_NAMES = {
     "api:schema",  # OpenAPI schema: structure only, no data
     "api:docs",  # Swagger UI over the schema
     "api:redoc",  # ReDoc over the schema
+    # An admin's one-time link to choose a new password: the uid and token in the URL are the credential
+    # (Django's token generator); a guessed one shows only "this link no longer works".
+    "password_reset_confirm",
     "admin:login",  # the admin's own login form
     "admin:logout",  # without a session it only redirects to the admin index (then to its login)
 }
@@ -123,7 +128,7 @@ def _admin_object_id(endpoint: Endpoint, objs: dict) -> str:
         qs = qs.filter(**{path: commune.code})
     elif label == "auth.user":
         qs = qs.filter(pk=objs["official"].pk)
-    elif label in ("collection.userscope", "authtoken.tokenproxy", "otp_totp.totpdevice"):
+    elif label in ("collection.userscope", "portal.apitoken", "otp_totp.totpdevice"):
         qs = qs.filter(user=objs["official"])
     elif label == "landdata.registrationbranch":
         qs = qs.filter(pk=commune.branch_id)
@@ -162,6 +167,7 @@ PARAM_RULES: dict[str, Callable[[Endpoint, dict], str]] = {
     "flag_id": lambda e, o: str(o["flag"].pk),
     "code": lambda e, o: o["commune"].code,
     "username": lambda e, o: o["official"].username,
+    "uidb64": lambda e, o: urlsafe_base64_encode(force_bytes(o["official"].pk)),  # a password reset link
     "format": lambda e, o: ".json" if "(?P<format>\\." in e.regex else "json",
     "object_id": _admin_object_id,
     "id": _admin_object_id,  # admin's user password page
