@@ -1,8 +1,8 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from api import field, views
+from api import docs, field, views
 
 router = DefaultRouter()
 # No `.json` suffix routes: the custom actions do not take a `format` argument (they raised a 500),
@@ -17,8 +17,8 @@ router.register("reports", views.ReportViewSet, basename="report")
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", docs.RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("field/session/", field.FieldSessionView.as_view(), name="field_session"),
     path("field/plots/", field.FieldPlotsView.as_view(), name="field_plots"),
     path("field/records/<uuid:client_id>/", field.FieldRecordView.as_view(), name="field_record"),

@@ -223,6 +223,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Land-data campaign portal API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema describes every field of the personal data: signed-in users only (api/docs.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Swagger UI and Redoc served from our own static files: no CDN on an intranet.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -47,9 +47,6 @@ PUBLIC_NAMES = {
     "citizen_uploads",
     "citizen_upload",
     "citizen_details",
-    "api:schema",  # OpenAPI schema: structure only, no data
-    "api:docs",  # Swagger UI over the schema
-    "api:redoc",  # ReDoc over the schema
     # An admin's one-time link to choose a new password: the uid and token in the URL are the credential
     # (Django's token generator); a guessed one shows only "this link no longer works".
     "password_reset_confirm",
