@@ -189,6 +189,8 @@ class CollectedRecord(models.Model):
         indexes = [
             models.Index(fields=["former_commune", "sheet_key", "number_key"], name="record_plot_key_idx"),
             models.Index(fields=["status", "matched_at"], name="record_match_state_idx"),
+            # Drafts left untouched, returned records not corrected (collection.stale).
+            models.Index(fields=["status", "updated_at"], name="record_status_updated_idx"),
         ]
 
     def __str__(self) -> str:

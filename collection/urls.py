@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collection import assignment_views, citizen_views, views
+from collection import assignment_views, citizen_views, stale_views, views
 from collection.intake import views as intake_views
 from collection.scans import views as scan_views
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("thua-dat/<int:plot_id>/", views.plot_detail, name="plot_detail"),
     # A leader hands plots to officials (by former commune, sheet, hamlet, or a selection in the list).
     path("giao-thua/", assignment_views.assign, name="assign"),
+    # Work that waits: old drafts, returned records not corrected, phones that stopped sending.
+    path("viec-ton/", stale_views.waiting, name="waiting"),
     path("thua-dat/<int:plot_id>/thu-thap/", views.record_start, name="record_start"),
     path("ban-ghi/<int:record_id>/", views.record_edit, name="record_edit"),
     # The phone: the page shown without signal, and what is still to send.
