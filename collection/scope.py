@@ -50,6 +50,14 @@ COMMUNE_PATHS: dict[str, tuple[str, str | None]] = {
 }
 
 
+# How a member of a working group is narrowed to their group where the former commune does not say it:
+# a group sees its own row only (not the other groups of its commune), an assignment by its group.
+GROUP_PATHS: dict[str, str] = {
+    "collection.workinggroup": "pk",
+    "collection.assignment": "working_group_id",
+}
+
+
 def register_scoped_model(label: str, *, commune_path: str, former_path: str | None = None) -> None:
     """Declare how `restrict()` reaches the commune (and former commune) from the model `label`."""
     COMMUNE_PATHS[label] = (commune_path, former_path)
@@ -206,9 +214,14 @@ def restrict(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:
             queryset = queryset.filter(scope.commune_filter)
         else:
             queryset = queryset.filter(**{f"{commune_path}__in": Commune.objects.filter(scope.commune_filter)})
-    if scope.working_group_id is not None and former_path is not None:
-        prefix = f"{former_path}__" if former_path else ""
-        queryset = queryset.filter(**{f"{prefix}assignment__working_group_id": scope.working_group_id})
+    if scope.working_group_id is not None:
+        group_path = GROUP_PATHS.get(label)
+        if group_path is None and former_path is not None:
+            group_path = (
+                f"{former_path}__assignment__working_group_id" if former_path else "assignment__working_group_id"
+            )
+        if group_path is not None:
+            queryset = queryset.filter(**{group_path: scope.working_group_id})
     return queryset
 
 

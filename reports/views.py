@@ -58,9 +58,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user)
     if scope.sees_nothing:
         raise PermissionDenied
+    if scope.working_group_id is not None:
+        return redirect("reports:group", pk=scope.working_group_id)
     if scope.role in (Role.OFFICIAL, Role.GROUP_LEADER):
-        if scope.role == Role.GROUP_LEADER and scope.working_group_id:
-            return redirect("reports:group", pk=scope.working_group_id)
         commune = scoped_communes(request.user).first()
         if commune is None:
             raise Http404
@@ -75,6 +75,8 @@ def _commune_data(unit: Commune, area: Area) -> dict:
     """The commune's totals; its groups, officials, flags and chart as far as the area reaches (a
     group member: their group only)."""
     figures, groups = fig.commune_and_groups(commune=unit)
+    if area.working_group_id is not None:
+        groups = [row for row in groups if row.code == str(area.working_group_id)]
     return {
         "figures": figures,
         "groups": groups,
@@ -111,6 +113,7 @@ def _group_data(unit: WorkingGroup, area: Area) -> dict:
 @login_required
 @require_GET
 def group(request: HttpRequest, pk: int) -> HttpResponse:
+    """One working group's dashboard; another group's member gets 404 (`restrict` narrows them)."""
     unit = get_scoped_or_404(WorkingGroup.objects.select_related("commune"), request.user, pk=pk)
     area = user_area(request.user, commune=unit.commune_id, working_group_id=unit.pk)
     data, computed_at = fig.cached(f"group:{unit.pk}", lambda: _group_data(unit, area))
