@@ -246,6 +246,9 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CELERY_BROKER_URL": "memory://",
+            # The demo's scans were encrypted under the key made under var/: the same key, given as production wants it.
+            "SCAN_ENCRYPTION_KEYS": env.get("SCAN_ENCRYPTION_KEYS")
+            or (ROOT / "var" / "scan-encryption.key").read_text().strip(),
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_HSTS_SECONDS": "0",
         }

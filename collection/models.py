@@ -237,6 +237,9 @@ class Scan(models.Model):
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
     file = models.FileField(upload_to="scans/", max_length=255)
     thumbnail = models.FileField(upload_to="thumbs/", max_length=255, blank=True)
+    # The key the file and the thumbnail are encrypted under (collection.scans.encryption); "" for a file
+    # stored before encryption, which rotate_scan_key encrypts.
+    key_id = models.CharField(max_length=64, blank=True)
     # SHA-256 of the bytes exactly as uploaded: duplicate detection (same photo uploaded twice,
     # or attached to another plot: DUPLICATE_SCAN). Known before any processing, never changes.
     sha256 = models.CharField(_("SHA-256 tệp tải lên"), max_length=64, db_index=True)
@@ -290,6 +293,7 @@ class ChunkedUpload(models.Model):
     length = models.PositiveBigIntegerField()
     offset = models.PositiveBigIntegerField(default=0)
     chunks = models.JSONField(default=list)  # storage names, in order
+    key_id = models.CharField(max_length=64, blank=True)  # of the chunks (encrypted at rest)
     sha256 = models.CharField(max_length=64)  # of the whole file, computed on the phone
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -472,6 +476,7 @@ class IntakeItem(models.Model):
     page = models.PositiveIntegerField(_("trang"), null=True, blank=True)  # of a PDF, from 1
     file = models.FileField(upload_to="intake/", max_length=255)
     thumbnail = models.FileField(upload_to="intake/", max_length=255, blank=True)
+    key_id = models.CharField(max_length=64, blank=True)  # of the file and thumbnail (encrypted at rest)
     sha256 = models.CharField(max_length=64, db_index=True)
     phash = models.CharField(max_length=32, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

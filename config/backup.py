@@ -1,9 +1,16 @@
 """Backup and restore of the database and the stored scans, as one directory.
 
-A backup directory holds `database.dump` (PostgreSQL custom format) or
-`database.sqlite3`, `media.tar.gz` (scans, thumbnails, imports) and
-`manifest.json` (when, which database, file sizes and SHA-256), so a restore
-can check it has what it needs before it touches anything.
+A backup directory holds `database.dump.enc` (PostgreSQL custom format) or
+`database.sqlite3.enc`, `media.tar.gz.enc` (scans, thumbnails, imports) and
+`manifest.json` (when, which database, the key, file sizes and SHA-256), so a
+restore can check it has what it needs before it touches anything.
+
+Both the database and the media are personal data: they are written encrypted,
+as streams, under the current key of SCAN_ENCRYPTION_KEYS
+(`collection.scans.encryption`): a copied backup shows no name, ID number or ID
+card, and restoring needs the key. pg_dump's output is encrypted as it comes out
+(never a clear dump on disk). Backups made before encryption (`database.dump`,
+`media.tar.gz`) are still restored.
 """
 
 from __future__ import annotations
@@ -18,7 +25,10 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from collection.scans import encryption
 from landdata.tabular import sha256_of
+
+COPY_BYTES = 1024 * 1024
 
 
 class BackupError(Exception):
@@ -49,34 +59,53 @@ def _pg_args(db: dict) -> list[str]:
     return args
 
 
+def _encrypt_file(source: Path, target: Path) -> None:
+    with source.open("rb") as src, target.open("wb") as raw, encryption.EncryptingWriter(raw) as sealed:
+        while chunk := src.read(COPY_BYTES):
+            sealed.write(chunk)
+
+
 def backup_create(*, db: dict, media_root: Path, out_dir: Path) -> BackupResult:
-    """Write a consistent dump of the database and an archive of media into a new directory."""
+    """Write a consistent, encrypted dump of the database and archive of media into a new directory."""
+    key_id = encryption.current_key_id()  # before anything is written: no key, no backup
     out_dir.mkdir(parents=True, exist_ok=False)
     engine = db["ENGINE"]
     if engine.endswith("postgresql"):
-        target = out_dir / "database.dump"
-        cmd = ["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *_pg_args(db), db["NAME"]]
-        run = subprocess.run(cmd, env=_pg_env(db), capture_output=True, text=True)
-        if run.returncode != 0:
-            raise BackupError(f"pg_dump failed: {run.stderr.strip()}")
+        target = out_dir / "database.dump.enc"
+        cmd = ["pg_dump", "--format=custom", "--no-owner", *_pg_args(db), db["NAME"]]
+        with target.open("wb") as raw, encryption.EncryptingWriter(raw) as sealed:
+            dump = subprocess.Popen(cmd, env=_pg_env(db), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            assert dump.stdout is not None and dump.stderr is not None
+            while chunk := dump.stdout.read(COPY_BYTES):
+                sealed.write(chunk)
+            errors = dump.stderr.read().decode(errors="replace")
+            if dump.wait() != 0:
+                raise BackupError(f"pg_dump failed: {errors.strip()}")
     elif engine.endswith("sqlite3"):
-        target = out_dir / "database.sqlite3"
+        target = out_dir / "database.sqlite3.enc"
+        clear = out_dir / "database.sqlite3.tmp"
         source = sqlite3.connect(db["NAME"])
-        dest = sqlite3.connect(target)
+        dest = sqlite3.connect(clear)
         with dest:
             source.backup(dest)  # consistent even while the portal writes
         source.close()
         dest.close()
+        try:
+            _encrypt_file(clear, target)
+        finally:
+            clear.unlink()
     else:
         raise BackupError(f"unsupported database engine {engine}")
-    with tarfile.open(out_dir / "media.tar.gz", "w:gz") as archive:
-        if media_root.exists():
-            archive.add(media_root, arcname="media")
+    with (out_dir / "media.tar.gz.enc").open("wb") as raw, encryption.EncryptingWriter(raw) as sealed:
+        with tarfile.open(fileobj=sealed, mode="w|gz") as archive:
+            if media_root.exists():
+                archive.add(media_root, arcname="media")
     files = {path.name: sha256_of(path) for path in sorted(out_dir.iterdir())}
     manifest = {
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "engine": engine,
         "database": str(db["NAME"]),
+        "encryption": {"scheme": "AES-256-GCM, 1 MiB segments (collection.scans.encryption)", "key_id": key_id},
         "files": files,
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
@@ -103,6 +132,9 @@ def backup_restore(*, backup_dir: Path, db: dict, media_root: Path) -> None:
     engine = db["ENGINE"]
     if engine != manifest["engine"]:
         raise BackupError(f"backup is of {manifest['engine']}, this portal uses {engine}")
+    encrypted = "media.tar.gz.enc" in manifest["files"]
+    if encrypted:  # the key must be here before anything is replaced
+        encryption.keyring().cipher(manifest["encryption"]["key_id"], what="backup")
     if engine.endswith("postgresql"):
         cmd = [
             "pg_restore",
@@ -113,18 +145,32 @@ def backup_restore(*, backup_dir: Path, db: dict, media_root: Path) -> None:
             *_pg_args(db),
             "-d",
             db["NAME"],
-            str(backup_dir / "database.dump"),
         ]
-        run = subprocess.run(cmd, env=_pg_env(db), capture_output=True, text=True)
-        if run.returncode != 0:
-            raise BackupError(f"pg_restore failed: {run.stderr.strip()}")
+        if encrypted:
+            _pg_restore_encrypted(cmd, db, backup_dir / "database.dump.enc")
+        else:
+            run = subprocess.run(
+                [*cmd, str(backup_dir / "database.dump")], env=_pg_env(db), capture_output=True, text=True
+            )
+            if run.returncode != 0:
+                raise BackupError(f"pg_restore failed: {run.stderr.strip()}")
+    elif encrypted:
+        with (backup_dir / "database.sqlite3.enc").open("rb") as raw, open(db["NAME"], "wb") as out:
+            for chunk in encryption.decrypt_stream(raw, what="database.sqlite3.enc"):
+                out.write(chunk)
     else:
         shutil.copyfile(backup_dir / "database.sqlite3", db["NAME"])
     staging = media_root.with_name(media_root.name + ".restoring")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    with tarfile.open(backup_dir / "media.tar.gz", "r:gz") as archive:
-        archive.extractall(staging, filter="data")
+    if encrypted:
+        with (backup_dir / "media.tar.gz.enc").open("rb") as raw:
+            reader = encryption.DecryptingReader(raw, what="media.tar.gz.enc")
+            with tarfile.open(fileobj=reader, mode="r|gz") as archive:
+                archive.extractall(staging, filter="data")
+    else:
+        with tarfile.open(backup_dir / "media.tar.gz", "r:gz") as archive:
+            archive.extractall(staging, filter="data")
     restored = staging / "media"
     if media_root.exists():
         shutil.rmtree(media_root)
@@ -133,3 +179,20 @@ def backup_restore(*, backup_dir: Path, db: dict, media_root: Path) -> None:
     else:
         media_root.mkdir(parents=True)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _pg_restore_encrypted(cmd: list[str], db: dict, path: Path) -> None:
+    """pg_restore reading the decrypted dump from its standard input: no clear dump on disk."""
+    restore = subprocess.Popen(cmd, env=_pg_env(db), stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert restore.stdin is not None and restore.stderr is not None
+    try:
+        with path.open("rb") as raw:
+            for chunk in encryption.decrypt_stream(raw, what=path.name):
+                restore.stdin.write(chunk)
+    except BrokenPipeError:
+        pass  # pg_restore stopped early: its own message says why
+    finally:
+        restore.stdin.close()
+    errors = restore.stderr.read().decode(errors="replace")
+    if restore.wait() != 0:
+        raise BackupError(f"pg_restore failed: {errors.strip()}")

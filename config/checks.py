@@ -48,3 +48,17 @@ def gettext_available(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def scan_encryption_keys(app_configs, **kwargs):
+    """The portal does not start with keys it could not encrypt or decrypt with (collection.scans.encryption)."""
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
+
+    from collection.scans import encryption  # noqa: PLC0415 - config sits above collection
+
+    try:
+        encryption.keyring()
+    except (ImproperlyConfigured, OSError) as exc:
+        return [Error(f"scans cannot be encrypted: {exc}", id="portal.E003")]
+    return []

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collection.models import CollectedRecord, DocumentAccess, Scan
+from collection.scans import encryption
 from config.queueing import queue_safely
 from landdata.models import Commune
 from landdata.safe_cells import SafeCsvWriter
@@ -171,7 +172,11 @@ def _write_zip(path: str, scans: QuerySet[Scan], *, bundle_pk: int) -> tuple[set
             )
             digest = hashlib.sha256()
             try:
-                with scan.file.open("rb") as src, archive.open(name, "w", force_zip64=True) as dst:
+                # Decrypted here, for the registration office, and only here (the bundle is theirs).
+                with (
+                    encryption.open_decrypted(scan.file.name or "", key_id=scan.key_id) as src,
+                    archive.open(name, "w", force_zip64=True) as dst,
+                ):
                     while chunk := src.read(CHUNK_BYTES):
                         digest.update(chunk)
                         dst.write(chunk)

@@ -38,7 +38,7 @@ from collection.models import (
     Scan,
     ScanKind,
 )
-from collection.scans import processing
+from collection.scans import encryption, processing
 from collection.scans.processing import ImageRejected
 from collection.scans.services import REJECTION_MESSAGES, ScanDuplicate, ScanRejected, scan_upload
 from collection.scope import get_scoped_or_404, restrict, user_scope
@@ -119,13 +119,18 @@ def _receive(batch: IntakeBatch, upload, name: str) -> list[IntakeItem]:
 
 
 def _store(batch: IntakeBatch, content, name: str, *, page: int | None = None) -> IntakeItem:
-    digest = hashlib.sha256()
-    for chunk in content.chunks():
-        digest.update(chunk)
     content.seek(0)
-    stored = default_storage.save(f"intake/{timezone.now():%Y/%m}/{uuid.uuid4().hex}", content)
+    data = b"".join(content.chunks())
+    # Encrypted at rest like scans: a photo from Zalo is an ID card just the same.
+    stored, key_id = encryption.save_encrypted(f"intake/{timezone.now():%Y/%m}/{uuid.uuid4().hex}", data)
     item = IntakeItem.objects.create(
-        batch=batch, commune_id=batch.commune_id, original_name=name, page=page, file=stored, sha256=digest.hexdigest()
+        batch=batch,
+        commune_id=batch.commune_id,
+        original_name=name,
+        page=page,
+        file=stored,
+        key_id=key_id,
+        sha256=hashlib.sha256(data).hexdigest(),
     )
     transaction.on_commit(lambda: _queue(item.pk))
     return item
@@ -186,8 +191,7 @@ def intake_process(*, item_id) -> str:
     if item is None:
         return "skipped"
     upload_name = item.file.name or ""
-    with default_storage.open(upload_name, "rb") as handle:
-        data = handle.read()
+    data = encryption.read_decrypted(upload_name, key_id=item.key_id)
     try:
         cleaned, reading, proposal = read_and_propose(data, commune_code=item.commune_id)
     except ImageRejected as exc:
@@ -197,13 +201,14 @@ def intake_process(*, item_id) -> str:
         default_storage.delete(upload_name)
         return "failed"
     now = timezone.now()
-    image = default_storage.save(f"intake/{now:%Y/%m}/{uuid.uuid4().hex}.jpg", ContentFile(cleaned.image_bytes))
-    thumb = default_storage.save(f"intake/{now:%Y/%m}/{uuid.uuid4().hex}.jpg", ContentFile(cleaned.thumbnail_bytes))
+    image, key_id = encryption.save_encrypted(f"intake/{now:%Y/%m}/{uuid.uuid4().hex}.jpg", cleaned.image_bytes)
+    thumb, _key = encryption.save_encrypted(f"intake/{now:%Y/%m}/{uuid.uuid4().hex}.jpg", cleaned.thumbnail_bytes)
     duplicate = _duplicate_of(item, cleaned.phash)
     IntakeItem.objects.filter(pk=item.pk).update(
         status=IntakeItem.Status.READY,
         file=image,
         thumbnail=thumb,
+        key_id=key_id,
         phash=cleaned.phash,
         kind=str(reading.kind),
         reading=reading_as_json(reading),
@@ -282,7 +287,7 @@ def intake_confirm(*, user, item_id, plot_id: int | None = None) -> Scan:
     record, _created = record_services.record_create_draft(plot=plot, user=user)
     if record.status not in EDITABLE_STATUSES:
         raise IntakeRefused(_("Bản ghi của thửa này đã gửi; chờ văn phòng trả lại rồi bổ sung."))
-    with default_storage.open(item.file.name or "", "rb") as handle:
+    with encryption.open_decrypted(item.file.name or "", key_id=item.key_id) as handle:
         upload = File(handle, name=f"{item.original_name}.jpg")
         try:
             scan = scan_upload(record=record, user=user, upload=upload, kind=_scan_kind(item, record))

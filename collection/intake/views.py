@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from collection.intake import services
 from collection.models import EDITABLE_STATUSES, CollectedRecord, DocumentAccess, IntakeItem, MatchedBy
 from collection.network import client_ip
+from collection.scans import encryption
 from collection.scope import get_scoped_or_404, restrict, scoped_communes, user_scope
 from landdata import normalize
 from landdata.models import Commune, FormerCommune, LandUser, Plot
@@ -203,7 +203,7 @@ def item_image(request: HttpRequest, pk, thumbnail: bool = False) -> FileRespons
         action=DocumentAccess.Action.INTAKE,
         ip_address=client_ip(request),
     )
-    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+    response = FileResponse(encryption.open_decrypted(name, key_id=item.key_id), content_type="image/jpeg")
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     return response

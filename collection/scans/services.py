@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collection import history, signals
 from collection.models import EDITABLE_STATUSES, CollectedRecord, DocumentAccess, Role, Scan, ScanKind
-from collection.scans import processing
+from collection.scans import encryption, processing
 from collection.scans.processing import ImageRejected, Rejection
 from collection.scope import user_scope
 from config.queueing import queue_safely
@@ -107,6 +107,13 @@ def _upload_sha256(upload: File) -> str:
     return digest.hexdigest()
 
 
+def _read_all(upload: File) -> bytes:
+    upload.seek(0)
+    data = b"".join(upload.chunks())
+    upload.seek(0)
+    return data
+
+
 def scan_upload(
     *,
     record: CollectedRecord,
@@ -150,13 +157,16 @@ def scan_upload(
     if existing is not None:
         raise ScanDuplicate(_("Ảnh này đã được tải lên."), existing=existing)
 
-    name = default_storage.save(_storage_name("scans", sniffed.extension), upload)
+    # Encrypted before it touches storage (collection.scans.encryption): held whole in memory, at most
+    # SCAN_MAX_BYTES, as the worker does when it cleans it.
+    name, key_id = encryption.save_encrypted(_storage_name("scans", sniffed.extension), _read_all(upload))
     scan = Scan(
         **({"id": scan_id} if scan_id else {}),
         record=record,
         kind=kind,
         original_name=(upload.name or "")[:255],
         file=name,
+        key_id=key_id,
         sha256=sha256,
         size_bytes=upload.size,
         width=sniffed.width,
@@ -224,8 +234,7 @@ def scan_process(*, scan_id, blur_threshold: float | None = None) -> str:
     if scan.status != Scan.Status.PENDING:
         return "skipped"
     try:
-        with default_storage.open(scan.file.name, "rb") as handle:
-            data = handle.read()
+        data = encryption.read_decrypted(scan.file.name or "", key_id=scan.key_id)
     except (OSError, ValueError) as exc:
         raise ScanStorageError(str(exc)) from exc
 
@@ -249,13 +258,15 @@ def scan_process(*, scan_id, blur_threshold: float | None = None) -> str:
 
     upload_name = scan.file.name
     now = timezone.now()
-    image_name = default_storage.save(_storage_name("scans", "jpg", now=now), ContentFile(result.image_bytes))
-    thumb_name = default_storage.save(_storage_name("thumbs", "jpg", now=now), ContentFile(result.thumbnail_bytes))
+    # The cleaned image and its thumbnail (an ID card still, small) are encrypted like the upload.
+    image_name, key_id = encryption.save_encrypted(_storage_name("scans", "jpg", now=now), result.image_bytes)
+    thumb_name, _key = encryption.save_encrypted(_storage_name("thumbs", "jpg", now=now), result.thumbnail_bytes)
     try:
         with transaction.atomic():
             updated = Scan.objects.filter(pk=scan.pk, status=Scan.Status.PENDING).update(
                 file=image_name,
                 thumbnail=thumb_name,
+                key_id=key_id,
                 stored_sha256=result.sha256,
                 phash=result.phash,
                 width=result.width,
@@ -282,9 +293,11 @@ def scan_process(*, scan_id, blur_threshold: float | None = None) -> str:
 
 
 def scan_open(*, scan: Scan, user, action: str = DocumentAccess.Action.VIEW, ip_address: str | None = None):
-    """Record that `user` opened `scan` (personal data law); returns the open file to stream.
+    """Record that `user` opened `scan` (personal data law); returns the decrypted file to stream.
 
-    The log row is written before the file is opened, so even a failed download is logged.
+    The log row is written before the file is opened, so even a failed download is logged. The one
+    place (with the workers and the bundle builder) where a scan's bytes are decrypted; a key that is
+    missing or not the file's raises encryption.ScanKeyError with the reason.
     """
     field = scan.thumbnail if action == DocumentAccess.Action.THUMBNAIL else scan.file
     DocumentAccess.objects.create(
@@ -296,7 +309,7 @@ def scan_open(*, scan: Scan, user, action: str = DocumentAccess.Action.VIEW, ip_
     )
     if not field or not field.name:
         raise FileNotFoundError(scan.pk)
-    return default_storage.open(field.name, "rb")
+    return encryption.open_decrypted(field.name, key_id=scan.key_id)
 
 
 def scan_delete(*, scan: Scan, user) -> None:

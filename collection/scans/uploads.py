@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collection.models import EDITABLE_STATUSES, ChunkedUpload, CollectedRecord, Scan, ScanKind
+from collection.scans import encryption
 from collection.scans.services import UPLOAD_ROLES, ScanDuplicate, ScanRejected, scan_upload
 from collection.scope import restrict, user_scope
 
@@ -216,21 +217,20 @@ def upload_append(
             raise UploadRefused(BAD_REQUEST, _("Phần gửi bị ngắt giữa chừng; sẽ gửi lại."))
         if not _checksum_ok(checksum, data):
             raise UploadRefused(CHECKSUM_MISMATCH, _("Phần gửi bị hỏng trên đường truyền; sẽ gửi lại."))
-        name = default_storage.save(f"uploads/{upload.id.hex}/{offset:012d}.part", ContentFile(data))
+        # Each chunk is a piece of an ID card photo: encrypted like the scan it becomes.
+        name, key_id = encryption.save_encrypted(f"uploads/{upload.id.hex}/{offset:012d}.part", data)
         upload.chunks = [*upload.chunks, name]
         upload.offset = offset + len(data)
-        upload.save(update_fields=["chunks", "offset", "updated_at"])
+        upload.key_id = key_id
+        upload.save(update_fields=["chunks", "offset", "key_id", "updated_at"])
     if upload.complete:
         return _finish(upload)
     return _state(upload)
 
 
 def _read_chunks(upload: ChunkedUpload) -> bytes:
-    parts = []
-    for name in upload.chunks:
-        with default_storage.open(name, "rb") as handle:
-            parts.append(handle.read())
-    return b"".join(parts)
+    # Each chunk names its key in its header (a rotation may fall between two chunks).
+    return b"".join(encryption.read_decrypted(name) for name in upload.chunks)
 
 
 def _delete_chunks(names: list[str]) -> None:

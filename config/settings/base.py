@@ -143,6 +143,12 @@ SCAN_BLUR_THRESHOLD = float(get_str("SCAN_BLUR_THRESHOLD", "40"))
 # they were built; the request stays on record.
 BUNDLE_RETENTION_DAYS = get_int("BUNDLE_RETENTION_DAYS", 7)
 IMPORT_MAX_BYTES = get_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# Scans, thumbnails, intake photos, upload chunks and backups are encrypted at rest (AES-256-GCM,
+# collection.scans.encryption): "id1:base64key,id2:base64key", the first key encrypts, every key listed
+# decrypts (rotate: put a new key first, run rotate_scan_key, then drop the old one). Required in
+# production; unset here (a laptop, bin/demo), a key is made once in SCAN_ENCRYPTION_KEY_FILE.
+SCAN_ENCRYPTION_KEYS = get_str("SCAN_ENCRYPTION_KEYS", "")
+SCAN_ENCRYPTION_KEY_FILE: Path | None = get_path("SCAN_ENCRYPTION_KEY_FILE", VAR_DIR / "scan-encryption.key")
 
 # Celery: JSON only, time limits, separate queues for per-record and bulk work.
 CELERY_BROKER_URL = get_str("CELERY_BROKER_URL", "filesystem://")

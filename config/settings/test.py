@@ -1,5 +1,8 @@
 """Settings for the test suite: fast hashing, eager Celery unless a test starts a worker."""
 
+import base64
+import hashlib
+
 from config.env import get_bool
 
 from .base import *  # noqa: F401,F403
@@ -13,6 +16,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A fixed key for the suite (never a file under var/): 32 bytes derived from a constant.
+SCAN_ENCRYPTION_KEYS = "test:" + base64.b64encode(hashlib.sha256(b"landportal test scans").digest()).decode()
+SCAN_ENCRYPTION_KEY_FILE = None
 # Static files come from the finders; no collectstatic directory in tests.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

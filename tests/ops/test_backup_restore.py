@@ -29,7 +29,7 @@ def test_postgres_backup_and_restore_round_trip(settings, tmp_path):
     PlotFactory.create_batch(3)
     scan = _media_with_a_scan(settings.MEDIA_ROOT)
     call_command("backup_data", str(tmp_path / "bk"))
-    assert set(backup_verify(tmp_path / "bk")["files"]) == {"database.dump", "media.tar.gz"}
+    assert set(backup_verify(tmp_path / "bk")["files"]) == {"database.dump.enc", "media.tar.gz.enc"}
 
     Plot.objects.all().delete()
     scan.unlink()
@@ -66,7 +66,7 @@ def test_damaged_backup_is_refused_before_anything_changes(tmp_path):
     media = tmp_path / "media"
     scan = _media_with_a_scan(media)
     backup_create(db=db, media_root=media, out_dir=tmp_path / "bk")
-    (tmp_path / "bk" / "media.tar.gz").write_bytes(b"garbage")
+    (tmp_path / "bk" / "media.tar.gz.enc").write_bytes(b"garbage")
     with pytest.raises(BackupError, match="damaged"):
         backup_restore(backup_dir=tmp_path / "bk", db=db, media_root=media)
     assert scan.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
@@ -37,6 +38,7 @@ def _production_env(**extra) -> dict:
             "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
             "ALLOWED_HOSTS": "portal.example.vn",
+            "SCAN_ENCRYPTION_KEYS": "prod1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             **extra,
         }
     )

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from collection.models import DocumentAccess, Scan
+from collection.scans import encryption
 from tests.collection.scans import images
 from tests.collection.scans.conftest import upload_file
 
@@ -142,8 +143,8 @@ def test_no_public_media_url(official_client, settings, scan, field):
 
 
 def test_stored_file_has_no_gps(scan):
-    with scan.file.open("rb") as handle:
-        data = handle.read()
+    data = encryption.read_decrypted(scan.file.name, key_id=scan.key_id)
+    assert data.startswith(b"\xff\xd8")
     assert b"Exif" not in data and b"GPS" not in data
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 
 from collection import signals
 from collection.models import CollectedRecord, Scan
-from collection.scans import services
+from collection.scans import encryption, services
 from tests.collection.scans import images
 from tests.collection.scans.conftest import upload_file
 from tests.factories import CollectedRecordFactory
@@ -57,8 +57,7 @@ def test_jpeg_with_exif_is_stored_upright_without_metadata(
     assert STORED_NAME.match(scan.file.name)
     assert scan.uploaded_by == world["official"]
     assert scan.sha256 == hashlib.sha256(good_jpeg).hexdigest()  # the upload's hash
-    with default_storage.open(scan.file.name, "rb") as handle:
-        stored = handle.read()
+    stored = encryption.read_decrypted(scan.file.name, key_id=scan.key_id)  # encrypted at rest
     assert scan.stored_sha256 == hashlib.sha256(stored).hexdigest()  # the stored file's hash
     assert scan.stored_sha256 != scan.sha256
     image = Image.open(io.BytesIO(stored))

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from collection.models import Scan
+from collection.scans import encryption
 from tests.collection.scans import images
 from tests.collection.scans.conftest import upload_file
 from tests.live_celery import TEST_BROKER_URL, WorkerProcesses, celery_on_broker, require_services
@@ -57,5 +58,4 @@ def test_uploaded_scan_is_processed_by_the_worker(worker, client, world, tmp_pat
         time.sleep(0.5)
     assert scan.status == Scan.Status.READY, worker.log()
     assert (scan.width, scan.height) == (1200, 1600)
-    with scan.file.open("rb") as handle:
-        assert b"Exif" not in handle.read()
+    assert b"Exif" not in encryption.read_decrypted(scan.file.name, key_id=scan.key_id)
