@@ -122,11 +122,16 @@ def group(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def official(request: HttpRequest, code: str, username: str) -> HttpResponse:
-    """What one official collected in a commune, day by day (live: a small query)."""
+def official(request: HttpRequest, code: str) -> HttpResponse:
+    """What one official collected in a commune, day by day (live: a small query).
+
+    The official comes as `?collected_by=`: the name is free text from the phone or from
+    import_collection (contract §2.3), which may hold a "/" that no path segment can carry.
+    """
     unit = get_scoped_or_404(Commune.objects.all(), request.user, code=code)
+    username = request.GET.get("collected_by", "")
     area = user_area(request.user, commune=unit.code)
-    rows = fig.collected_per_official(area, collected_by=username)
+    rows = fig.collected_per_official(area, collected_by=username) if username else []
     if not rows:
         raise Http404
     days = fig.collected_per_day(area, collected_by=username)

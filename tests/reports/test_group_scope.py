@@ -58,9 +58,9 @@ def test_the_commune_page_shows_totals_and_only_the_own_group(client, groups, wh
 @pytest.mark.parametrize("who", ["member2", "leader2"])
 def test_group_1s_official_page_is_404_for_group_2(client, groups, who):
     client.force_login(groups[who])
-    url = reverse("reports:official", kwargs={"code": "10001", "username": "canbo01"})
+    url = reverse("reports:official", kwargs={"code": "10001"}) + "?collected_by=canbo01"
     assert client.get(url).status_code == 404
-    own = reverse("reports:official", kwargs={"code": "10001", "username": "canbo02"})
+    own = reverse("reports:official", kwargs={"code": "10001"}) + "?collected_by=canbo02"
     assert client.get(own).status_code == 200
 
 

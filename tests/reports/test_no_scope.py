@@ -49,7 +49,7 @@ def test_web_dashboards_refuse_a_user_without_a_scope_row(client, campaign, nobo
     assert client.get(reverse("reports:dashboard")).status_code == 403
     assert client.get(reverse("reports:commune", kwargs={"code": "10001"})).status_code == 404
     assert client.get(reverse("reports:group", kwargs={"pk": campaign.group.pk})).status_code == 404
-    official = reverse("reports:official", kwargs={"code": "10001", "username": "canbo01"})
+    official = reverse("reports:official", kwargs={"code": "10001"}) + "?collected_by=canbo01"
     assert client.get(official).status_code == 404
 
 
