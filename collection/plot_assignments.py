@@ -50,12 +50,13 @@ def hamlet_of(address: str) -> str:
     return _SPACES.sub(" ", first).strip()
 
 
-def hamlet_filter(hamlet: str) -> Q:
-    """Plots whose address is in `hamlet` (as `hamlet_of` reads it), case-insensitively."""
+def hamlet_filter(hamlet: str, *, field: str = "address") -> Q:
+    """Plots whose address is in `hamlet` (as `hamlet_of` reads it), case-insensitively; `field` is
+    the path to the plot's address from the model filtered ("plot__address" from a record)."""
     name = hamlet_of(hamlet)
     if not name:
         return Q()
-    return Q(address__iexact=name) | Q(address__istartswith=f"{name},")
+    return Q(**{f"{field}__iexact": name}) | Q(**{f"{field}__istartswith": f"{name},"})
 
 
 def can_assign(user) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import pace_views, views
+from reports import callback_views, pace_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("tien-do/", pace_views.overview, name="pace"),
     path("tien-do/xa/<str:code>/", pace_views.commune, name="pace_commune"),
     path("tien-do/xa/<str:code>/ke-hoach/", pace_views.weekly_plan, name="weekly_plan"),
+    # Special cases that need a second visit or a call, per official (issue 17.4).
+    path("goi-lai/", callback_views.call_back_list, name="callbacks"),
+    path("goi-lai.xlsx", callback_views.call_back_xlsx, name="callbacks_xlsx"),
     path("goi-anh/<int:pk>/", views.bundle_status, name="bundle_status"),
     path("goi-anh/<int:pk>/tai-ve/", views.bundle_download, name="bundle_download"),
 ]

@@ -19,6 +19,12 @@
     }
   });
 
+  // <button data-print>: print the page (the call-back list for a hamlet meeting).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (button) { window.print(); }
+  });
+
   // The record form: a second click while the first post is on its way must not send it again.
   function guardRecordForm() {
     var form = document.getElementById("record-form");
