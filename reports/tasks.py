@@ -9,6 +9,7 @@ from celery import shared_task
 from django.conf import settings
 
 from reports.bundles import bundle_build, bundles_expire
+from reports.daily import send_daily_reports
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +27,9 @@ def build_scan_bundle(bundle_id: int) -> str:
 def expire_scan_bundles() -> int:
     """Daily (beat): delete bundle files older than settings.BUNDLE_RETENTION_DAYS."""
     return bundles_expire(older_than=dt.timedelta(days=settings.BUNDLE_RETENTION_DAYS))
+
+
+@shared_task(name="reports.tasks.send_daily_reports")
+def daily_reports_mail() -> int:
+    """Each morning (beat): the leaders' daily report by e-mail, when DAILY_REPORT_EMAIL is on."""
+    return send_daily_reports()

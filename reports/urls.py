@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import callback_views, pace_views, views
+from reports import callback_views, daily_views, pace_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     # Special cases that need a second visit or a call, per official (issue 17.4).
     path("goi-lai/", callback_views.call_back_list, name="callbacks"),
     path("goi-lai.xlsx", callback_views.call_back_xlsx, name="callbacks_xlsx"),
+    # The leaders' one-page daily report (issue 17.5).
+    path("hang-ngay/", daily_views.daily_report, name="daily"),
+    path("hang-ngay.xlsx", daily_views.daily_xlsx, name="daily_xlsx"),
     path("goi-anh/<int:pk>/", views.bundle_status, name="bundle_status"),
     path("goi-anh/<int:pk>/tai-ve/", views.bundle_download, name="bundle_download"),
 ]

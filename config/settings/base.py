@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import get_bool, get_int, get_list, get_path, get_str, parse_database_url
@@ -204,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-unfinished-uploads": {"task": "collection.tasks.expire_uploads", "schedule": 86400.0},
     # Scan bundles older than BUNDLE_RETENTION_DAYS.
     "expire-scan-bundles": {"task": "reports.tasks.expire_scan_bundles", "schedule": 86400.0},
+    # The leaders' daily report by e-mail, each morning (does nothing unless DAILY_REPORT_EMAIL).
+    "daily-reports-mail": {
+        "task": "reports.tasks.send_daily_reports",
+        "schedule": crontab(hour=get_int("DAILY_REPORT_HOUR", 6), minute=30),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -272,6 +279,9 @@ ADMINS = [(address, address) for address in get_list("ADMINS", [])]
 SERVER_EMAIL = get_str("SERVER_EMAIL", "root@localhost")
 EMAIL_HOST = get_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = get_int("EMAIL_PORT", 25)
+# The leaders' daily report by e-mail (reports.daily): on by default when EMAIL_HOST is set.
+DAILY_REPORT_EMAIL = get_bool("DAILY_REPORT_EMAIL", bool(os.environ.get("EMAIL_HOST")))
+DEFAULT_FROM_EMAIL = get_str("DEFAULT_FROM_EMAIL", SERVER_EMAIL)
 
 # Optional second factor (TOTP, django-otp) for the roles listed, e.g. "reviewer,admin"; empty turns it off.
 OTP_REQUIRED_ROLES = get_list("OTP_REQUIRED_ROLES", [])
