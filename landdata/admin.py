@@ -11,9 +11,11 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -26,6 +28,7 @@ from import_export.forms import SelectableFieldsExportForm
 
 from config.queueing import queue_safely
 from landdata import normalize, resources, selectors, services, signals
+from landdata.admin_params import safe_initial
 from landdata.admin_units import AdminUnitsUnavailable
 from landdata.imports import IMPORT_KINDS, uploadable_kinds
 from landdata.models import (
@@ -77,6 +80,10 @@ class ProvinceAdminAccess:
     def has_export_permission(self, request):
         return is_province_admin(request.user)
 
+    def get_changeform_initial_data(self, request):
+        """Initial values from the query string, less those an integer field could not look up."""
+        return safe_initial(self.model, super().get_changeform_initial_data(request))
+
 
 def field_verbose_name(model, path: str) -> str | None:
     """The verbose name of the model field at `path` ("plot__former_commune_id"), or None."""
@@ -118,6 +125,14 @@ class NamedExport:
     export_formats = SAFE_EXPORT_FORMATS
     # Pages whose rows are people: each export is logged (ExportLog.Kind, in collection) with whom it named.
     export_log_kind: str | None = None
+
+    def export_action(self, request, *args, **kwargs):
+        """A filter the change list does not know (`?plot=…` here) sends back to the list with its
+        "?e=1" warning, as the change list itself does, instead of a 500."""
+        try:
+            return super().export_action(request, *args, **kwargs)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(f"{request.path.rsplit('/export/', 1)[0]}/?{ERROR_FLAG}=1")
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         """django-import-export's own, except that the format says whether cells keep their native
