@@ -38,6 +38,10 @@ MIN_SIDE = 1000  # px; below this the text of a certificate is not legible
 BLUR_THRESHOLD = 40.0  # variance of the Laplacian on a 1024-px greyscale copy
 ANALYSIS_SIZE = 1024
 QR_SIZE = 2000
+# A JPEG larger than this is decoded at a reduced scale (1/2, 1/4 or 1/8, by the decoder itself:
+# `Image.draft`) and stored so: a 60-MP photo is kept at 15 MP, and costs the worker about a third
+# of the memory (bench/scan_memory.py). Photos up to this size (a 12- or 20-MP phone) are untouched.
+STORE_MAX_PIXELS = 20_000_000
 
 
 class Rejection(enum.StrEnum):
@@ -207,6 +211,26 @@ def quality_issues(
     return tuple(issues)
 
 
+def _draft_scale(width: int, height: int, store_max_pixels: int) -> int:
+    """The smallest of 1, 2, 4, 8 that brings width × height to at most `store_max_pixels`."""
+    scale = 1
+    while scale < 8 and (width // scale) * (height // scale) > store_max_pixels:
+        scale *= 2
+    return scale
+
+
+def reduce_on_decode(image: Image.Image, *, store_max_pixels: int = STORE_MAX_PIXELS) -> Image.Image:
+    """Ask the JPEG decoder for a reduced scale when the photo is larger than `store_max_pixels`:
+    the full-size pixels are then never held in memory. Other formats are decoded at full size."""
+    if image.format not in ("JPEG", "MPO"):
+        return image
+    scale = _draft_scale(image.width, image.height, store_max_pixels)
+    if scale > 1:
+        mode = image.mode if image.mode in ("RGB", "L") else None
+        image.draft(mode, (image.width // scale, image.height // scale))
+    return image
+
+
 def process_image(
     data: bytes,
     *,
@@ -214,12 +238,15 @@ def process_image(
     qr_full_resolution_retry: bool = True,
     blur_threshold: float = BLUR_THRESHOLD,
     min_side: int = MIN_SIDE,
+    store_max_pixels: int = STORE_MAX_PIXELS,
 ) -> ProcessedImage:
     """Decode safely, turn upright, strip metadata, measure quality, read a QR code.
 
-    Raises ImageRejected (bomb, truncated, not an image) — never returns a half result.
+    A JPEG above `store_max_pixels` is decoded (and stored) at a reduced scale; quality is
+    measured on what is stored. Raises ImageRejected (bomb, truncated, not an image) — never
+    returns a half result.
     """
-    image = _open(data, max_pixels=max_pixels)
+    image = reduce_on_decode(_open(data, max_pixels=max_pixels), store_max_pixels=store_max_pixels)
     try:
         image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
