@@ -195,27 +195,29 @@ def _actor_label(actor: str) -> str:
     return actor
 
 
+def history_entry(row: RecordChange, *, full_ids: bool) -> HistoryEntry:
+    """One stored change as people read it (labels, choices in words, ID numbers masked unless `full_ids`)."""
+    return HistoryEntry(
+        at=row.at,
+        actor=_actor_label(row.actor),
+        action=row.action,
+        action_label=str(row.get_action_display()),
+        scan_id=str(row.scan_id or ""),
+        lines=[
+            HistoryLine(
+                field=name,
+                label=_label(name),
+                old=_shown(name, old, full_ids=full_ids),
+                new=_shown(name, new, full_ids=full_ids),
+            )
+            for name, (old, new) in row.changes.items()
+        ],
+    )
+
+
 def record_history(*, record: CollectedRecord, user, limit: int = 200) -> list[HistoryEntry]:
     """The record's history, newest first, in one query; ID numbers masked unless the user reviews
     or administers (as in every list)."""
     full_ids = user_scope(user).role in FULL_ID_ROLES
     rows = RecordChange.objects.filter(record=record).order_by("-at", "-pk")[:limit]
-    return [
-        HistoryEntry(
-            at=row.at,
-            actor=_actor_label(row.actor),
-            action=row.action,
-            action_label=str(row.get_action_display()),
-            scan_id=str(row.scan_id or ""),
-            lines=[
-                HistoryLine(
-                    field=name,
-                    label=_label(name),
-                    old=_shown(name, old, full_ids=full_ids),
-                    new=_shown(name, new, full_ids=full_ids),
-                )
-                for name, (old, new) in row.changes.items()
-            ],
-        )
-        for row in rows
-    ]
+    return [history_entry(row, full_ids=full_ids) for row in rows]

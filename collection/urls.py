@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collection import assignment_views, citizen_views, stale_views, views
+from collection import assignment_views, citizen_views, stale_views, trail_views, views
 from collection.intake import views as intake_views
 from collection.scans import views as scan_views
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("viec-ton/", stale_views.waiting, name="waiting"),
     path("thua-dat/<int:plot_id>/thu-thap/", views.record_start, name="record_start"),
     path("ban-ghi/<int:record_id>/", views.record_edit, name="record_edit"),
+    # Who has seen one person's data (province admins; linked from the land user's admin page).
+    path("nguoi-su-dung-dat/<int:land_user_id>/ai-da-xem/", trail_views.land_user_trail, name="land_user_trail"),
     # The phone: the page shown without signal, and what is still to send.
     path("ngoai-tuyen/", views.offline_shell, name="offline_shell"),
     path("hop-thu-di/", views.outbox, name="outbox"),

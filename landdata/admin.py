@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
@@ -31,6 +32,7 @@ from landdata import normalize, resources, selectors, services, signals
 from landdata.admin_params import safe_initial
 from landdata.admin_units import AdminUnitsUnavailable
 from landdata.imports import IMPORT_KINDS, uploadable_kinds
+from landdata.links import LAND_USER_LINKS
 from landdata.models import (
     Certificate,
     Commune,
@@ -284,11 +286,23 @@ class LandUserAdmin(RegistryReadOnly, NamedExport, ExportMixin, admin.ModelAdmin
         "id_kind",
         "address",
         "batch",
+        "related_pages",
     )
 
     @admin.display(description=_("số giấy tờ tùy thân"))
     def masked_id(self, obj: LandUser) -> str:
         return obj.masked_id
+
+    @admin.display(description=_("xem thêm"))
+    def related_pages(self, obj: LandUser) -> str:
+        """Links to the upper apps' pages about this person (landdata.links), e.g. who has seen their data."""
+        if obj.pk is None or not LAND_USER_LINKS:
+            return "—"
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            ((reverse(link.url_name, args=[obj.pk]), link.label) for link in LAND_USER_LINKS),
+        )
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, normalize.name_folded(search_term) or search_term)

@@ -162,6 +162,10 @@ PARAM_RULES: dict[str, Callable[[Endpoint, dict], str]] = {
     # B's token is B's citizen's credential, which nobody of A holds: a guessed one must open nothing.
     "token": lambda e, o: "mot-ma-doan-bua-khong-co-that",
     "flag_id": lambda e, o: str(o["flag"].pk),
+    # A registry row of the target plot (the "who has seen this person's data" page).
+    "land_user_id": lambda e, o: str(
+        o["plot"].land_users.order_by("pk").values_list("pk", flat=True).first() or 999999
+    ),
     "code": lambda e, o: o["commune"].code,
     "username": lambda e, o: o["official"].username,
     "uidb64": lambda e, o: urlsafe_base64_encode(force_bytes(o["official"].pk)),  # a password reset link
