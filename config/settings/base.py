@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -28,7 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: stored as a hash, expiring, revocable (the model is config.models.ApiToken).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Content-Security-Policy: own static files only, no inline scripts.
     "config.middleware.ContentSecurityPolicyMiddleware",
+    # A password someone else chose (new account, admin's reset) is changed before any other page.
+    "config.middleware.PasswordChangeRequiredMiddleware",
     # Optional second factor (TOTP) for the roles in OTP_REQUIRED_ROLES.
     "config.middleware.SecondFactorMiddleware",
 ]
@@ -216,7 +220,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call gets 401 with `WWW-Authenticate: Token`, not a bare 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "config.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -249,6 +253,23 @@ SPECTACULAR_SETTINGS = {
         "ScanKindEnum": "collection.models.ScanKind",
     },
 }
+
+# API tokens (django-rest-knox): only a SHA-512 digest and a 15-character prefix are stored; each token
+# is shown once when its owner creates it (/tai-khoan/khoa-api/), expires after API_TOKEN_DAYS days
+# (never renewed by use) and can be revoked. Same `Authorization: Token ...` header as before.
+KNOX_TOKEN_MODEL = "portal.ApiToken"
+# knox's own migrations would create its default table (knox_authtoken) although the model is swapped out:
+# an empty table that only gets in the way (flushing auth_user). The portal's migration makes ApiToken.
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_DAYS = get_int("API_TOKEN_DAYS", 30)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": get_int("API_TOKENS_PER_USER", 10),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# A password reset link made by an admin ("Đặt lại mật khẩu") works once, for this long.
+PASSWORD_RESET_TIMEOUT = get_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
 # The client's address (login lockout, access logs): collection.network.client_ip. X-Forwarded-For is
 # believed only from these reverse proxies (addresses or networks, comma-separated); empty: the peer
