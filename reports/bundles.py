@@ -19,6 +19,7 @@ import re
 import tempfile
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -130,8 +131,13 @@ def bundle_build(*, bundle_id: int) -> ScanBundle | None:
     try:
         record_ids, missing = _write_zip(tmp_path, scans, bundle_pk=bundle.pk)
         name = f"goi-anh_{bundle.commune_id}_{bundle.date_from or 'all'}_{bundle.date_to or 'all'}_{bundle.pk}.zip"
-        with open(tmp_path, "rb") as fh:
-            bundle.file.save(name, File(fh), save=False)
+        # A bundle is a ZIP of ID cards: stored encrypted like the scans, decrypted as it is downloaded.
+        with open(tmp_path, "rb") as fh, tempfile.TemporaryFile() as stored:
+            with encryption.EncryptingWriter(stored) as sealed:
+                while chunk := fh.read(CHUNK_BYTES):
+                    sealed.write(chunk)
+            stored.seek(0)
+            bundle.file.save(name, File(stored), save=False)
         bundle.size_bytes = os.path.getsize(tmp_path)
         bundle.status = ScanBundle.Status.DONE
         bundle.total = total
@@ -149,6 +155,18 @@ def bundle_build(*, bundle_id: int) -> ScanBundle | None:
     finally:
         os.unlink(tmp_path)
     return bundle
+
+
+def bundle_stream(bundle: ScanBundle) -> Iterator[bytes]:
+    """The bundle's ZIP as it was built (decrypted); a bundle stored before encryption as it is."""
+    with bundle.file.open("rb") as handle:
+        start = handle.read(len(encryption.STREAM_MAGIC))
+        handle.seek(0)
+        if start == encryption.STREAM_MAGIC:
+            yield from encryption.decrypt_stream(handle, what=bundle.file.name or "bundle")
+            return
+        while chunk := handle.read(CHUNK_BYTES):
+            yield chunk
 
 
 def _write_zip(path: str, scans: QuerySet[Scan], *, bundle_pk: int) -> tuple[set[int], int]:

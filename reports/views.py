@@ -10,9 +10,10 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -239,7 +240,7 @@ def bundle_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def bundle_download(request: HttpRequest, pk: int) -> FileResponse:
+def bundle_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """The finished archive, after the scope check, with one access-log row per record it carries."""
     bundle = get_scoped_or_404(ScanBundle.objects.all(), request.user, pk=pk)
     if user_scope(request.user).role not in OFFICE_ROLES:
@@ -247,11 +248,10 @@ def bundle_download(request: HttpRequest, pk: int) -> FileResponse:
     if bundle.status != ScanBundle.Status.DONE or not bundle.file:
         raise Http404
     bundles.bundle_download_log(bundle=bundle, user=request.user, ip_address=_client_ip(request))
-    response = FileResponse(
-        bundle.file.open("rb"),
-        as_attachment=True,
-        filename=os.path.basename(bundle.file.name or ""),
-        content_type="application/zip",
-    )
+    # Stored encrypted: decrypted segment by segment as it is sent.
+    response = StreamingHttpResponse(bundles.bundle_stream(bundle), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, os.path.basename(bundle.file.name or ""))
+    if bundle.size_bytes:
+        response["Content-Length"] = str(bundle.size_bytes)
     response["Cache-Control"] = "private, no-store"
     return response

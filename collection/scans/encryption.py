@@ -37,7 +37,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -52,6 +52,10 @@ NONCE_BYTES = 12
 TAG_BYTES = 16
 SEGMENT_BYTES = 1024 * 1024
 _KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+class Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
 
 
 class ScanKeyError(Exception):
@@ -256,7 +260,7 @@ class EncryptingWriter(io.RawIOBase):
         super().close()
 
 
-def decrypt_stream(source: BinaryIO, *, what: str = "backup") -> Iterator[bytes]:
+def decrypt_stream(source: Readable, *, what: str = "backup") -> Iterator[bytes]:
     """The original bytes of a sealed stream, segment by segment; ScanKeyError if anything is off."""
     start = source.read(len(STREAM_MAGIC) + 1)
     if not start.startswith(STREAM_MAGIC) or len(start) < len(STREAM_MAGIC) + 1:
@@ -288,7 +292,7 @@ def decrypt_stream(source: BinaryIO, *, what: str = "backup") -> Iterator[bytes]
 class DecryptingReader(io.RawIOBase):
     """A read-only file over a sealed stream (tarfile in stream mode, pg_restore's input)."""
 
-    def __init__(self, source: BinaryIO, *, what: str = "backup"):
+    def __init__(self, source: Readable, *, what: str = "backup"):
         super().__init__()
         self._segments = decrypt_stream(source, what=what)
         self._buffer = memoryview(b"")

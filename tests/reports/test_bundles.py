@@ -15,6 +15,7 @@ from django.urls import reverse
 from PIL import Image
 
 from collection.models import DocumentAccess, Scan
+from collection.scans import encryption
 from reports import bundles
 from reports.models import ScanBundle
 from tests.reports.factories import ScanFactory
@@ -67,7 +68,7 @@ def test_bundle_contents_names_manifest_and_hashes(campaign, scans, django_captu
     bundle = _build(campaign, django_capture_on_commit_callbacks)
     assert bundle.status == ScanBundle.Status.DONE
     assert (bundle.done, bundle.total) == (4, 4)
-    with bundle.file.open("rb") as fh, zipfile.ZipFile(fh) as archive:
+    with zipfile.ZipFile(io.BytesIO(b"".join(bundles.bundle_stream(bundle)))) as archive:
         names = archive.namelist()
         assert names == [
             "10001_1_1_cert_1_1.jpg",
@@ -92,11 +93,20 @@ def test_bundle_contents_names_manifest_and_hashes(campaign, scans, django_captu
     assert sorted(bundle.record_ids) == sorted([campaign.records["a1"].pk, campaign.records["a4"].pk])
 
 
+def test_stored_bundle_is_encrypted(settings, campaign, scans, django_capture_on_commit_callbacks):
+    """A bundle is a ZIP of ID cards: on disk it is no ZIP and names no file."""
+    bundle = _build(campaign, django_capture_on_commit_callbacks)
+    stored = (settings.MEDIA_ROOT / bundle.file.name).read_bytes()
+    assert stored.startswith(encryption.STREAM_MAGIC) and b"manifest.csv" not in stored
+    assert not zipfile.is_zipfile(io.BytesIO(stored))
+    assert zipfile.ZipFile(io.BytesIO(b"".join(bundles.bundle_stream(bundle)))).testzip() is None
+
+
 def test_bundle_date_range(campaign, scans, django_capture_on_commit_callbacks):
     bundle = _build(
         campaign, django_capture_on_commit_callbacks, date_from=dt.date(2025, 10, 2), date_to=dt.date(2025, 10, 31)
     )
-    with bundle.file.open("rb") as fh, zipfile.ZipFile(fh) as archive:
+    with zipfile.ZipFile(io.BytesIO(b"".join(bundles.bundle_stream(bundle)))) as archive:
         assert archive.namelist() == ["10002_1_1_cert_2_1.jpg", "manifest.csv"]
 
 
