@@ -9,6 +9,8 @@ It creates its own throwaway database (<name>_bench_reports), migrates it, loads
 collected records with their outcomes, land-user statuses and flags, then measures:
   1. the province dashboard (admin), a commune dashboard and the /api/v1/reports/ endpoint
      through the Django test Client (whole stack), 100 runs each: p50/p95 ms, queries per page;
+     with every plot handed to one of 300 officials and a campaign period per commune, also the pace
+     pages (province, the big ward with its officials), the daily report and the call-back list;
   2. `campaign_report --format json`, 100 runs: p50/p95 ms;
   3. the plot Excel export of the 50,000-plot ward, in a child process: seconds, peak RSS;
   4. a ZIP bundle of 4,000 small generated JPEG scans, in a child process: seconds, peak RSS.
@@ -249,6 +251,33 @@ def load(plots: int, records: int, seed: int = 27) -> dict:
     return {"seconds": time.monotonic() - started, "users": users, "flags": flags, "sample": sample}
 
 
+def load_officials(admin) -> int:
+    """Issue 17: every commune's campaign period, three officials per commune and every plot handed
+    to one of them (COPY), so that the pace, daily and call-back pages count at province size."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from collection.models import CampaignPeriod, PlotAssignment, Role, UserScope
+    from landdata.models import Commune, Plot
+
+    codes = list(Commune.objects.values_list("code", flat=True))
+    CampaignPeriod.objects.bulk_create([CampaignPeriod(commune_id=c, starts_on=dt.date(2025, 9, 1)) for c in codes])
+    user_model = get_user_model()
+    officials: dict[str, list[int]] = {}
+    for code in codes:
+        for k in range(3):
+            user = user_model.objects.create_user(f"cb{code}_{k}", password="x")
+            UserScope.objects.create(user=user, role=Role.OFFICIAL, commune_id=code)
+            officials.setdefault(code, []).append(user.pk)
+
+    plots = list(Plot.objects.values_list("pk", "former_commune__commune_id"))
+    return copy_objects(
+        PlotAssignment,
+        (PlotAssignment(plot_id=pk, official_id=officials[c][pk % 3], assigned_by=admin) for pk, c in plots),
+    )
+
+
 def make_scans(count: int, media_root: Path, user) -> None:
     """`count` small noise JPEGs on disk, attached (two or four per plot) to records of the big ward."""
     from PIL import Image
@@ -387,9 +416,17 @@ def main() -> int:
         make_scans(args.scans, Path(media.name), admin)
         print(f"generated {args.scans:,} JPEG scans in {time.monotonic() - t0:.1f}s")
 
+        t0 = time.monotonic()
+        handed = load_officials(admin)
+        print(f"handed {handed:,} plots to 300 officials in {time.monotonic() - t0:.1f}s")
+
         client = Client()
         client.force_login(admin)
         pages = [
+            ("pace, province (issue 17)", reverse("reports:pace")),
+            (f"pace, commune {BIG_WARD} + officials", reverse("reports:pace_commune", kwargs={"code": BIG_WARD})),
+            ("daily report, province", reverse("reports:daily")),
+            ("call-back list, province (1,000 rows)", reverse("reports:callbacks")),
             ("province dashboard (admin)", reverse("reports:dashboard")),
             (f"commune dashboard {BIG_WARD} (50k plots)", reverse("reports:commune", kwargs={"code": BIG_WARD})),
             ("commune dashboard 09150", reverse("reports:commune", kwargs={"code": "09150"})),
