@@ -622,7 +622,9 @@ class WeeklyPlan(models.Model):
         ordering = ["commune_id", "working_group_id", "week"]
         constraints = [
             models.UniqueConstraint(
-                fields=["commune", "week"], condition=models.Q(working_group__isnull=True), name="weeklyplan_commune_week"
+                fields=["commune", "week"],
+                condition=models.Q(working_group__isnull=True),
+                name="weeklyplan_commune_week",
             ),
             models.UniqueConstraint(
                 fields=["working_group", "week"],
