@@ -138,7 +138,7 @@ class Area:
     NOTHING counts nothing, PROVINCE everything, COMMUNES the listed communes; `working_group_id`
     narrows what names people or shows activity (per-official tables, flags by code, daily
     charts, per-group rows) to one group's former communes, while a commune's headline totals
-    stay those of the commune (see docs/design.md, "Scope"). Made by `user_area`; an empty list
+    stay those of the commune (see docs/architecture.md, "Scope"). Made by `user_area`; an empty list
     of communes is NOTHING, never the province.
     """
 

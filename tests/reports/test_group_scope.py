@@ -2,7 +2,7 @@
 
 Commune A's former commune 10001 belongs to "Tổ 1" (officials canbo01), 10002 is given here to
 "Tổ 2" (canbo02). A member of Tổ 2 sees Tổ 2's figures and officials, and the commune's plain
-totals; never Tổ 1's dashboard nor its officials' names (docs/design.md, "Scope").
+totals; never Tổ 1's dashboard nor its officials' names (docs/architecture.md, "Scope").
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Commune A's former commune 10002 is given to "Tổ 2"; "Tổ 1" (10001) gets a r
 and holder are distinctive strings. Asserted for Tổ 2's official and leader, over every URL (GET,
 and GET with Tổ 1's ids in the query string): no response shows Tổ 1's official or holder, nothing
 raises, and Tổ 1's dashboard and official page answer 404. The commune's own page may answer: it
-shows the commune's plain totals (docs/design.md, "Scope").
+shows the commune's plain totals (docs/architecture.md, "Scope").
 """
 
 from __future__ import annotations
