@@ -20,7 +20,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collection import history, signals
+from collection import history, services, signals
 from collection.models import (
     EDITABLE_STATUSES,
     Channel,
@@ -153,23 +153,13 @@ def link_record(link: CitizenLink) -> CollectedRecord:
         locked = CitizenLink.objects.select_for_update().get(pk=link.pk)
         record = locked.record
         if record is None or record.status not in EDITABLE_STATUSES:
-            plot = locked.plot
-            creator = locked.created_by
-            record = CollectedRecord.objects.create(
-                former_commune_id=plot.former_commune_id,
-                map_sheet=plot.map_sheet,
-                plot_number=plot.plot_number,
-                sheet_key=plot.sheet_key,
-                number_key=plot.number_key,
-                plot=plot,
-                collected_by=creator.get_username() if creator else "",
-                collected_by_user=creator,
-                collected_on=timezone.localdate(),
-                status=CollectedRecord.Status.DRAFT,
+            record = services.record_new_draft(
+                plot=locked.plot,
+                user=locked.created_by,
                 source=CollectedRecord.Source.CITIZEN,
                 channel=Channel.SELF_SUBMITTED,
+                actor=history.CITIZEN,
             )
-            history.record_changed(record=record, user=None, action=RecordChange.Action.CREATED, actor=history.CITIZEN)
             CitizenLink.objects.filter(pk=link.pk).update(record=record)
             link.record = record
         return record

@@ -84,9 +84,18 @@ def record_create_draft(*, plot: Plot, user) -> tuple[CollectedRecord, bool]:
         return record, True
 
 
-def record_new_draft(*, plot: Plot, user, client_id=None) -> CollectedRecord:
+def record_new_draft(
+    *,
+    plot: Plot,
+    user,
+    client_id=None,
+    source: str = CollectedRecord.Source.FORM,
+    channel: str = "",
+    actor: str | None = None,
+) -> CollectedRecord:
     """A new draft of the plot; a phone passes the id it made, and its draft is never merged into a
-    colleague's draft of the same plot."""
+    colleague's draft of the same plot. A citizen's link makes its draft for the official who made
+    the link (`user`, None if the account is gone), with its own source, channel and actor."""
     record = CollectedRecord.objects.create(
         **({"client_id": client_id} if client_id else {}),
         former_commune_id=plot.former_commune_id,
@@ -95,13 +104,15 @@ def record_new_draft(*, plot: Plot, user, client_id=None) -> CollectedRecord:
         sheet_key=plot.sheet_key,
         number_key=plot.number_key,
         plot=plot,
-        collected_by=user.get_username(),
+        collected_by=user.get_username() if user else "",
         collected_by_user=user,
         collected_on=timezone.localdate(),
         status=CollectedRecord.Status.DRAFT,
-        source=CollectedRecord.Source.FORM,
+        source=source,
+        channel=channel,
     )
-    history.record_changed(record=record, user=user, action=RecordChange.Action.CREATED)
+    # An actor in words (a citizen's link) is who acted, not the official the draft is made for.
+    history.record_changed(record=record, user=None if actor else user, action=RecordChange.Action.CREATED, actor=actor)
     return record
 
 
