@@ -18,7 +18,6 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", docs.RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("field/session/", field.FieldSessionView.as_view(), name="field_session"),
     path("field/plots/", field.FieldPlotsView.as_view(), name="field_plots"),
     path("field/records/<uuid:client_id>/", field.FieldRecordView.as_view(), name="field_record"),

@@ -3,11 +3,8 @@
 Every page of the portal loads its scripts and styles from its own static files, so the policy
 allows nothing else: no inline scripts, no eval, no third-party hosts, no framing. Only `style`
 attributes are allowed (progress bars set their width inline, and so does the Django admin).
-The API documentation pages (Swagger UI, ReDoc; api/docs.py) are served from
-drf-spectacular-sidecar's local static files and run no inline script either. ReDoc alone gets a
-wider style policy: it draws with styled-components, which write <style> elements at run time, so
-its page allows inline styles (never inline scripts) and the web worker it starts from a blob.
-(Its "API docs by Redocly" logo, from cdn.redoc.ly, is blocked by img-src, as it should be.)
+The API documentation page (Swagger UI; api/docs.py) is served from drf-spectacular-sidecar's
+local static files under the same policy.
 """
 
 from __future__ import annotations
@@ -38,11 +35,6 @@ DEFAULT_POLICY: dict[str, str] = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
-REDOC_POLICY: dict[str, str] = {
-    **DEFAULT_POLICY,
-    "style-src": "'self' 'unsafe-inline'",
-    "worker-src": "'self' blob:",
-}
 
 
 def render_policy(policy: dict[str, str]) -> str:
@@ -60,13 +52,11 @@ class ContentSecurityPolicyMiddleware:
             else "Content-Security-Policy"
         )
         self.default = render_policy(getattr(settings, "CSP_POLICY", DEFAULT_POLICY))
-        self.redoc = render_policy(REDOC_POLICY)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if self.header not in response:
-            match = getattr(request, "resolver_match", None)
-            response[self.header] = self.redoc if match and match.view_name == "api:redoc" else self.default
+            response[self.header] = self.default
         return response
 
 

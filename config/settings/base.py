@@ -243,10 +243,9 @@ SPECTACULAR_SETTINGS = {
     # The schema describes every field of the personal data: signed-in users only (api/docs.py).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Swagger UI and Redoc served from our own static files: no CDN on an intranet.
+    # Swagger UI served from our own static files: no CDN on an intranet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     # Distinct enum names for the several "kind" choice sets.
     "ENUM_NAME_OVERRIDES": {
         "LandUserKindEnum": "landdata.models.LandUser.Kind",

@@ -250,7 +250,7 @@ def test_schema_validates_and_docs_page(campaign):
     ):
         assert path in paths
     assert client.get("/api/v1/docs/").status_code == 200
-    assert client.get("/api/v1/redoc/").status_code == 200
+    assert client.get("/api/v1/redoc/").status_code == 404  # ReDoc would need inline styles
 
 
 @pytest.mark.parametrize("url", ["/api/v1/records/?plot={}", "/api/v1/scans/?record={}", "/api/v1/flags/?record={}"])
