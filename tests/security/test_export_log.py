@@ -12,9 +12,15 @@ from collection.export_log import export_log_write
 from collection.models import ExportedPerson, ExportLog
 from landdata.models import LandUser
 from landdata.resources import LandUserResource
-from tests.reports.conftest import _fresh_report_cache, campaign  # noqa: F401  (fixtures)
+from tests.reports.campaign import build_campaign
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(db):
+    """The reports' campaign (tests/reports/campaign.py): a province with communes, plots and records."""
+    return build_campaign()
 
 
 def _people(log: ExportLog) -> set[str]:
@@ -23,9 +29,7 @@ def _people(log: ExportLog) -> set[str]:
 
 
 def _commune_people(code: str) -> set[str]:
-    return set(
-        LandUser.objects.filter(plot__former_commune__commune_id=code).values_list("full_name", flat=True)
-    )
+    return set(LandUser.objects.filter(plot__former_commune__commune_id=code).values_list("full_name", flat=True))
 
 
 def test_plots_excel_is_logged(client, campaign):

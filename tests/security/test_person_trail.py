@@ -10,9 +10,15 @@ from collection.export_log import export_log_write
 from collection.models import DocumentAccess, ExportLog, RecordChange
 from landdata.models import LandUser
 from tests.factories import UserFactory
-from tests.reports.conftest import _fresh_report_cache, campaign  # noqa: F401  (fixtures)
+from tests.reports.campaign import build_campaign
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(db):
+    """The reports' campaign (tests/reports/campaign.py): a province with communes, plots and records."""
+    return build_campaign()
 
 
 @pytest.fixture
