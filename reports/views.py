@@ -31,10 +31,6 @@ OFFICE_ROLES = (Role.REVIEWER, Role.ADMIN)
 CHART_DAYS = 90
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return client_ip(request)
-
-
 def _common(area: Area, *, collected_by: str | None = None) -> dict:
     return {
         "flags_by_code": fig.open_flags_by_code(area),
@@ -247,7 +243,7 @@ def bundle_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         raise PermissionDenied
     if bundle.status != ScanBundle.Status.DONE or not bundle.file:
         raise Http404
-    bundles.bundle_download_log(bundle=bundle, user=request.user, ip_address=_client_ip(request))
+    bundles.bundle_download_log(bundle=bundle, user=request.user, ip_address=client_ip(request))
     # Stored encrypted: decrypted segment by segment as it is sent.
     response = StreamingHttpResponse(bundles.bundle_stream(bundle), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, os.path.basename(bundle.file.name or ""))
