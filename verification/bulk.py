@@ -3,65 +3,71 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import Model, Q
 from django.db.models.expressions import RawSQL
 
 
-def bulk_set(model: type[Model], objs: Sequence[Model], fields: Sequence[str]) -> None:
-    """UPDATE many rows to per-row values: one `UPDATE ... FROM unnest(arrays)` on PostgreSQL."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(objs, fields, batch_size=1000)
+def bulk_set(model: type[Model], rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> None:
+    """UPDATE many rows to per-row values given as {"id": pk, field: value} dicts: one
+    `UPDATE ... FROM unnest(arrays)` on PostgreSQL, without building model instances."""
+    if not rows:
         return
     meta = model._meta
-    pk = meta.pk
-    columns = [meta.get_field(name) for name in fields]
-    arrays = [[pk.get_db_prep_value(obj.pk, connection) for obj in objs]]
-    arrays += [[col.get_db_prep_save(getattr(obj, col.attname), connection) for obj in objs] for col in columns]
-    types = [pk.rel_db_type(connection)] + [
-        col.rel_db_type(connection) if col.is_relation else col.db_type(connection) for col in columns
-    ]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update([model(**row) for row in rows], fields, batch_size=1000)
+        return
     q = connection.ops.quote_name
-    unnest = ", ".join(f"%s::{t}[]" for t in types)
-    aliases = ", ".join(["k"] + [f"c{i}" for i in range(len(columns))])
-    sets = ", ".join(f"{q(col.column)} = v.c{i}" for i, col in enumerate(columns))
-    sql = (
-        f"UPDATE {q(meta.db_table)} AS t SET {sets} FROM unnest({unnest}) AS v({aliases}) WHERE t.{q(pk.column)} = v.k"
-    )
+    names = [meta.pk.name, *fields]
+    arrays, selects = _unnest_arrays(model, names, rows)
+    sets = ", ".join(f"{q(meta.get_field(name).column)} = {select}" for name, select in zip(fields, selects[1:]))
+    sql = f"UPDATE {q(meta.db_table)} AS t SET {sets} FROM {arrays} WHERE t.{q(meta.pk.column)} = {selects[0]}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, arrays)
+        cursor.execute(sql, _columns(names, rows, model))
 
 
-def plot_keys_q(keys: Iterable[tuple[str, str, str]], *, model: type[Model]) -> Q:
-    """Rows of `model` (with former_commune, sheet_key, number_key) whose plot key is one of `keys`.
+def plot_keys_q(keys: Iterable[tuple[str, str, str]], *, model: type[Model], **also_in: Iterable[str]) -> Q:
+    """Rows of `model` (with former_commune, sheet_key, number_key) whose plot key is one of `keys`, or
+    (`also_in`, e.g. holder_id_number=[...]) whose column holds one of the values given for it.
 
-    On PostgreSQL an indexed join against unnest(arrays): Django's OR of many Q objects costs
-    more to build than to run.
+    On PostgreSQL an indexed join against unnest(arrays), and a UNION of indexed lookups for `also_in`:
+    Django's OR of many Q objects costs more to build than to run, and an OR across columns scans the
+    whole table.
     """
     keys = sorted(set(keys))
+    also = {name: sorted(set(values)) for name, values in also_in.items() if values}
     if connection.vendor != "postgresql":
         q = Q(pk__in=[])
         for former, sheet, number in keys:
             q |= Q(former_commune_id=former, sheet_key=sheet, number_key=number)
+        for name, values in also.items():
+            q |= Q(**{f"{name}__in": values})
         return q
-    if not keys:
-        return Q(pk__in=[])
     meta = model._meta
     quote = connection.ops.quote_name
-    sql = (
-        f"SELECT t.{quote(meta.pk.column)} FROM {quote(meta.db_table)} t "
-        "JOIN unnest(%s::varchar[], %s::varchar[], %s::varchar[]) AS k(f, s, n) "
-        "ON t.former_commune_id = k.f AND t.sheet_key = k.s AND t.number_key = k.n"
-    )
-    formers, sheets, numbers = (list(column) for column in zip(*keys))
-    return Q(pk__in=RawSQL(sql, (formers, sheets, numbers)))
+    pk, table = quote(meta.pk.column), quote(meta.db_table)
+    parts, params = [], []
+    if keys:
+        parts.append(
+            f"SELECT t.{pk} FROM {table} t "
+            "JOIN unnest(%s::varchar[], %s::varchar[], %s::varchar[]) AS k(f, s, n) "
+            "ON t.former_commune_id = k.f AND t.sheet_key = k.s AND t.number_key = k.n"
+        )
+        params += [list(column) for column in zip(*keys)]
+    for name, values in also.items():
+        parts.append(f"SELECT {pk} FROM {table} WHERE {quote(meta.get_field(name).column)} = ANY(%s::varchar[])")
+        params.append(values)
+    if not parts:
+        return Q(pk__in=[])
+    return Q(pk__in=RawSQL(" UNION ".join(parts), params))
 
 
-def bulk_upsert(model: type[Model], rows: Sequence[dict], *, unique: Sequence[str], update: Sequence[str]) -> None:
+def bulk_upsert(
+    model: type[Model], rows: Sequence[Mapping[str, Any]], *, unique: Sequence[str], update: Sequence[str]
+) -> None:
     """INSERT ... ON CONFLICT (unique) DO UPDATE for many rows given as {field name: value} dicts.
 
     On PostgreSQL one statement over unnest(arrays), without building model instances.
@@ -77,28 +83,80 @@ def bulk_upsert(model: type[Model], rows: Sequence[dict], *, unique: Sequence[st
             batch_size=1000,
         )
         return
-    meta = model._meta
+    q = connection.ops.quote_name
+    column = {name: q(model._meta.get_field(name).column) for name in [*rows[0], *unique, *update]}
+    conflict = ", ".join(column[name] for name in unique)
+    sets = ", ".join(f"{column[name]} = EXCLUDED.{column[name]}" for name in update)
+    _insert(model, rows, f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}")
+
+
+def bulk_insert(model: type[Model], rows: Sequence[Mapping[str, Any]], *, ignore_conflicts: bool = False) -> None:
+    """INSERT many rows given as {field name: value} dicts, every column given (no model defaults are
+    applied): one statement over unnest(arrays) on PostgreSQL, without building model instances."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=1000, ignore_conflicts=ignore_conflicts)
+        return
+    _insert(model, rows, "ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+
+
+def _insert(model: type[Model], rows: Sequence[Mapping[str, Any]], conflict: str) -> None:
     q = connection.ops.quote_name
     names = list(rows[0])
-    fields = [meta.get_field(name) for name in names]
-    arrays, types, selects = [], [], []
-    for i, (name, field) in enumerate(zip(names, fields)):
+    arrays, selects = _unnest_arrays(model, names, rows)
+    columns = ", ".join(q(model._meta.get_field(name).column) for name in names)
+    sql = f"INSERT INTO {q(model._meta.db_table)} ({columns}) SELECT {', '.join(selects)} FROM {arrays} {conflict}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _columns(names, rows, model))
+
+
+def _unnest_arrays(model: type[Model], names: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> tuple[str, list[str]]:
+    """(`unnest(%s::type[], ...) AS v(c0, ...)`, the select expression of each name) for `_columns`' arrays."""
+    types, selects = [], []
+    for i, name in enumerate(names):
+        field = model._meta.get_field(name)
         if field.get_internal_type() == "JSONField":
-            arrays.append([json.dumps(row[name]) for row in rows])
             types.append("text")
             selects.append(f"v.c{i}::jsonb")
         else:
-            arrays.append([field.get_db_prep_save(row[name], connection) for row in rows])
             types.append(field.rel_db_type(connection) if field.is_relation else field.db_type(connection))
             selects.append(f"v.c{i}")
-    columns = ", ".join(q(f.column) for f in fields)
     unnest = ", ".join(f"%s::{t}[]" for t in types)
-    aliases = ", ".join(f"c{i}" for i in range(len(fields)))
-    conflict = ", ".join(q(meta.get_field(name).column) for name in unique)
-    sets = ", ".join(f"{q(meta.get_field(name).column)} = EXCLUDED.{q(meta.get_field(name).column)}" for name in update)
-    sql = (
-        f"INSERT INTO {q(meta.db_table)} ({columns}) SELECT {', '.join(selects)} FROM unnest({unnest}) AS v({aliases}) "
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, arrays)
+    aliases = ", ".join(f"c{i}" for i in range(len(names)))
+    return f"unnest({unnest}) AS v({aliases})", selects
+
+
+def _columns(names: Sequence[str], rows: Sequence[Mapping[str, Any]], model: type[Model]) -> list[list]:
+    """One array per name, each value as the database takes it (JSON as text)."""
+    arrays = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if field.get_internal_type() == "JSONField":
+            arrays.append([json.dumps(row[name]) for row in rows])
+        elif field.get_internal_type() in _PASSED_AS_IS:
+            arrays.append([row[name] for row in rows])
+        else:
+            prep = field.get_db_prep_save
+            arrays.append([prep(row[name], connection) for row in rows])
+    return arrays
+
+
+# Values psycopg takes as they are (ids, text, numbers, flags): Django's per-value preparation of these
+# only converts types the callers already give, and costs more than the statement at 500 rows.
+_PASSED_AS_IS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "FloatField",
+        "ForeignKey",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)

@@ -210,7 +210,7 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
 
     changed = record_open_flags(inputs)
     if changed:
-        bulk.bulk_set(CollectedRecord, [CollectedRecord(id=i, open_flags=n) for i, n in changed], ["open_flags"])
+        bulk.bulk_set(CollectedRecord, [{"id": i, "open_flags": n} for i, n in changed], ["open_flags"])
 
     outcomes = plot_outcomes(inputs, now=now)
     bulk.bulk_upsert(

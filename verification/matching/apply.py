@@ -15,7 +15,7 @@ from verification import bulk
 from verification.matching.findings import ChunkFindings
 from verification.matching.load import Chunk
 from verification.matching.reconcile import FlagPlan
-from verification.models import Enrichment, EnrichmentKind, Flag, FlagCode, FlagDecision
+from verification.models import Enrichment, EnrichmentKind, Flag, FlagCode, FlagDecision, FlagStatus
 from verification.outcomes import refresh_outcomes
 
 FLAG_UPDATE_FIELDS = [
@@ -23,7 +23,7 @@ FLAG_UPDATE_FIELDS = [
     "collected_value",
     "severity",
     "similarity",
-    "land_user",
+    "land_user_id",
     "status",
     "version",
     "updated_at",
@@ -38,18 +38,19 @@ def apply_plan(*, chunk: Chunk, findings: ChunkFindings, plan: FlagPlan) -> None
         return
     _write_flags(chunk, plan)
     _write_enrichments(chunk, findings)
+    fingerprints = chunk.fingerprints
     bulk.bulk_set(
         CollectedRecord,
         [
-            CollectedRecord(
-                id=rid,
-                plot_id=chunk.places[rid].plot_id,
-                matched_fingerprint=chunk.fingerprints[rid],
-                matched_at=chunk.started,
-            )
+            {
+                "id": rid,
+                "plot_id": chunk.places[rid].plot_id,
+                "matched_fingerprint": fingerprints[rid],
+                "matched_at": chunk.started,
+            }
             for rid in sorted(chunk.records)
         ],
-        ["plot", "matched_fingerprint", "matched_at"],
+        ["plot_id", "matched_fingerprint", "matched_at"],
     )
     keys = {rv.plot_key for rv in chunk.records.values()}
     keys |= {chunk.places[rid].key for rid in plan.touched if rid in chunk.places}
@@ -63,7 +64,7 @@ def _write_flags(chunk: Chunk, plan: FlagPlan) -> None:
     if plan.update:
         bulk.bulk_set(
             Flag,
-            [Flag(updated_at=now, **update.__dict__) for update in plan.update],
+            [{**update.__dict__, "updated_at": now} for update in plan.update],
             FLAG_UPDATE_FIELDS,
         )
     if plan.create:
@@ -71,22 +72,26 @@ def _write_flags(chunk: Chunk, plan: FlagPlan) -> None:
         for rid, found in plan.create:
             place = chunk.places[rid]
             new.append(
-                Flag(
-                    record_id=rid,
-                    plot_id=place.plot_id if found.code != FlagCode.PLOT_NOT_IN_REGISTRY else None,
-                    former_commune_id=place.former_commune_id,
-                    commune_id=place.commune_id,
-                    land_user_id=found.land_user_id,
-                    code=found.code,
-                    field=found.field,
-                    registry_value=found.registry_value,
-                    collected_value=found.collected_value,
-                    severity=found.severity,
-                    similarity=found.similarity,
-                )
+                {
+                    "record_id": rid,
+                    "plot_id": place.plot_id if found.code != FlagCode.PLOT_NOT_IN_REGISTRY else None,
+                    "former_commune_id": place.former_commune_id,
+                    "commune_id": place.commune_id,
+                    "land_user_id": found.land_user_id,
+                    "code": found.code,
+                    "field": found.field,
+                    "registry_value": found.registry_value,
+                    "collected_value": found.collected_value,
+                    "severity": found.severity,
+                    "similarity": found.similarity,
+                    "status": FlagStatus.OPEN,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
         # A concurrent matcher may have created the same partner flag: the first one stands.
-        Flag.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+        bulk.bulk_insert(Flag, new, ignore_conflicts=True)
     if plan.notes:
         FlagDecision.objects.bulk_create(
             [
@@ -108,18 +113,18 @@ def _write_enrichments(chunk: Chunk, findings: ChunkFindings) -> None:
             q |= Q(record_id=rid, field=field_name)
         Enrichment.objects.filter(q, kind=EnrichmentKind.CCCD).delete()
     found = [*findings.enrichments.items(), *findings.partner_cccd.items()]
-    Enrichment.objects.bulk_create(
+    bulk.bulk_insert(
+        Enrichment,
         [
-            Enrichment(
-                record_id=rid,
-                land_user_id=e.land_user_id,
-                kind=e.kind,
-                field=e.field,
-                registry_value=e.registry_value,
-                collected_value=e.collected_value,
-            )
+            {
+                "record_id": rid,
+                "land_user_id": e.land_user_id,
+                "kind": e.kind,
+                "field": e.field,
+                "registry_value": e.registry_value,
+                "collected_value": e.collected_value,
+            }
             for rid, items in found
             for e in {(e.kind, e.field): e for e in items}.values()
         ],
-        batch_size=1000,
     )
