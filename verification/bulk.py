@@ -111,7 +111,9 @@ def _insert(model: type[Model], rows: Sequence[Mapping[str, Any]], conflict: str
         cursor.execute(sql, _columns(names, rows, model))
 
 
-def _unnest_arrays(model: type[Model], names: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> tuple[str, list[str]]:
+def _unnest_arrays(
+    model: type[Model], names: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> tuple[str, list[str]]:
     """(`unnest(%s::type[], ...) AS v(c0, ...)`, the select expression of each name) for `_columns`' arrays."""
     types, selects = [], []
     for i, name in enumerate(names):

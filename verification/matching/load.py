@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from django.db import connection
-from django.db.models import Q
 
 from collection.models import CollectedRecord, Scan
 from collection.scans.qr import parse_cccd_qr
@@ -406,9 +405,7 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
     shas |= {f.collected_value for f in chunk.flags if f.code == FlagCode.DUPLICATE_SCAN}
     keys = {rv.plot_key for rv in chunk.records.values()}
 
-    candidate_q = plot_keys_q(
-        keys, model=CollectedRecord, holder_id_number=id_numbers, co_holder_id_number=id_numbers
-    )
+    candidate_q = plot_keys_q(keys, model=CollectedRecord, holder_id_number=id_numbers, co_holder_id_number=id_numbers)
     candidates = {
         r["id"]: r
         for r in CollectedRecord.objects.filter(candidate_q, status=CollectedRecord.Status.SUBMITTED).values(
