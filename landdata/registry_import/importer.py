@@ -19,11 +19,22 @@ from landdata.registry_import.columns import REGISTRY_COLUMNS
 from landdata.registry_import.result import ImportResult
 from landdata.registry_import.stage import STAGE_ANALYZED, STAGE_TABLE, Stage, drop_stage
 from landdata.registry_import.validate import FormerUnit, RegistryValidator
-from landdata.registry_import.write import REGISTRY_TABLES, replace_absent, upsert, worth_rebuilding_indexes
+from landdata.registry_import.write import (
+    REGISTRY_TABLES,
+    insert_all_new,
+    replace_absent,
+    tables_empty,
+    upsert,
+    worth_rebuilding_indexes,
+)
 from landdata.services import Progress, import_batch_fail, import_batch_progress, throttled
 from landdata.tabular import ImportFailed, RowErrors, estimate_rows, file_kind, read_values, sha256_of
 
 __all__ = ["ImportResult", "registry_import"]
+
+# Rows validated at a time, a column at a time (RegistryValidator.rows): big enough that the
+# per-chunk work is nothing, small enough that the rows read but not yet staged stay few.
+CHUNK_ROWS = 10_000
 
 
 def registry_import(
@@ -56,9 +67,12 @@ def registry_import(
         report = throttled(progress, total)
         with connection.cursor() as cursor:
             try:
-                rows, plots = _stage_rows(cursor, path=path, name=name, report=report, total=total)
+                rows, plots, certificates = _stage_rows(cursor, path=path, name=name, report=report, total=total)
                 result.stage_seconds = time.monotonic() - started
                 with transaction.atomic():
+                    # A province's first import writes the rows straight (write.insert_all_new). Whether
+                    # the tables are empty is asked again once they are locked: this is only a hint.
+                    first_import = connection.vendor == "postgresql" and tables_empty(cursor)
                     if connection.vendor == "postgresql":
                         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('landdata.registry_import'))")
                         # Memory for the hash joins of 270,000 staged rows against the tables
@@ -70,14 +84,32 @@ def registry_import(
                         # compilation of these one-off statements costs more than it saves.
                         cursor.execute("SET LOCAL enable_mergejoin = off")
                         cursor.execute("SET LOCAL jit = off")
-                        cursor.execute(f"ANALYZE {STAGE_TABLE} ({STAGE_ANALYZED})")
+                        if not first_import:  # the joins of `upsert` are planned with these statistics
+                            cursor.execute(f"ANALYZE {STAGE_TABLE} ({STAGE_ANALYZED})")
                     batch = _batch_for(batch_id=batch_id, kind=imports.REGISTRY, name=name, sha256=sha256, user=user)
                     result.batch_id = batch.pk
                     result.rows = rows
-                    with bulkload.indexes_rebuilt_after(
-                        cursor, REGISTRY_TABLES, enabled=worth_rebuilding_indexes(cursor)
-                    ) as result.indexes_rebuilt:
-                        upsert(cursor, batch_id=batch.pk, plots=plots, rows=rows, result=result)
+                    rebuild = (
+                        bulkload.worth_rebuilding(new_rows=rows, existing_rows=0)
+                        if first_import
+                        else worth_rebuilding_indexes(cursor)
+                    )
+                    with bulkload.indexes_rebuilt_after(cursor, REGISTRY_TABLES, enabled=rebuild) as rebuilt:
+                        result.indexes_rebuilt = rebuilt
+                        # Ids chosen here are safe only while the tables are locked (bulkload) and empty.
+                        if first_import and rebuilt and tables_empty(cursor):
+                            insert_all_new(
+                                cursor,
+                                batch_id=batch.pk,
+                                plots=plots,
+                                certificates=certificates,
+                                rows=rows,
+                                result=result,
+                            )
+                        else:
+                            if first_import:
+                                cursor.execute(f"ANALYZE {STAGE_TABLE} ({STAGE_ANALYZED})")
+                            upsert(cursor, batch_id=batch.pk, plots=plots, rows=rows, result=result)
                         if replace:
                             replace_absent(cursor, result=result)
                     result.seconds = time.monotonic() - started
@@ -128,23 +160,35 @@ def former_units_by_commune() -> dict[str, list[FormerUnit]]:
     return units
 
 
-def _stage_rows(cursor, *, path, name: str, report: Progress | None, total: int) -> tuple[int, int]:
-    """Validate every row and stage the clean ones; (rows, distinct plots). ImportFailed if any is bad."""
+def _stage_rows(cursor, *, path, name: str, report: Progress | None, total: int) -> tuple[int, int, int]:
+    """Validate every row and stage the clean ones; (rows, distinct plots, distinct certificates).
+    ImportFailed if any is bad."""
     errors = RowErrors()
     validator = RegistryValidator(errors, timezone.localdate(), former_units=former_units_by_commune())
     rows = 0
+    chunk: list[tuple[int, tuple]] = []
     with Stage(cursor) as stage, _cyclic_gc_paused():
-        for row_no, raw in read_values(path, REGISTRY_COLUMNS, file_name=name, on_header=errors.use_headers):
+        for numbered in read_values(path, REGISTRY_COLUMNS, file_name=name, on_header=errors.use_headers):
             rows += 1
-            values = validator.row(row_no, raw)
-            if values is not None and not errors:
-                stage.write(values)
+            chunk.append(numbered)
+            if len(chunk) >= CHUNK_ROWS:
+                _validate_chunk(validator, chunk, stage, errors)
+                chunk = []
             if report is not None:
                 report(rows, max(total, rows))
+        _validate_chunk(validator, chunk, stage, errors)
     errors.raise_if_any(name)
     if rows == 0:
         raise ImportFailed(f"{name}: " + _("tệp chỉ có dòng tiêu đề, không có dữ liệu"))
-    return rows, len(validator.plots)
+    return rows, len(validator.plots), len(validator.certificates)
+
+
+def _validate_chunk(
+    validator: RegistryValidator, chunk: list[tuple[int, tuple]], stage: Stage, errors: RowErrors
+) -> None:
+    staged = validator.rows(chunk)
+    if not errors:  # after the first bad row nothing more is staged: the import is refused anyway
+        stage.write_many(staged)
 
 
 def _batch_for(*, batch_id: int | None, kind: str, name: str, sha256: str, user) -> ImportBatch:

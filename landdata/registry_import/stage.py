@@ -31,6 +31,8 @@ STAGE_COLUMNS = (
     "issue_date",
     "has_cert",
     "cert_first",
+    "plot_no",
+    "cert_no",
 )
 STAGE_DDL = f"""
 CREATE TEMPORARY TABLE {STAGE_TABLE} (
@@ -58,7 +60,9 @@ CREATE TEMPORARY TABLE {STAGE_TABLE} (
     book_number varchar(40) NOT NULL,
     issue_date date NULL,
     has_cert smallint NOT NULL,
-    cert_first smallint NOT NULL
+    cert_first smallint NOT NULL,
+    plot_no integer NOT NULL,
+    cert_no integer NOT NULL
 )"""
 
 # The columns the set-based statements join or filter on (ANALYZE only these: it is cheaper).
@@ -87,6 +91,11 @@ class Stage:
 
     def write(self, values: tuple) -> None:
         self.pending.append(values)
+        if len(self.pending) >= self.batch:
+            self.flush()
+
+    def write_many(self, rows: list[tuple]) -> None:
+        self.pending.extend(rows)
         if len(self.pending) >= self.batch:
             self.flush()
 

@@ -8,7 +8,9 @@ judged once and every row gets the same answer.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import itertools
+import operator
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -33,6 +35,13 @@ def _commune(raw: str) -> tuple[str, bool]:
 @lru_cache(maxsize=65536)
 def _key_part(raw: str) -> str:
     return normalize.plot_key_part(raw)
+
+
+def _sheet_key(raw: str) -> str:
+    sheet_key = _key_part(raw)
+    if sheet_key.endswith(".0"):  # "12.0" typed as text is still sheet 12
+        sheet_key = _key_part(sheet_key[:-2])
+    return sheet_key
 
 
 _LAND_USE_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -64,6 +73,11 @@ def _area(raw: object) -> Decimal | str | None:
     return area.quantize(_TWO_PLACES)
 
 
+def _same_address(first: str, other: str) -> bool:
+    """A co-owner's row may write the plot's address with other spaces, case or tone placement."""
+    return first == other or normalize.name_key(first) == normalize.name_key(other)
+
+
 def _texts(values: tuple) -> list[str]:
     """Every cell as text (CSV cells already are; spreadsheet numbers lose their '.0')."""
     return [v if v.__class__ is str else text_value(v) for v in values]
@@ -89,8 +103,11 @@ class RegistryValidator:
         self.today = today
         self.former_units = former_units
         self.registry_rows: dict[str, int] = {}
-        self.plots: dict[tuple[str, str, str], tuple[int, Decimal, frozenset[str], str]] = {}
-        self.certificates: set[tuple[str, str, str, str, str]] = set()
+        # The plot's first row, area, land use and address, and its number in the file (1, 2, …):
+        # a first import writes the plots with ids in that order (write.insert_all_new).
+        self.plots: dict[tuple[str, str, str], tuple[int, Decimal, frozenset[str], str, int]] = {}
+        # Each certificate's number in the file, likewise.
+        self.certificates: dict[tuple[str, str, str, str, str], int] = {}
         self._dates: dict[object, normalize.PartialDate | None | ValueError] = {}
 
     def date(self, raw: object) -> normalize.PartialDate | None:
@@ -146,11 +163,11 @@ class RegistryValidator:
             return None
 
         plot_key = (former_code, sheet_key, number_key)
-        plot_first = self._same_plot_as_before(row_no, plot_key, area, land_use, land_use_codes, plot_address)
+        plot_first, plot_no = self._same_plot_as_before(row_no, plot_key, area, land_use, land_use_codes, plot_address)
         if self.errors.count > bad:
             return None
-        serial_key = Certificate.derived(serial=serial)["serial_key"]
-        has_cert, cert_first = self._certificate(plot_key, serial_key, book_number)
+        serial_key = _serial_key(serial)
+        has_cert, cert_first, cert_no = self._certificate(plot_key, serial_key, book_number)
         birth_year = birth.year if birth else None
         user = LandUser.derived(full_name=full_name, id_number=id_number, birth_year=birth_year)
         return (
@@ -179,7 +196,183 @@ class RegistryValidator:
             issue_date,
             has_cert,
             cert_first,
+            plot_no,
+            cert_no,
         )
+
+    def rows(self, numbered: Sequence[tuple[int, tuple]]) -> list[tuple]:
+        """Check a chunk of rows; the staging tuples of the good ones, as `row` gives them one by one.
+
+        While the file has no error, the chunk is checked column by column (`_clean_chunk`): each
+        rule runs once per distinct value and the length, blank and duplicate checks are C-level
+        scans. At the first chunk it cannot clear, the rows are checked one by one, so that the
+        errors are worded and ordered exactly as before.
+        """
+        if not self.errors:
+            clean = self._clean_chunk(numbered)
+            if clean is not None:
+                return clean
+        staged = []
+        for row_no, values in numbered:
+            one = self.row(row_no, values)
+            if one is not None:
+                staged.append(one)
+        return staged
+
+    def _clean_chunk(self, numbered: Sequence[tuple[int, tuple]]) -> list[tuple] | None:
+        """The staging tuples of a chunk of rows if every row is valid, else None (nothing remembered).
+
+        The same rules as `row`, applied a column at a time; what later rows must agree with
+        (registry ids, plots, certificates) is remembered only once the whole chunk has passed.
+        """
+        n = len(numbered)
+        if not n:
+            return []
+        row_nos = [row_no for row_no, _values in numbered]
+        raw = list(zip(*[values for _row_no, values in numbered]))
+        (
+            registry_ids,
+            commune_texts,
+            former_texts,
+            map_sheets,
+            plot_numbers,
+            _area_texts,
+            land_use_texts,
+            plot_addresses,
+            full_names,
+            _birth_texts,
+            id_texts,
+            addresses,
+            serials,
+            book_numbers,
+            _issued_texts,
+        ) = (_text_column(column) for column in raw)
+
+        if not _filled(registry_ids, 50) or len(set(registry_ids)) != n:
+            return None
+        if not self.registry_rows.keys().isdisjoint(registry_ids):
+            return None
+        communes = {text: _commune(text) for text in set(commune_texts)}
+        if not all(ok for _code, ok in communes.values()):
+            return None
+        commune_codes = [communes[text][0] for text in commune_texts]
+        formers = {pair: self._former(*pair) for pair in set(zip(commune_codes, former_texts))}
+        if any(problem for _code, problem in formers.values()):
+            return None
+        former_codes = [formers[pair][0] for pair in zip(commune_codes, former_texts)]
+        if not (_filled(map_sheets, 20) and _filled(plot_numbers, 20)):
+            return None
+        sheet_keys = _mapped(map_sheets, _sheet_key)
+        number_keys = _mapped(plot_numbers, _key_part)
+        areas, distinct_areas = _judged(raw[5], _area)
+        if not all(area.__class__ is Decimal for area in distinct_areas):
+            return None
+        land_use_of = {text: _land_use(text) for text in set(land_use_texts)}
+        if any(bad or len(text) > 100 for text, _codes, bad in land_use_of.values()):
+            return None
+        land_uses = [land_use_of[text][0] for text in land_use_texts]
+        land_use_codes = [land_use_of[text][1] for text in land_use_texts]
+        if not (
+            _short(plot_addresses, 300)
+            and _filled(full_names, 200)
+            and _short(addresses, 300)
+            and _short(serials, 40)
+            and _short(book_numbers, 40)
+        ):
+            return None
+        births, distinct_births = _judged(raw[9], self._date_or_error)
+        if any(isinstance(found, ValueError) for found in distinct_births):
+            return None
+        issued, distinct_issued = _judged(raw[14], self._date_or_error)
+        if any(isinstance(found, ValueError) or (found and not found.is_full) for found in distinct_issued):
+            return None
+        issue_dates = [found.date if found else None for found in issued]
+        id_of = {text: normalize.clean_id(text) for text in set(id_texts)}
+        if any((number and not number.isdigit()) or len(number) > 20 for number in id_of.values()):
+            return None
+        id_numbers = [id_of[text] for text in id_texts]
+
+        # Co-owners' rows: the plot's first row (earlier chunks or this one) sets its area, land use, address.
+        plot_keys = list(zip(former_codes, sheet_keys, number_keys))
+        firsts_here = _first_index(plot_keys)
+        plot_first = _first_flags(plot_keys, firsts_here, self.plots.keys())
+        for i in itertools.compress(range(n), map(operator.not_, plot_first)):
+            key = plot_keys[i]
+            seen = self.plots.get(key)
+            if seen is None:
+                j = firsts_here[key]
+                seen = (row_nos[j], areas[j], land_use_codes[j], plot_addresses[j], 0)
+            _first_row, first_area, first_codes, first_address, _no = seen
+            if first_area != areas[i] or first_codes != land_use_codes[i]:
+                return None
+            if not _same_address(first_address, plot_addresses[i]):
+                return None
+
+        serial_keys = _mapped(serials, _serial_key)
+        has_cert = [1 if serial_key or book else 0 for serial_key, book in zip(serial_keys, book_numbers)]
+        cert_keys = list(zip(former_codes, sheet_keys, number_keys, serial_keys, book_numbers))
+        cert_first = list(
+            map(operator.and_, has_cert, _first_flags(cert_keys, _first_index(cert_keys), self.certificates.keys()))
+        )
+        birth_years = [birth.year if birth else None for birth in births]
+        birth_dates = [birth.date if birth else None for birth in births]
+        # LandUser.derived, a column at a time: the folded name per distinct name, the ID's kind per
+        # distinct (number, birth year).
+        names_folded = _mapped(full_names, normalize.name_folded)
+        id_kinds = _mapped(
+            list(zip(id_numbers, birth_years)),
+            lambda pair: normalize.classify_id(pair[0], birth_year=pair[1]).value,
+        )
+
+        self.registry_rows.update(zip(registry_ids, row_nos))
+        plots_before = len(self.plots)
+        self.plots.update(
+            (plot_keys[i], (row_nos[i], areas[i], land_use_codes[i], plot_addresses[i], plots_before + k))
+            for k, i in enumerate(itertools.compress(range(n), plot_first), start=1)
+        )
+        plot_nos = [self.plots[key][4] for key in plot_keys]
+        certificates_before = len(self.certificates)
+        self.certificates.update(
+            zip(itertools.compress(cert_keys, cert_first), itertools.count(certificates_before + 1))
+        )
+        cert_nos = [self.certificates[key] if named else 0 for key, named in zip(cert_keys, has_cert)]
+        return list(
+            zip(
+                row_nos,
+                registry_ids,
+                commune_codes,
+                former_codes,
+                map_sheets,
+                plot_numbers,
+                sheet_keys,
+                number_keys,
+                areas,
+                land_uses,
+                plot_addresses,
+                plot_first,
+                full_names,
+                names_folded,
+                birth_years,
+                birth_dates,
+                id_numbers,
+                id_kinds,
+                addresses,
+                serials,
+                serial_keys,
+                book_numbers,
+                issue_dates,
+                has_cert,
+                cert_first,
+                plot_nos,
+                cert_nos,
+            )
+        )
+
+    def _date_or_error(self, raw: object) -> normalize.PartialDate | ValueError | None:
+        try:
+            return self.date(raw)
+        except ValueError as exc:
+            return exc
 
     # --- the steps of a row ----------------------------------------------------------------
 
@@ -213,30 +406,29 @@ class RegistryValidator:
             self.errors.add(
                 row_no, "commune_code", _("“%(value)s” không phải mã xã 5 chữ số") % {"value": commune_code}
             )
+        former_code, problem = self._former(commune_code, former_text)
+        if problem:
+            self.errors.add(row_no, "old_commune_code", problem)
+        return commune_code, former_code
+
+    def _former(self, commune_code: str, former_text: str) -> tuple[str, str]:
+        """(the row's former commune code, what is wrong with it or "")."""
         if former_text:
             former_code, former_ok = _commune(former_text)
             if not former_ok:
-                self.errors.add(
-                    row_no, "old_commune_code", _("“%(value)s” không phải mã xã 5 chữ số") % {"value": former_code}
-                )
-            return commune_code, former_code
+                return former_code, _("“%(value)s” không phải mã xã 5 chữ số") % {"value": former_code}
+            return former_code, ""
         formers = self.former_units.get(commune_code, ())
         if len(formers) > 1:
-            self.errors.add(
-                row_no,
-                "old_commune_code",
-                _("bắt buộc: %(commune)s được sáp nhập từ nhiều xã cũ (%(formers)s); số tờ, số thửa thuộc xã cũ nào?")
-                % {"commune": commune_code, "formers": ", ".join(f"{f.name} {f.code}" for f in formers)},
-            )
-        return commune_code, formers[0].code if len(formers) == 1 else commune_code
+            return commune_code, _(
+                "bắt buộc: %(commune)s được sáp nhập từ nhiều xã cũ (%(formers)s); số tờ, số thửa thuộc xã cũ nào?"
+            ) % {"commune": commune_code, "formers": ", ".join(f"{f.name} {f.code}" for f in formers)}
+        return (formers[0].code if len(formers) == 1 else commune_code), ""
 
     def _plot_numbers(self, row_no: int, map_sheet: str, plot_number: str) -> tuple[str, str]:
         self._required(row_no, "map_sheet", map_sheet, 20)
         self._required(row_no, "plot_number", plot_number, 20)
-        sheet_key, number_key = _key_part(map_sheet), _key_part(plot_number)
-        if sheet_key.endswith(".0"):  # "12.0" typed as text is still sheet 12
-            sheet_key = _key_part(sheet_key[:-2])
-        return sheet_key, number_key
+        return _sheet_key(map_sheet), _key_part(plot_number)
 
     def _area(self, row_no: int, raw: object) -> Decimal | None:
         area = _area(raw)
@@ -293,13 +485,15 @@ class RegistryValidator:
         land_use: str,
         codes: frozenset[str],
         address: str,
-    ) -> int:
-        """1 for the plot's first row; a co-owner's row must repeat the plot's area, land use and address."""
+    ) -> tuple[int, int]:
+        """(1 for the plot's first row else 0, the plot's number in the file); a co-owner's row must
+        repeat the plot's area, land use and address."""
         seen = self.plots.get(plot_key)
         if seen is None:
-            self.plots[plot_key] = (row_no, area, codes, address)
-            return 1
-        first_row, first_area, first_codes, first_address = seen
+            plot_no = len(self.plots) + 1
+            self.plots[plot_key] = (row_no, area, codes, address, plot_no)  # type: ignore[assignment]
+            return 1, plot_no
+        first_row, first_area, first_codes, first_address, plot_no = seen
         if first_area != area:
             self.errors.add(
                 row_no,
@@ -314,20 +508,78 @@ class RegistryValidator:
                 _("“%(value)s” khác dòng %(row)d của cùng thửa (%(other)s)")
                 % {"value": land_use, "row": first_row, "other": "+".join(sorted(first_codes))},
             )
-        if first_address != address and normalize.name_key(first_address) != normalize.name_key(address):
+        if not _same_address(first_address, address):
             self.errors.add(
                 row_no,
                 "plot_address",
                 _("“%(value)s” khác dòng %(row)d của cùng thửa") % {"value": address, "row": first_row},
             )
-        return 0
+        return 0, plot_no
 
-    def _certificate(self, plot_key: tuple[str, str, str], serial_key: str, book_number: str) -> tuple[int, int]:
-        """(the row names a certificate, it is that certificate's first row)."""
+    def _certificate(self, plot_key: tuple[str, str, str], serial_key: str, book_number: str) -> tuple[int, int, int]:
+        """(the row names a certificate, it is that certificate's first row, its number in the file or 0)."""
         if not (serial_key or book_number):
-            return 0, 0
+            return 0, 0, 0
         cert_key = (*plot_key, serial_key, book_number)
-        if cert_key in self.certificates:
-            return 1, 0
-        self.certificates.add(cert_key)
-        return 1, 1
+        if (cert_no := self.certificates.get(cert_key)) is not None:
+            return 1, 0, cert_no
+        cert_no = self.certificates[cert_key] = len(self.certificates) + 1
+        return 1, 1, cert_no
+
+
+# --- column at a time (RegistryValidator.rows) -----------------------------------------------
+
+_PLAIN_CELLS = frozenset({str, type(None)})
+
+
+def _text_column(column: tuple) -> Sequence[str]:
+    """`_texts` for one column of a chunk."""
+    kinds = set(map(type, column))
+    if kinds == {str}:
+        return column
+    if kinds <= _PLAIN_CELLS:
+        return list(map({None: ""}.get, column, column))
+    return [v if v.__class__ is str else text_value(v) for v in column]
+
+
+def _short(column: Sequence[str], limit: int) -> bool:
+    return max(map(len, column)) <= limit
+
+
+def _filled(column: Sequence[str], limit: int) -> bool:
+    return "" not in column and max(map(len, column)) <= limit
+
+
+def _mapped(column: Sequence, rule) -> list:
+    """`rule` of every value, computed once per distinct value."""
+    of = {value: rule(value) for value in set(column)}
+    return list(map(of.__getitem__, column))
+
+
+def _judged(column: Sequence, rule) -> tuple[list, Iterable]:
+    """(rule(cell) for every cell, the distinct answers), the rule run once per distinct cell.
+
+    Only text cells are told apart by value: a spreadsheet's 1, 1.0 and True are equal dict keys
+    but not the same cell, so a column holding such cells is judged cell by cell."""
+    if set(map(type, column)) <= _PLAIN_CELLS:
+        of = {cell: rule(cell) for cell in set(column)}
+        return list(map(of.__getitem__, column)), of.values()
+    answers = [rule(cell) for cell in column]
+    return answers, answers
+
+
+def _first_index(keys: Sequence) -> dict:
+    """{key: index of its first occurrence}: a dict built from the end keeps the first index."""
+    return dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
+
+
+def _first_flags(keys: Sequence, first: Mapping, seen) -> list[int]:
+    """1 where a key occurs for the first time (neither earlier in `keys` nor in `seen`), else 0."""
+    flags = list(map(int, map(operator.eq, map(first.__getitem__, keys), range(len(keys)))))
+    for key in first.keys() & seen:
+        flags[first[key]] = 0
+    return flags
+
+
+def _serial_key(serial: str) -> str:
+    return Certificate.derived(serial=serial)["serial_key"]

@@ -49,17 +49,96 @@ def worth_rebuilding_indexes(cursor) -> bool:
     return bulkload.worth_rebuilding(new_rows=new_rows, existing_rows=existing_rows)
 
 
-def upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResult) -> None:
-    """Write the staged rows: a fixed number of set-based statements whatever the row count.
+def tables_empty(cursor) -> bool:
+    """Whether the plot, certificate and land user tables hold no row at all (a province's first import)."""
+    return bool(
+        _one(
+            cursor,
+            "SELECT NOT EXISTS (SELECT 1 FROM landdata_plot) AND NOT EXISTS (SELECT 1 FROM landdata_certificate) "
+            "AND NOT EXISTS (SELECT 1 FROM landdata_landuser)",
+        )[0]
+    )
 
-    Rows that exist and differ are updated (UPDATE … FROM), new ones inserted with a plain
-    INSERT … WHERE NOT EXISTS: no ON CONFLICT, so no speculative insertion per row, and a
-    re-import of an unchanged file writes nothing. Imports are serialised by an advisory
-    lock; should anything else write the same key meanwhile, the unique constraints refuse
-    it and the whole import rolls back. Counts come from the row counts of the statements
-    (unchanged = staged − created − updated), so there is no separate counting query.
+
+def _reserve_ids(cursor, table: str, count: int) -> int:
+    """The first of `count` consecutive ids taken from the table's sequence (left past the last of them).
+
+    Only while the caller holds the table in ACCESS EXCLUSIVE mode: nothing else can insert into it
+    and so draw from its sequence between the two calls."""
+    if count < 1:
+        return 0
+    (first,) = _one(cursor, "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+    if count > 1:
+        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, first + count - 1])
+    return first
+
+
+def insert_all_new(cursor, *, batch_id: int, plots: int, certificates: int, rows: int, result: ImportResult) -> None:
+    """`upsert` when the plot, certificate and land user tables are empty and locked (a first import).
+
+    Every staged row is then new: no UPDATE, no NOT EXISTS, and no join to find the ids of the plots
+    and certificates just written, because they are chosen here: the validator numbered the plots and
+    certificates in the order of the file (stage plot_no, cert_no), and those numbers are offsets into
+    ranges of ids taken from the tables' sequences. Same rows, same counts as `upsert`.
     """
-    D = _differs()
+    S = STAGE_TABLE
+    _units(cursor, result)
+    plot_id = _reserve_ids(cursor, Plot._meta.db_table, plots) - 1
+    cert_id = _reserve_ids(cursor, Certificate._meta.db_table, certificates) - 1
+    cursor.execute(
+        f"INSERT INTO landdata_plot (id, former_commune_id, sheet_key, number_key, {', '.join(PLOT_VALUES)}, batch_id) "
+        f"SELECT s.plot_no + %s, s.former_code, s.sheet_key, s.number_key, {', '.join(PLOT_VALUES.values())}, %s "
+        f"FROM {S} s WHERE s.plot_first = 1",
+        [plot_id, batch_id],
+    )
+    result.plots_created = max(cursor.rowcount, 0)
+    result.plots_unchanged = plots - result.plots_created
+    cursor.execute(
+        f"INSERT INTO landdata_certificate (id, plot_id, serial, serial_key, book_number, issue_date, status) "
+        f"SELECT s.cert_no + %s, s.plot_no + %s, s.serial, s.serial_key, s.book_number, s.issue_date, %s "
+        f"FROM {S} s WHERE s.cert_first = 1",
+        [cert_id, plot_id, Certificate.Status.HELD],
+    )
+    result.certificates_created = max(cursor.rowcount, 0)
+    user_values = {
+        **_user_values(),
+        "plot_id": "s.plot_no + %s",
+        "certificate_id": "CASE WHEN s.has_cert = 1 THEN s.cert_no + %s END",
+    }
+    cursor.execute(
+        f"INSERT INTO landdata_landuser (registry_id, kind, former_id_number, batch_id, {', '.join(user_values)}) "
+        f"SELECT s.registry_id, %s, '', %s, {', '.join(user_values.values())} FROM {S} s",
+        [LandUser.Kind.PERSON, batch_id, plot_id, cert_id],
+    )
+    result.land_users_created = max(cursor.rowcount, 0)
+    result.land_users_unchanged = rows - result.land_users_created
+
+
+def _user_values() -> dict[str, str]:
+    return {
+        "plot_id": "p.id",
+        "certificate_id": "c.id",
+        "full_name": "s.full_name",
+        "name_folded": "s.name_folded",
+        "birth_year": "s.birth_year",
+        "birth_date": "s.birth_date",
+        "id_number": "s.id_number",
+        "id_kind": "s.id_kind",
+        "address": "s.address",
+    }
+
+
+PLOT_VALUES = {
+    "map_sheet": "s.map_sheet",
+    "plot_number": "s.plot_number",
+    "area_m2": "s.area_m2",
+    "land_use": "s.land_use",
+    "address": "s.plot_address",
+}
+
+
+def _units(cursor, result: ImportResult) -> None:
+    """The province, the communes and former communes the file names (created if new), a note if they disagree."""
     S = STAGE_TABLE
     cursor.execute(
         "INSERT INTO landdata_province (code, name) VALUES (%s, %s) ON CONFLICT (code) DO NOTHING",
@@ -93,13 +172,22 @@ def upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResult
             % {"count": disagreeing}
         )
 
-    plot_values = {
-        "map_sheet": "s.map_sheet",
-        "plot_number": "s.plot_number",
-        "area_m2": "s.area_m2",
-        "land_use": "s.land_use",
-        "address": "s.plot_address",
-    }
+
+def upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResult) -> None:
+    """Write the staged rows: a fixed number of set-based statements whatever the row count.
+
+    Rows that exist and differ are updated (UPDATE … FROM), new ones inserted with a plain
+    INSERT … WHERE NOT EXISTS: no ON CONFLICT, so no speculative insertion per row, and a
+    re-import of an unchanged file writes nothing. Imports are serialised by an advisory
+    lock; should anything else write the same key meanwhile, the unique constraints refuse
+    it and the whole import rolls back. Counts come from the row counts of the statements
+    (unchanged = staged − created − updated), so there is no separate counting query.
+    """
+    D = _differs()
+    S = STAGE_TABLE
+    _units(cursor, result)
+
+    plot_values = PLOT_VALUES
     cursor.execute(
         f"UPDATE landdata_plot AS p SET {_assign(plot_values)}, batch_id = %s FROM {S} s "
         f"WHERE s.plot_first = 1 AND {_plot_join()} AND ({_changed('p', plot_values, D)})",
@@ -138,17 +226,7 @@ def upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResult
         f"{S} s JOIN landdata_plot p ON {_plot_join()} "
         f"LEFT JOIN landdata_certificate c ON s.has_cert = 1 AND {cert_join}"
     )
-    user_values = {
-        "plot_id": "p.id",
-        "certificate_id": "c.id",
-        "full_name": "s.full_name",
-        "name_folded": "s.name_folded",
-        "birth_year": "s.birth_year",
-        "birth_date": "s.birth_date",
-        "id_number": "s.id_number",
-        "id_kind": "s.id_kind",
-        "address": "s.address",
-    }
+    user_values = _user_values()
     cursor.execute(
         f"UPDATE landdata_landuser AS u SET {_assign(user_values)}, batch_id = %s FROM {source} "
         f"WHERE u.registry_id = s.registry_id AND ({_changed('u', user_values, D)})",
