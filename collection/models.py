@@ -129,8 +129,13 @@ class CollectedRecord(models.Model):
         IMPORT = "import", _("Nhập từ tệp")
         CITIZEN = "citizen", _("Người dân tự gửi")
 
+    # Looked up through record_plot_key_idx, which leads with it: an index of its own only costs writes.
     former_commune = models.ForeignKey(
-        FormerCommune, on_delete=models.PROTECT, related_name="collected_records", verbose_name=_("xã cũ")
+        FormerCommune,
+        on_delete=models.PROTECT,
+        related_name="collected_records",
+        verbose_name=_("xã cũ"),
+        db_index=False,
     )
     map_sheet = models.CharField(_("số tờ"), max_length=20)
     plot_number = models.CharField(_("số thửa"), max_length=20)
@@ -142,12 +147,12 @@ class CollectedRecord(models.Model):
     holder_name = models.CharField(_("họ tên người đứng tên"), max_length=200)
     holder_birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     holder_birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
-    holder_id_number = models.CharField(_("số CCCD"), max_length=20, blank=True, db_index=True)
+    holder_id_number = models.CharField(_("số CCCD"), max_length=20, blank=True)
     holder_old_id_number = models.CharField(_("số CMND cũ"), max_length=20, blank=True)
     co_holder_name = models.CharField(_("họ tên đồng sở hữu"), max_length=200, blank=True)
     co_holder_birth_year = models.PositiveSmallIntegerField(_("năm sinh đồng sở hữu"), null=True, blank=True)
     co_holder_birth_date = models.DateField(_("ngày sinh đồng sở hữu"), null=True, blank=True)
-    co_holder_id_number = models.CharField(_("số CCCD đồng sở hữu"), max_length=20, blank=True, db_index=True)
+    co_holder_id_number = models.CharField(_("số CCCD đồng sở hữu"), max_length=20, blank=True)
     co_holder_old_id_number = models.CharField(_("số CMND cũ đồng sở hữu"), max_length=20, blank=True)
     certificate_serial = models.CharField(_("số phát hành GCN"), max_length=40, blank=True)
     certificate_book_number = models.CharField(_("số vào sổ"), max_length=40, blank=True)
@@ -170,7 +175,7 @@ class CollectedRecord(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
     batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Hash of an imported row's content, so that re-importing a file adds nothing.
-    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    import_key = models.CharField(max_length=64, null=True, blank=True)
     # Made on the phone (or by the server for a record started on the web): a resend, a double tap or a
     # retry after a lost answer names the same record, so it is never created twice.
     client_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -186,8 +191,14 @@ class CollectedRecord(models.Model):
     class Meta:
         verbose_name = _("bản ghi thu thập")
         verbose_name_plural = _("bản ghi thu thập")
+        # A constraint rather than unique=True: the same unique index, without a LIKE twin.
+        constraints = [models.UniqueConstraint(fields=["import_key"], name="record_import_key_unique")]
         indexes = [
             models.Index(fields=["former_commune", "sheet_key", "number_key"], name="record_plot_key_idx"),
+            # Exact lookups only (matching's ID groups, the plot list's ID search): plain indexes, without the
+            # varchar_pattern_ops twin Django adds to db_index=True, which LIKE alone would use.
+            models.Index(fields=["holder_id_number"], name="record_holder_id_idx"),
+            models.Index(fields=["co_holder_id_number"], name="record_co_holder_id_idx"),
             models.Index(fields=["status", "matched_at"], name="record_match_state_idx"),
             # Drafts left untouched, returned records not corrected (collection.stale).
             models.Index(fields=["status", "updated_at"], name="record_status_updated_idx"),

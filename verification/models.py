@@ -70,8 +70,9 @@ class Flag(models.Model):
     record = models.ForeignKey(CollectedRecord, on_delete=models.CASCADE, related_name="flags")
     plot = models.ForeignKey(Plot, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags")
     # Denormalised plot key and unit so the queue filters without joins.
-    former_commune = models.ForeignKey(FormerCommune, on_delete=models.PROTECT, related_name="+")
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    # Looked up through flag_former_idx and flag_queue_idx, which lead with them: no index of their own.
+    former_commune = models.ForeignKey(FormerCommune, on_delete=models.PROTECT, related_name="+", db_index=False)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", db_index=False)
     land_user = models.ForeignKey(LandUser, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags")
     code = models.CharField(_("mã"), max_length=32, choices=FlagCode.choices)
     field = models.CharField(_("trường"), max_length=64, blank=True)
@@ -156,12 +157,13 @@ class Outcome(models.TextChoices):
 class PlotOutcome(models.Model):
     """The outcome of one collected plot key (contract §5), kept so dashboards need no recomputation."""
 
-    former_commune = models.ForeignKey(FormerCommune, on_delete=models.PROTECT, related_name="+")
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    # Looked up through outcome_plot_key_unique and outcome_commune_idx, which lead with them.
+    former_commune = models.ForeignKey(FormerCommune, on_delete=models.PROTECT, related_name="+", db_index=False)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", db_index=False)
     sheet_key = models.CharField(max_length=20)
     number_key = models.CharField(max_length=20)
     plot = models.ForeignKey(Plot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, db_index=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
     open_flags = models.PositiveIntegerField(default=0)
     enrichments = models.JSONField(default=list, blank=True)
     first_collected_on = models.DateField(null=True, blank=True)
@@ -173,7 +175,10 @@ class PlotOutcome(models.Model):
                 fields=["former_commune", "sheet_key", "number_key"], name="outcome_plot_key_unique"
             ),
         ]
-        indexes = [models.Index(fields=["commune", "outcome"], name="outcome_commune_idx")]
+        indexes = [
+            models.Index(fields=["commune", "outcome"], name="outcome_commune_idx"),
+            models.Index(fields=["outcome"], name="outcome_outcome_idx"),  # exact only: no LIKE twin
+        ]
 
     def __str__(self) -> str:
         return f"{self.former_commune_id} {self.sheet_key}/{self.number_key}: {self.outcome}"
@@ -188,7 +193,8 @@ class LandUserStatus(models.Model):
     land_user = models.OneToOneField(
         LandUser, on_delete=models.CASCADE, primary_key=True, related_name="campaign_status"
     )
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    # Looked up through landuser_status_idx, which leads with it.
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", db_index=False)
     status = models.CharField(max_length=16, choices=Status.choices)
     updated_at = models.DateTimeField(auto_now=True)
 
