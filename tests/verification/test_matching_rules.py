@@ -310,15 +310,13 @@ def test_missing_documents(status, kinds, missing):
     assert rules.missing_documents(certificate_status=status, scan_kinds=frozenset(kinds)) == missing
 
 
-def H(number, name, year, record_id=None, field="holder_id_number", plot=None, user=None, compared=None):  # noqa: N802
-    plot_key = ("09001", "1", str(plot)) if plot else None
+def H(number, name, year, record_id=None, field="holder_id_number", user=None, compared=None):  # noqa: N802
     return province.IdHolder(
         id_number=number,
         name=name,
         birth_year=year,
         record_id=record_id,
         field=field,
-        plot_key=plot_key,
         land_user_id=user,
         compared_land_user_id=compared,
     )
@@ -344,23 +342,23 @@ def H(number, name, year, record_id=None, field="holder_id_number", plot=None, u
         # OWNER_NAME_MISMATCH (sample row 6), not a second person using the number (§4.1)...
         (
             [
-                H(CCCD_1960, "Trần Văn Thảo", 1960, plot=1, user=7),
-                H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1, compared=7),
+                H(CCCD_1960, "Trần Văn Thảo", 1960, user=7),
+                H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, compared=7),
             ],
             set(),
         ),
         # ...but the same number registered for someone else, on another plot or the same, still is.
         (
             [
-                H(CCCD_1960, "Trần Văn Thảo", 1960, plot=2, user=8),
-                H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1, compared=7),
+                H(CCCD_1960, "Trần Văn Thảo", 1960, user=8),
+                H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, compared=7),
             ],
             {(1, "holder_id_number")},
         ),
         (
             [
-                H(CCCD_1960, "Trần Văn Thảo", 1960, plot=1, user=8),
-                H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, plot=1, compared=7),
+                H(CCCD_1960, "Trần Văn Thảo", 1960, user=8),
+                H(CCCD_1960, "Tên Khác Hẳn", 1960, 1, compared=7),
             ],
             {(1, "holder_id_number")},
         ),

@@ -369,13 +369,12 @@ def chunk_of(records: list[RecordValues], registry: dict, registry_holders: list
     )
 
 
-def owner_holder(owner: RegistryOwner, plot_key=KEY) -> province.IdHolder:
+def owner_holder(owner: RegistryOwner) -> province.IdHolder:
     return province.IdHolder(
         id_number=owner.id_number,
         name=owner.name,
         birth_year=owner.year,
         land_user_id=owner.land_user_id,
-        plot_key=plot_key,
     )
 
 
@@ -439,7 +438,7 @@ CONFLICTS = [
 )
 def test_id_conflict(case, records, owners_elsewhere, conflicted):
     registry = {KEY: ONE_OWNER, OTHER_KEY: dataclasses.replace(ONE_OWNER, plot_id=11, owners=tuple(owners_elsewhere))}
-    holders = [owner_holder(BINH)] + [owner_holder(o, OTHER_KEY) for o in owners_elsewhere]
+    holders = [owner_holder(BINH)] + [owner_holder(o) for o in owners_elsewhere]
     chunk = chunk_of(records, registry, holders)
     assert set(province.id_conflicts(id_holders(chunk))) == conflicted
     codes = {(rid, code) for (rid, code, _f) in chunk_findings(chunk).flags}

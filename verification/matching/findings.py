@@ -68,7 +68,6 @@ def id_holders(chunk: Chunk) -> list[province.IdHolder]:
                         birth_year=person.year,
                         record_id=rid,
                         field=f"{person.role}_id_number",
-                        plot_key=values.plot_key,
                         compared_land_user_id=comparison.owner.land_user_id if comparison.owner else None,
                     )
                 )

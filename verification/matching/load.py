@@ -420,9 +420,8 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
     chunk.id_numbers = id_numbers
     if id_numbers:
         for u in LandUser.objects.filter(id_number__in=id_numbers).values(
-            "id", "full_name", "birth_year", "birth_date", "id_number",
-            "plot__former_commune_id", "plot__sheet_key", "plot__number_key",
-        ):  # fmt: skip
+            "id", "full_name", "birth_year", "birth_date", "id_number"
+        ):
             year = u["birth_date"].year if u["birth_date"] else u["birth_year"]
             number = normalize.clean_id(u["id_number"])
             if number in id_numbers and normalize.classify_id(number, birth_year=year) in VALID_KINDS:
@@ -432,7 +431,6 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
                         name=u["full_name"],
                         birth_year=year,
                         land_user_id=u["id"],
-                        plot_key=(u["plot__former_commune_id"], u["plot__sheet_key"], u["plot__number_key"]),
                     )
                 )
     chunk.id_records = {

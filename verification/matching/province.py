@@ -24,7 +24,6 @@ class IdHolder:
     record_id: int | None = None
     field: str = ""
     land_user_id: int | None = None
-    plot_key: tuple[str, str, str] | None = None
     compared_land_user_id: int | None = None
 
     def describe(self) -> str:
