@@ -9,7 +9,9 @@ class VerificationConfig(AppConfig):
 
     def ready(self) -> None:
         from collection import panels, scope
-        from verification import receivers  # noqa: F401  (connects collection's signals)
+        from verification import bulk, receivers  # noqa: F401  (receivers connects collection's signals)
+
+        bulk.register_lookups()
 
         panels.register_record_panel("verification/_record_flags_panel.html")
         panels.register_form_panel("verification/_live_check_panel.html")

@@ -7,8 +7,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, Q
+from django.db.models import Field, ForeignObject, Lookup, Model, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
+
+
+class AnyOf(Lookup):
+    """`field__any=values`: `field = ANY(%s)` with the values as one array parameter on PostgreSQL, an IN
+    list elsewhere. `__in` sends one placeholder per value, each prepared by Django and parsed by psycopg:
+    with matching's 500-value lists that costs more than running the query. Values go as given (ids, text)."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            return In(self.lhs, list(self.rhs)).as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+def register_lookups() -> None:
+    """Called from VerificationConfig.ready(); foreign keys keep lookups of their own (ForeignObject)."""
+    Field.register_lookup(AnyOf)
+    ForeignObject.register_lookup(AnyOf)
 
 
 def bulk_set(model: type[Model], rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> None:

@@ -97,10 +97,10 @@ def _load(keys: set[PlotKey]) -> OutcomeInputs:
     )
     record_ids = [r["id"] for r in records]
     flags_by_record: dict[int, list[Row]] = defaultdict(list)
-    for flag in Flag.objects.filter(record_id__in=record_ids).values("record_id", "status", "code", "land_user_id"):
+    for flag in Flag.objects.filter(record_id__any=record_ids).values("record_id", "status", "code", "land_user_id"):
         flags_by_record[flag["record_id"]].append(flag)
     enrichments_by_record: dict[int, list[Row]] = defaultdict(list)
-    for item in Enrichment.objects.filter(record_id__in=record_ids).values("record_id", "kind", "land_user_id"):
+    for item in Enrichment.objects.filter(record_id__any=record_ids).values("record_id", "kind", "land_user_id"):
         enrichments_by_record[item["record_id"]].append(item)
     plots: dict[PlotKey, Row] = {
         _record_key(p): p
@@ -109,7 +109,7 @@ def _load(keys: set[PlotKey]) -> OutcomeInputs:
         )
     }
     land_users: list[Row] = list(
-        LandUser.objects.filter(plot_id__in=[p["id"] for p in plots.values()]).values("id", "plot_id", "id_kind")
+        LandUser.objects.filter(plot_id__any=[p["id"] for p in plots.values()]).values("id", "plot_id", "id_kind")
     )
     return OutcomeInputs(keys, records, flags_by_record, enrichments_by_record, plots, land_users)
 
@@ -228,4 +228,4 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
     bulk.bulk_upsert(LandUserStatus, statuses, unique=["land_user_id"], update=["commune_id", "status", "updated_at"])
     uncollected = [u["id"] for u in inputs.land_users if u["plot_id"] not in collected_plot_ids]
     if uncollected:
-        LandUserStatus.objects.filter(land_user_id__in=uncollected).delete()
+        LandUserStatus.objects.filter(land_user_id__any=uncollected).delete()

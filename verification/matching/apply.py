@@ -33,7 +33,7 @@ FLAG_UPDATE_FIELDS = [
 def apply_plan(*, chunk: Chunk, findings: ChunkFindings, plan: FlagPlan) -> None:
     if chunk.unchanged_seen:
         # Saved or given a scan since, but nothing that matters changed: mark them as seen.
-        CollectedRecord.objects.filter(id__in=chunk.unchanged_seen).update(matched_at=chunk.started)
+        CollectedRecord.objects.filter(id__any=chunk.unchanged_seen).update(matched_at=chunk.started)
     if not chunk.records:
         return
     _write_flags(chunk, plan)
@@ -60,7 +60,7 @@ def apply_plan(*, chunk: Chunk, findings: ChunkFindings, plan: FlagPlan) -> None
 def _write_flags(chunk: Chunk, plan: FlagPlan) -> None:
     now = timezone.now()
     if plan.delete:
-        Flag.objects.filter(id__in=plan.delete).delete()
+        Flag.objects.filter(id__any=plan.delete).delete()
     if plan.update:
         bulk.bulk_set(
             Flag,
@@ -105,7 +105,7 @@ def _write_flags(chunk: Chunk, plan: FlagPlan) -> None:
 def _write_enrichments(chunk: Chunk, findings: ChunkFindings) -> None:
     """The matched records' enrichments replace their old ones; so do the CCCD enrichments of the
     partners in their ID groups, which come and go with the partners' ID_CONFLICT."""
-    Enrichment.objects.filter(record_id__in=list(chunk.records)).delete()
+    Enrichment.objects.filter(record_id__any=list(chunk.records)).delete()
     partner_fields = [(rid, f) for rid, f in findings.managed.id_fields if rid not in chunk.records]
     if partner_fields:
         q = Q(pk__in=[])

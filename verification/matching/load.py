@@ -237,7 +237,7 @@ def registry_plots(keys: Iterable[PlotKey]) -> dict[PlotKey, RegistryPlot]:
     ids = [p["id"] for p in plots]
     owners: dict[int, list[RegistryOwner]] = defaultdict(list)
     for u in (
-        LandUser.objects.filter(plot_id__in=ids)
+        LandUser.objects.filter(plot_id__any=ids)
         .order_by("id")
         .values("id", "plot_id", "full_name", "birth_year", "birth_date", "id_number", "former_id_number")
     ):
@@ -252,7 +252,7 @@ def registry_plots(keys: Iterable[PlotKey]) -> dict[PlotKey, RegistryPlot]:
             )
         )
     certs: dict[int, list[RegistryCertificate]] = defaultdict(list)
-    for c in Certificate.objects.filter(plot_id__in=ids).order_by("id").values("plot_id", "serial", "book_number"):
+    for c in Certificate.objects.filter(plot_id__any=ids).order_by("id").values("plot_id", "serial", "book_number"):
         certs[c["plot_id"]].append(RegistryCertificate(serial=c["serial"], book_number=c["book_number"]))
     return {
         _key(p): RegistryPlot(
@@ -288,19 +288,19 @@ def match_states(record_ids: Sequence[int]) -> list[MatchState]:
             cursor.execute(_state_sql(), [list(record_ids)])
             return [MatchState(*row) for row in cursor.fetchall()]
     rows = list(
-        CollectedRecord.objects.filter(id__in=record_ids, status=CollectedRecord.Status.SUBMITTED).values(
+        CollectedRecord.objects.filter(id__any=record_ids, status=CollectedRecord.Status.SUBMITTED).values(
             *RECORD_FIELDS
         )
     )
     ids = [r["id"] for r in rows]
     scans: dict[int, list[dict]] = defaultdict(list)
-    for scan in Scan.objects.filter(record_id__in=ids).values(*SCAN_FIELDS):
+    for scan in Scan.objects.filter(record_id__any=ids).values(*SCAN_FIELDS):
         scans[scan["record_id"]].append(scan)
     registry = registry_plots({_key(r) for r in rows})
     returned = set(
-        Flag.objects.filter(record_id__in=ids, status=FlagStatus.RETURNED).values_list("record_id", flat=True)
+        Flag.objects.filter(record_id__any=ids, status=FlagStatus.RETURNED).values_list("record_id", flat=True)
     )
-    stale = set(records_needing_match().filter(id__in=ids).values_list("id", flat=True))
+    stale = set(records_needing_match().filter(id__any=ids).values_list("id", flat=True))
     return [
         MatchState(
             r["id"],
@@ -373,7 +373,7 @@ def load_chunk(record_ids: Sequence[int], *, started: dt.datetime) -> Chunk:
         return chunk
     # Rows another matcher holds are skipped: that matcher writes them.
     rows = list(
-        CollectedRecord.objects.filter(id__in=dirty_ids, status=CollectedRecord.Status.SUBMITTED)
+        CollectedRecord.objects.filter(id__any=dirty_ids, status=CollectedRecord.Status.SUBMITTED)
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("id")
         .values(*RECORD_FIELDS)
@@ -381,7 +381,7 @@ def load_chunk(record_ids: Sequence[int], *, started: dt.datetime) -> Chunk:
     if not rows:
         return chunk
     scans: dict[int, list[dict]] = defaultdict(list)
-    for scan in Scan.objects.filter(record_id__in=[r["id"] for r in rows]).values(*SCAN_FIELDS):
+    for scan in Scan.objects.filter(record_id__any=[r["id"] for r in rows]).values(*SCAN_FIELDS):
         scans[scan["record_id"]].append(scan)
     chunk.registry = registry_plots({_key(r) for r in rows})
     for row in rows:
@@ -391,7 +391,7 @@ def load_chunk(record_ids: Sequence[int], *, started: dt.datetime) -> Chunk:
         chunk.sources[row["id"]] = row["source"]
         chunk.scan_kinds[row["id"]] = frozenset(s["kind"] for s in scans[row["id"]])
         chunk.places[row["id"]] = _place(row)
-    chunk.flags = _flags(Flag.objects.filter(record_id__in=list(chunk.records)))
+    chunk.flags = _flags(Flag.objects.filter(record_id__any=list(chunk.records)))
     _load_province_groups(chunk, shas={s["sha256"] for items in scans.values() for s in items if s["sha256"]})
     return chunk
 
@@ -419,7 +419,7 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
 
     chunk.id_numbers = id_numbers
     if id_numbers:
-        for u in LandUser.objects.filter(id_number__in=id_numbers).values(
+        for u in LandUser.objects.filter(id_number__any=id_numbers).values(
             "id", "full_name", "birth_year", "birth_date", "id_number"
         ):
             year = u["birth_date"].year if u["birth_date"] else u["birth_year"]
@@ -439,7 +439,7 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
     # A partner's CCCD enrichment comes and goes with its ID_CONFLICT: its rules need its QR links too.
     partner_scans: dict[int, list[dict]] = defaultdict(list)
     partner_ids = [rid for rid in chunk.id_records if rid not in chunk.records]
-    for scan in Scan.objects.filter(record_id__in=partner_ids).values(*SCAN_FIELDS):
+    for scan in Scan.objects.filter(record_id__any=partner_ids).values(*SCAN_FIELDS):
         partner_scans[scan["record_id"]].append(scan)
     for rid in partner_ids:
         chunk.id_records[rid] = record_values(candidates[rid], partner_scans[rid])
@@ -448,7 +448,7 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
     chunk.key_members = [rv for rv in values.values() if rv.plot_key in keys]
 
     if shas:
-        for s in Scan.objects.filter(sha256__in=shas, record__status=CollectedRecord.Status.SUBMITTED).values(
+        for s in Scan.objects.filter(sha256__any=shas, record__status=CollectedRecord.Status.SUBMITTED).values(
             "record_id",
             "kind",
             "sha256",
@@ -465,7 +465,7 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
         set(chunk.id_records) | {rv.record_id for rv in chunk.key_members} | {s.record_id for s in chunk.scan_refs}
     ) - set(chunk.records)
     if partners:
-        chunk.flags += _flags(Flag.objects.filter(record_id__in=partners, code__in=PROVINCE_CODES))
+        chunk.flags += _flags(Flag.objects.filter(record_id__any=partners, code__in=PROVINCE_CODES))
     _mark_decided(chunk.flags)
 
 
@@ -478,7 +478,7 @@ def _mark_decided(flags: list[FlagRow]) -> None:
     and deletes the others."""
     open_ids = [f.id for f in flags if f.status in (FlagStatus.OPEN, FlagStatus.RETURNED)]
     decided = (
-        set(FlagDecision.objects.filter(flag_id__in=open_ids).values_list("flag_id", flat=True)) if open_ids else set()
+        set(FlagDecision.objects.filter(flag_id__any=open_ids).values_list("flag_id", flat=True)) if open_ids else set()
     )
     for i, flag in enumerate(flags):
         if flag.id in decided:
