@@ -17,9 +17,10 @@ reading and validating (kept small: rows are tuples, checked 10,000 at a time a 
 at a time, each rule once per distinct value, while the file has no error; row by row,
 with the same rules, to word the errors of a chunk that has one), then the indexes and
 foreign keys of the written tables. A province's first import (the plot, certificate
-and land user tables empty and locked) inserts the staged rows straight, with the ids
-of plots and certificates chosen from ranges of their sequences, instead of the
-UPDATE/NOT EXISTS statements and their joins (`write.insert_all_new`). When an import adds many
+and land user tables empty and locked) keeps the valid rows and copies them straight
+into the three tables, with the ids of plots and certificates chosen from ranges of
+their sequences: no staging table, no UPDATE/NOT EXISTS statements and no joins
+(`write.copy_all_new`). When an import adds many
 land users compared to those already there (a province's first import), the
 indexes and constraints are dropped and rebuilt once after the writes
 (`landdata.bulkload`) instead of being kept up to date row by row; the audit link

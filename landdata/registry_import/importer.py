@@ -17,11 +17,11 @@ from landdata import bulkload, imports
 from landdata.models import FormerCommune, ImportBatch
 from landdata.registry_import.columns import REGISTRY_COLUMNS
 from landdata.registry_import.result import ImportResult
-from landdata.registry_import.stage import STAGE_ANALYZED, STAGE_TABLE, Stage, drop_stage
+from landdata.registry_import.stage import STAGE_ANALYZED, STAGE_TABLE, Stage, drop_stage, stage_rows
 from landdata.registry_import.validate import FormerUnit, RegistryValidator
 from landdata.registry_import.write import (
     REGISTRY_TABLES,
-    insert_all_new,
+    copy_all_new,
     replace_absent,
     tables_empty,
     upsert,
@@ -65,14 +65,21 @@ def registry_import(
         if progress is None and batch_id is not None:
             progress = import_batch_progress(batch_id=batch_id)
         report = throttled(progress, total)
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, _cyclic_gc_paused():
             try:
-                rows, plots, certificates = _stage_rows(cursor, path=path, name=name, report=report, total=total)
+                # A province's first import keeps the valid rows to copy them straight into the
+                # tables (write.copy_all_new) instead of staging them. Whether the tables are empty
+                # is asked again once they are locked: this is only a hint.
+                first_import = (
+                    connection.vendor == "postgresql"
+                    and bulkload.worth_rebuilding(new_rows=total, existing_rows=0)
+                    and tables_empty(cursor)
+                )
+                rows, plots, certificates, kept = _stage_rows(
+                    cursor, path=path, name=name, report=report, total=total, keep=first_import
+                )
                 result.stage_seconds = time.monotonic() - started
                 with transaction.atomic():
-                    # A province's first import writes the rows straight (write.insert_all_new). Whether
-                    # the tables are empty is asked again once they are locked: this is only a hint.
-                    first_import = connection.vendor == "postgresql" and tables_empty(cursor)
                     if connection.vendor == "postgresql":
                         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('landdata.registry_import'))")
                         # Memory for the hash joins of 270,000 staged rows against the tables
@@ -97,21 +104,18 @@ def registry_import(
                     with bulkload.indexes_rebuilt_after(cursor, REGISTRY_TABLES, enabled=rebuild) as rebuilt:
                         result.indexes_rebuilt = rebuilt
                         # Ids chosen here are safe only while the tables are locked (bulkload) and empty.
-                        if first_import and rebuilt and tables_empty(cursor):
-                            insert_all_new(
-                                cursor,
-                                batch_id=batch.pk,
-                                plots=plots,
-                                certificates=certificates,
-                                rows=rows,
-                                result=result,
+                        if kept is not None and rebuilt and tables_empty(cursor):
+                            # Nothing was there before, so nothing is absent from the file for --replace.
+                            copy_all_new(
+                                cursor, kept, batch_id=batch.pk, plots=plots, certificates=certificates, result=result
                             )
                         else:
-                            if first_import:
+                            if kept is not None:
+                                stage_rows(cursor, kept)
                                 cursor.execute(f"ANALYZE {STAGE_TABLE} ({STAGE_ANALYZED})")
                             upsert(cursor, batch_id=batch.pk, plots=plots, rows=rows, result=result)
-                        if replace:
-                            replace_absent(cursor, result=result)
+                            if replace:
+                                replace_absent(cursor, result=result)
                     result.seconds = time.monotonic() - started
                     result.write_seconds = result.seconds - result.stage_seconds
                     _batch_done(batch, result=result, rows=rows)
@@ -135,9 +139,10 @@ def registry_import(
 
 @contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
-    """The row loop makes no reference cycles, but keeps hundreds of thousands of tuples in the
-    validator's memory of keys seen, which Python's cycle collector would walk again and again
-    (a fifth of the loop's time at province size). Reference counting still frees every row."""
+    """The import makes no reference cycles, but keeps hundreds of thousands of tuples (the
+    validator's memory of keys seen, a first import's rows), which Python's cycle collector would
+    walk again and again (a fifth of the row loop's time at province size, seconds while a first
+    import writes). Reference counting still frees every row."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -160,14 +165,16 @@ def former_units_by_commune() -> dict[str, list[FormerUnit]]:
     return units
 
 
-def _stage_rows(cursor, *, path, name: str, report: Progress | None, total: int) -> tuple[int, int, int]:
-    """Validate every row and stage the clean ones; (rows, distinct plots, distinct certificates).
-    ImportFailed if any is bad."""
+def _stage_rows(
+    cursor, *, path, name: str, report: Progress | None, total: int, keep: bool = False
+) -> tuple[int, int, int, list[tuple] | None]:
+    """Validate every row and stage the clean ones (or, with `keep`, keep them); (rows, distinct
+    plots, distinct certificates, the rows kept). ImportFailed if any is bad."""
     errors = RowErrors()
     validator = RegistryValidator(errors, timezone.localdate(), former_units=former_units_by_commune())
     rows = 0
     chunk: list[tuple[int, tuple]] = []
-    with Stage(cursor) as stage, _cyclic_gc_paused():
+    with Stage(cursor, keep=keep) as stage:
         for numbered in read_values(path, REGISTRY_COLUMNS, file_name=name, on_header=errors.use_headers):
             rows += 1
             chunk.append(numbered)
@@ -180,7 +187,7 @@ def _stage_rows(cursor, *, path, name: str, report: Progress | None, total: int)
     errors.raise_if_any(name)
     if rows == 0:
         raise ImportFailed(f"{name}: " + _("tệp chỉ có dòng tiêu đề, không có dữ liệu"))
-    return rows, len(validator.plots), len(validator.certificates)
+    return rows, len(validator.plots), len(validator.certificates), stage.kept
 
 
 def _validate_chunk(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from landdata.registry_import.copytext import copy_columns
+
 STAGE_TABLE = "landdata_registry_stage"
 STAGE_COLUMNS = (
     "row_no",
@@ -75,14 +77,16 @@ class Stage:
     """The temporary staging table: COPY on PostgreSQL, batched inserts elsewhere.
 
     Rows are sent in chunks so that no statement is open between chunks (the admin's
-    progress updates use the same connection).
+    progress updates use the same connection). With `keep` the rows are only kept, in
+    `kept`: a first import copies them straight into the registry tables (write.copy_all_new).
     """
 
-    def __init__(self, cursor):
+    def __init__(self, cursor, *, keep: bool = False):
         self.cursor = cursor
         self.postgres = connection.vendor == "postgresql"
         self.batch = 50_000 if self.postgres else 5_000
         self.pending: list[tuple] = []
+        self.kept: list[tuple] | None = [] if keep else None
 
     def __enter__(self):
         self.cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
@@ -95,6 +99,9 @@ class Stage:
             self.flush()
 
     def write_many(self, rows: list[tuple]) -> None:
+        if self.kept is not None:
+            self.kept.extend(rows)
+            return
         self.pending.extend(rows)
         if len(self.pending) >= self.batch:
             self.flush()
@@ -105,9 +112,7 @@ class Stage:
         columns = ", ".join(STAGE_COLUMNS)
         if self.postgres:
             raw = self.cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {STAGE_TABLE} ({columns}) FROM STDIN") as copy:
-                for values in self.pending:
-                    copy.write_row(values)
+            copy_columns(raw, f"COPY {STAGE_TABLE} ({columns}) FROM STDIN", list(zip(*self.pending)))
         else:
             marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
             self.cursor.executemany(f"INSERT INTO {STAGE_TABLE} ({columns}) VALUES ({marks})", self.pending)
@@ -117,6 +122,12 @@ class Stage:
         if exc_type is None:
             self.flush()
         return False
+
+
+def stage_rows(cursor, rows: list[tuple]) -> None:
+    """Stage rows validated beforehand (a first import that found the tables written meanwhile)."""
+    with Stage(cursor) as stage:
+        stage.write_many(rows)
 
 
 def drop_stage(cursor) -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from landdata import bulkload
 from landdata.models import Certificate, LandUser, Plot
+from landdata.registry_import.copytext import copy_columns
 from landdata.registry_import.result import ImportResult
-from landdata.registry_import.stage import STAGE_TABLE
+from landdata.registry_import.stage import STAGE_COLUMNS, STAGE_TABLE, stage_rows
 
 # Names given to administrative units the registry mentions before the assignment list has named
 # them (data, not interface text: the assignment import overwrites them).
@@ -73,45 +78,102 @@ def _reserve_ids(cursor, table: str, count: int) -> int:
     return first
 
 
-def insert_all_new(cursor, *, batch_id: int, plots: int, certificates: int, rows: int, result: ImportResult) -> None:
+def copy_all_new(
+    cursor, rows: list[tuple], *, batch_id: int, plots: int, certificates: int, result: ImportResult
+) -> None:
     """`upsert` when the plot, certificate and land user tables are empty and locked (a first import).
 
-    Every staged row is then new: no UPDATE, no NOT EXISTS, and no join to find the ids of the plots
-    and certificates just written, because they are chosen here: the validator numbered the plots and
-    certificates in the order of the file (stage plot_no, cert_no), and those numbers are offsets into
-    ranges of ids taken from the tables' sequences. Same rows, same counts as `upsert`.
+    Every validated row is then new: they are copied (COPY) straight into the three tables, with no
+    staging table, no UPDATE, no NOT EXISTS and no join back to find the ids of the plots and
+    certificates just written, because they are chosen here: the validator numbered the plots and
+    certificates in the order of the file (plot_no, cert_no), and those numbers are offsets into
+    ranges of ids taken from the tables' sequences (land users take theirs in the order of the file
+    too, rather than one nextval per row). Same rows, same counts as `upsert`.
     """
-    S = STAGE_TABLE
+    cells = list(zip(*rows))  # a column at a time from here on
+    count = len(rows)
+    # The communes and former communes: the first row of each (former commune, commune) pair is
+    # all that `_units` reads of the stage (codes and row numbers). A dict keeps the last value
+    # given for a key: reading backwards, that is the first row.
+    pairs = zip(reversed(cells[_FORMER]), reversed(cells[_COMMUNE]))
+    firsts = dict(zip(pairs, range(count - 1, -1, -1)))
+    stage_rows(cursor, [rows[i] for i in sorted(firsts.values())])
     _units(cursor, result)
     plot_id = _reserve_ids(cursor, Plot._meta.db_table, plots) - 1
     cert_id = _reserve_ids(cursor, Certificate._meta.db_table, certificates) - 1
-    cursor.execute(
-        f"INSERT INTO landdata_plot (id, former_commune_id, sheet_key, number_key, {', '.join(PLOT_VALUES)}, batch_id) "
-        f"SELECT s.plot_no + %s, s.former_code, s.sheet_key, s.number_key, {', '.join(PLOT_VALUES.values())}, %s "
-        f"FROM {S} s WHERE s.plot_first = 1",
-        [plot_id, batch_id],
+    user_id = _reserve_ids(cursor, LandUser._meta.db_table, count)
+    raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+
+    def only(flags: Sequence[int], column: Sequence) -> list:
+        return list(itertools.compress(column, flags))
+
+    plot_first = cells[_PLOT_FIRST]
+    copy_columns(
+        raw,
+        "COPY landdata_plot (id, former_commune_id, sheet_key, number_key, map_sheet, plot_number, area_m2, "
+        "land_use, address, batch_id) FROM STDIN",
+        [
+            list(map(plot_id.__add__, only(plot_first, cells[_PLOT_NO]))),
+            *(only(plot_first, column) for column in _plot_cells(cells)),
+            [batch_id] * plots,
+        ],
     )
-    result.plots_created = max(cursor.rowcount, 0)
-    result.plots_unchanged = plots - result.plots_created
-    cursor.execute(
-        f"INSERT INTO landdata_certificate (id, plot_id, serial, serial_key, book_number, issue_date, status) "
-        f"SELECT s.cert_no + %s, s.plot_no + %s, s.serial, s.serial_key, s.book_number, s.issue_date, %s "
-        f"FROM {S} s WHERE s.cert_first = 1",
-        [cert_id, plot_id, Certificate.Status.HELD],
+    result.plots_created = plots
+    cert_first = cells[_CERT_FIRST]
+    copy_columns(
+        raw,
+        "COPY landdata_certificate (id, plot_id, serial, serial_key, book_number, issue_date, status) FROM STDIN",
+        [
+            list(map(cert_id.__add__, only(cert_first, cells[_CERT_NO]))),
+            list(map(plot_id.__add__, only(cert_first, cells[_PLOT_NO]))),
+            *(only(cert_first, column) for column in _cert_cells(cells)),
+            [Certificate.Status.HELD.value] * certificates,
+        ],
     )
-    result.certificates_created = max(cursor.rowcount, 0)
-    user_values = {
-        **_user_values(),
-        "plot_id": "s.plot_no + %s",
-        "certificate_id": "CASE WHEN s.has_cert = 1 THEN s.cert_no + %s END",
-    }
-    cursor.execute(
-        f"INSERT INTO landdata_landuser (registry_id, kind, former_id_number, batch_id, {', '.join(user_values)}) "
-        f"SELECT s.registry_id, %s, '', %s, {', '.join(user_values.values())} FROM {S} s",
-        [LandUser.Kind.PERSON, batch_id, plot_id, cert_id],
+    result.certificates_created = certificates
+    copy_columns(
+        raw,
+        "COPY landdata_landuser (id, registry_id, kind, former_id_number, batch_id, plot_id, certificate_id, "
+        "full_name, name_folded, birth_year, birth_date, id_number, id_kind, address) FROM STDIN",
+        [
+            range(user_id, user_id + count),
+            cells[_REGISTRY_ID],
+            [LandUser.Kind.PERSON.value] * count,
+            [""] * count,
+            [batch_id] * count,
+            list(map(plot_id.__add__, cells[_PLOT_NO])),
+            [no + cert_id if named else None for no, named in zip(cells[_CERT_NO], cells[_HAS_CERT])],
+            *_user_cells(cells),
+        ],
     )
-    result.land_users_created = max(cursor.rowcount, 0)
-    result.land_users_unchanged = rows - result.land_users_created
+    result.land_users_created = count
+
+
+# What copy_all_new reads of the staged tuples (stage.STAGE_COLUMNS), by name.
+_REGISTRY_ID, _COMMUNE, _FORMER, _PLOT_FIRST, _HAS_CERT, _CERT_FIRST, _PLOT_NO, _CERT_NO = (
+    STAGE_COLUMNS.index(name)
+    for name in (
+        "registry_id",
+        "commune_code",
+        "former_code",
+        "plot_first",
+        "has_cert",
+        "cert_first",
+        "plot_no",
+        "cert_no",
+    )
+)
+
+
+def _cells(*names: str) -> operator.itemgetter:
+    return operator.itemgetter(*(STAGE_COLUMNS.index(name) for name in names))
+
+
+_plot_cells = _cells(
+    "former_code", "sheet_key", "number_key", "map_sheet", "plot_number", "area_m2", "land_use", "plot_address"
+)
+_cert_cells = _cells("serial", "serial_key", "book_number", "issue_date")
+_user_cells = _cells("full_name", "name_folded", "birth_year", "birth_date", "id_number", "id_kind", "address")
 
 
 def _user_values() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""A province's first import writes the rows straight, with ids chosen in Python (write.insert_all_new).
+"""A province's first import writes the rows straight, with ids chosen in Python (write.copy_all_new).
 
 It must leave exactly the rows, links, counts and summary that the general path (stage, then
 UPDATE/INSERT … SELECT joins, `write.upsert`) leaves, keep the id sequences past the ids it took, and
@@ -35,6 +35,7 @@ def _co_owners_and_bare_plots() -> list[dict]:
                 )
             )
     rows.append(registry_row(registry_id="N1", commune_code="09300", old_commune_code="", plot_number="1"))
+    rows.append(registry_row(registry_id="B\\1", plot_number="77", owner_name="Lê \\N", owner_address="C:\\x"))
     return rows
 
 
@@ -98,13 +99,13 @@ def _counts(result) -> dict:
 
 def _import(path, monkeypatch, *, first_path: bool, **kwargs):
     written = []
-    real = write.insert_all_new
+    real = write.copy_all_new
 
     def spy(*args, **kw):
         written.append(True)
         return real(*args, **kw)
 
-    monkeypatch.setattr(importer, "insert_all_new", spy)
+    monkeypatch.setattr(importer, "copy_all_new", spy)
     if not first_path:
         monkeypatch.setattr(importer, "tables_empty", lambda cursor: False)
     result = registry_import(path=path, **kwargs)
@@ -165,7 +166,7 @@ def _without_seconds(summary: str) -> str:
 def test_a_second_import_takes_the_general_path(monkeypatch):
     monkeypatch.setattr(bulkload, "MIN_ROWS", 1)
     registry_import(path=SAMPLES / "registry_extract.csv")
-    monkeypatch.setattr(importer, "insert_all_new", lambda *a, **k: pytest.fail("tables not empty"))
+    monkeypatch.setattr(importer, "copy_all_new", lambda *a, **k: pytest.fail("tables not empty"))
     again = registry_import(path=SAMPLES / "registry_extract.csv")
     assert again.land_users_unchanged == 30 and not again.land_users_created
 
@@ -174,7 +175,7 @@ def test_a_second_import_takes_the_general_path(monkeypatch):
 @pytest.mark.django_db
 def test_a_small_first_import_keeps_the_indexes_and_the_general_path(monkeypatch):
     """Ids are chosen in Python only while the tables are locked, i.e. when the indexes are rebuilt."""
-    monkeypatch.setattr(importer, "insert_all_new", lambda *a, **k: pytest.fail("tables not locked"))
+    monkeypatch.setattr(importer, "copy_all_new", lambda *a, **k: pytest.fail("tables not locked"))
     result = registry_import(path=SAMPLES / "registry_extract.csv")
     assert not result.indexes_rebuilt and result.land_users_created == 30
 
@@ -203,14 +204,30 @@ def test_a_bad_row_on_a_first_import_writes_nothing(bad, monkeypatch, tmp_path):
 @pytest.mark.django_db
 def test_a_failure_while_writing_a_first_import_writes_nothing(monkeypatch):
     monkeypatch.setattr(bulkload, "MIN_ROWS", 1)
-    real = write.insert_all_new
+    real = write.copy_all_new
 
     def fail_after_writing(*args, **kwargs):
         real(*args, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "insert_all_new", fail_after_writing)
+    monkeypatch.setattr(importer, "copy_all_new", fail_after_writing)
     before = db_fingerprint()
     with pytest.raises(RuntimeError):
         registry_import(path=SAMPLES / "registry_extract.csv")
     assert db_fingerprint() == before
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_tables_written_between_the_hint_and_the_lock_take_the_general_path(monkeypatch):
+    """The rows kept for a first import are staged after all when the locked tables are no longer empty."""
+    monkeypatch.setattr(bulkload, "MIN_ROWS", 1)
+    registry_import(path=SAMPLES / "registry_extract.csv")
+    before = _contents()
+    answers = iter([True])  # the hint, asked before reading, says empty; the locked tables do not
+    real = write.tables_empty
+    monkeypatch.setattr(importer, "tables_empty", lambda cursor: next(answers, None) or real(cursor))
+    monkeypatch.setattr(importer, "copy_all_new", lambda *a, **k: pytest.fail("tables not empty"))
+    again = registry_import(path=SAMPLES / "registry_extract.csv", replace=True)
+    assert (again.land_users_unchanged, again.land_users_created, again.plots_removed) == (30, 0, 0)
+    assert _contents() == before | {"written by the last batch": [False, False]}
