@@ -40,7 +40,7 @@ def assign(request: HttpRequest) -> HttpResponse:
         if plot_ids:
             plots = Plot.objects.filter(pk__in=plot_ids)
         else:
-            plots = selectors.plot_search(user=request.user, filters=form.filters())
+            plots = selectors.plot_search(user=request.user, filters=form.filters(), former_communes=former_communes)
         if form.cleaned_data["action"] == AssignForm.ACTION_UNASSIGN:
             n = plot_assignments.plots_unassign(actor=request.user, plots=plots)
             messages.success(request, ngettext("Đã thu hồi %(n)d thửa.", "Đã thu hồi %(n)d thửa.", n) % {"n": n})

@@ -30,15 +30,20 @@ def plot_list(request: HttpRequest) -> HttpResponse:
     data: QueryDict | None = request.GET or None
     if data is None and plot_assignments.has_own_plots(user):
         data = QueryDict(f"assigned={selectors.ASSIGNED_ME}")  # an official with plots of their own sees those first
+    former_communes = selectors.former_communes_for(user)
     form = PlotSearchForm(
         data,
-        former_communes=selectors.former_communes_for(user),
+        former_communes=former_communes,
         working_groups=selectors.working_groups_for(user),
         officials=[(u.pk, plot_assignments.official_label(u)) for u in officials] if can_assign else None,
     )
     filters = form.filters() if data else selectors.PlotFilters()
     page = selectors.plot_list_page(
-        user=user, filters=filters, after=_int(request.GET.get("after")), before=_int(request.GET.get("before"))
+        user=user,
+        filters=filters,
+        after=_int(request.GET.get("after")),
+        before=_int(request.GET.get("before")),
+        former_communes=former_communes,
     )
     query = (data or QueryDict()).copy()
     query.pop("after", None)
