@@ -5,7 +5,10 @@ Field rules are not here: `collection.validation` checks them for the form and t
 
 from __future__ import annotations
 
+import html
+
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from collection import validation
@@ -20,6 +23,45 @@ from collection.selectors import (
 )
 from collection.services import record_version
 from landdata import normalize
+
+
+class LongSelect(forms.Select):
+    """A select of hundreds of options (a province's former communes or officials), drawn in Python.
+
+    The same HTML as Django's select templates (tests/collection/test_long_select.py compares them),
+    without a template include per option and per attribute: for the province admin's former
+    communes and officials those took ~30 ms of each plot-list page (bench/plot_list.py).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{html_text(widget["name"])}"{_html_attrs(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{html_text(group_name)}">')
+            parts += [
+                f'\n  <option value="{html_text(o["value"])}"{_html_attrs(o["attrs"])}>{html_text(o["label"])}</option>\n'
+                for o in options
+            ]
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308  (every value is escaped by html_text)
+
+
+def html_text(value) -> str:
+    """A value as the template language prints it: escaped unless already safe (conditional_escape,
+    without its lazy-string wrapper, which costs more than the escaping on a long list)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _html_attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
+    return "".join(
+        f" {html_text(key)}" if value is True else f' {html_text(key)}="{html_text(value)}"'
+        for key, value in attrs.items()
+        if value is not False
+    )
 
 
 def _text(label, *, max_length=200, **attrs):
@@ -97,14 +139,14 @@ class PlotSearchForm(forms.Form):
     plot = forms.CharField(
         label=_("Số thửa"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
-    former_commune = forms.ChoiceField(label=_("Xã cũ"), required=False)
+    former_commune = forms.ChoiceField(label=_("Xã cũ"), required=False, widget=LongSelect)
     working_group = forms.TypedChoiceField(label=_("Tổ công tác"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)
     # Free text with the commune's hamlets offered (a datalist): any hamlet read from an address works.
     hamlet = forms.CharField(
         label=_("Thôn, xóm"), required=False, max_length=120, widget=forms.TextInput(attrs={"list": "hamlets"})
     )
-    assigned = forms.ChoiceField(label=_("Giao cho"), required=False)
+    assigned = forms.ChoiceField(label=_("Giao cho"), required=False, widget=LongSelect)
 
     STATUS_LABELS = STATUS_LABELS
 
@@ -141,15 +183,17 @@ class AssignForm(forms.Form):
     ACTION_ASSIGN = "assign"
     ACTION_UNASSIGN = "unassign"
 
-    official = forms.TypedChoiceField(label=_("Giao cho cán bộ"), required=False, coerce=int, empty_value=None)
-    former_commune = forms.ChoiceField(label=_("Xã cũ"), required=False)
+    official = forms.TypedChoiceField(
+        label=_("Giao cho cán bộ"), required=False, coerce=int, empty_value=None, widget=LongSelect
+    )
+    former_commune = forms.ChoiceField(label=_("Xã cũ"), required=False, widget=LongSelect)
     sheet = forms.CharField(
         label=_("Số tờ"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
     hamlet = forms.CharField(
         label=_("Thôn, xóm"), required=False, max_length=120, widget=forms.TextInput(attrs={"list": "hamlets"})
     )
-    assigned = forms.ChoiceField(label=_("Thửa đang giao cho"), required=False)
+    assigned = forms.ChoiceField(label=_("Thửa đang giao cho"), required=False, widget=LongSelect)
     only_open = forms.BooleanField(label=_("Chỉ thửa chưa thu thập"), required=False)
     action = forms.ChoiceField(
         choices=[(ACTION_ASSIGN, ACTION_ASSIGN), (ACTION_UNASSIGN, ACTION_UNASSIGN)], required=False

@@ -6,7 +6,10 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
+
+from collection.forms import html_text
 
 register = template.Library()
 
@@ -29,3 +32,18 @@ def age(value: dt.datetime | None) -> str:
 def get_item(mapping: dict | None, key: str):
     """`mapping[key]` in a template, None when absent."""
     return (mapping or {}).get(key)
+
+
+@register.simple_tag
+def official_options(officials) -> SafeString:
+    """`<option value="pk">Full name (username)</option>` per official (the username alone for a name).
+
+    In Python rather than a `{% for %}` in the page: the province admin's list offers every official
+    of the province, and the loop took ~11 ms of each plot-list page (bench/plot_list.py)."""
+    return mark_safe(  # noqa: S308  (every value is escaped by html_text)
+        "".join(
+            f'<option value="{html_text(u.pk)}">{html_text(u.get_full_name() or u.username)}'
+            f" ({html_text(u.username)})</option>"
+            for u in officials
+        )
+    )
