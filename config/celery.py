@@ -3,9 +3,22 @@
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("landportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender=None, **kwargs) -> None:
+    """Around every task a worker runs, what Django does around every request: drop a connection that
+    is broken or older than CONN_MAX_AGE (the fixup no longer closes them all: CELERY_DB_REUSE_MAX).
+    Not around an eager task, which runs inside its caller's transaction."""
+    if sender is None or getattr(sender.request, "is_eager", False):
+        return
+    close_old_connections()

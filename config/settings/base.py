@@ -185,6 +185,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection before and after every task unless this is
+# set (celery#4116, and again since 5.6): a new PostgreSQL backend per matching chunk, with cold
+# caches, cost more than the chunk's own queries on a re-run. It recycles the connection every this
+# many tasks; between them config.celery gives each task Django's per-request treatment
+# (close_old_connections: CONN_MAX_AGE and CONN_HEALTH_CHECKS).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_TIME_LIMIT = get_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = get_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_TASK_DEFAULT_QUEUE = "default"

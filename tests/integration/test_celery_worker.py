@@ -115,3 +115,29 @@ def test_run_matching_through_worker_survives_a_killed_worker(worker):
     assert Flag.objects.filter(code=FlagCode.AREA_MISMATCH, status="open").count() == 0
     assert Flag.objects.count() == n
     assert CollectedRecord.objects.filter(open_flags=1).count() == n
+
+
+def _other_connections() -> set[int]:
+    """Backend pids of the other client connections to the test database (the worker's processes)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def test_worker_keeps_its_database_connection_between_tasks(worker):
+    """Celery's Django fixup closes the connection around every task unless CELERY_DB_REUSE_MAX is set: a
+    new PostgreSQL backend per chunk cost more than a re-run's own queries. The worker's processes keep
+    theirs from one task to the next, as Django keeps a request's for CONN_MAX_AGE."""
+    make_province(30)
+    worker.start()
+    call_command("run_matching", "--wait", "--timeout", "120", "--poll", "0.2")
+    after_first = _other_connections()
+    assert after_first, "the worker closed its connections after its tasks"
+    call_command("run_matching", "--wait", "--timeout", "120", "--poll", "0.2")
+    assert after_first <= _other_connections(), "the second run's tasks opened new connections"
+    assert MatchingRun.objects.filter(status=MatchingRun.Status.DONE).count() == 2
