@@ -228,8 +228,8 @@ class RegistryValidator:
         n = len(numbered)
         if not n:
             return []
-        row_nos = [row_no for row_no, _values in numbered]
-        raw = list(zip(*[values for _row_no, values in numbered]))
+        row_nos, rows = zip(*numbered)
+        raw = list(zip(*rows))
         (
             registry_ids,
             commune_texts,
@@ -255,23 +255,23 @@ class RegistryValidator:
         communes = {text: _commune(text) for text in set(commune_texts)}
         if not all(ok for _code, ok in communes.values()):
             return None
-        commune_codes = [communes[text][0] for text in commune_texts]
+        commune_codes = _by(commune_texts, {text: code for text, (code, _ok) in communes.items()})
         formers = {pair: self._former(*pair) for pair in set(zip(commune_codes, former_texts))}
         if any(problem for _code, problem in formers.values()):
             return None
-        former_codes = [formers[pair][0] for pair in zip(commune_codes, former_texts)]
+        former_codes = _by(zip(commune_codes, former_texts), {pair: code for pair, (code, _) in formers.items()})
         if not (_filled(map_sheets, 20) and _filled(plot_numbers, 20)):
             return None
         sheet_keys = _mapped(map_sheets, _sheet_key)
         number_keys = _mapped(plot_numbers, _key_part)
-        areas, distinct_areas = _judged(raw[5], _area)
-        if not all(area.__class__ is Decimal for area in distinct_areas):
+        areas, _area_of = _judged(raw[5], _area)
+        if not all(area.__class__ is Decimal for area in (_area_of.values() if _area_of else areas)):
             return None
         land_use_of = {text: _land_use(text) for text in set(land_use_texts)}
         if any(bad or len(text) > 100 for text, _codes, bad in land_use_of.values()):
             return None
-        land_uses = [land_use_of[text][0] for text in land_use_texts]
-        land_use_codes = [land_use_of[text][1] for text in land_use_texts]
+        land_uses = _by(land_use_texts, {text: canonical for text, (canonical, _, _) in land_use_of.items()})
+        land_use_codes = _by(land_use_texts, {text: codes for text, (_, codes, _) in land_use_of.items()})
         if not (
             _short(plot_addresses, 300)
             and _filled(full_names, 200)
@@ -280,17 +280,20 @@ class RegistryValidator:
             and _short(book_numbers, 40)
         ):
             return None
-        births, distinct_births = _judged(raw[9], self._date_or_error)
-        if any(isinstance(found, ValueError) for found in distinct_births):
+        births, birth_of = _judged(raw[9], self._date_or_error)
+        if any(isinstance(found, ValueError) for found in (birth_of.values() if birth_of else births)):
             return None
-        issued, distinct_issued = _judged(raw[14], self._date_or_error)
-        if any(isinstance(found, ValueError) or (found and not found.is_full) for found in distinct_issued):
+        issued, issued_of = _judged(raw[14], self._date_or_error)
+        if any(
+            isinstance(found, ValueError) or (found and not found.is_full)
+            for found in (issued_of.values() if issued_of else issued)
+        ):
             return None
-        issue_dates = [found.date if found else None for found in issued]
+        issue_dates = _then(raw[14], issued, issued_of, lambda found: found.date if found else None)
         id_of = {text: normalize.clean_id(text) for text in set(id_texts)}
         if any((number and not number.isdigit()) or len(number) > 20 for number in id_of.values()):
             return None
-        id_numbers = [id_of[text] for text in id_texts]
+        id_numbers = _by(id_texts, id_of)
 
         # Co-owners' rows: the plot's first row (earlier chunks or this one) sets its area, land use, address.
         plot_keys = list(zip(former_codes, sheet_keys, number_keys))
@@ -309,13 +312,13 @@ class RegistryValidator:
                 return None
 
         serial_keys = _mapped(serials, _serial_key)
-        has_cert = [1 if serial_key or book else 0 for serial_key, book in zip(serial_keys, book_numbers)]
+        has_cert = list(map(int, map(any, zip(serial_keys, book_numbers))))
         cert_keys = list(zip(former_codes, sheet_keys, number_keys, serial_keys, book_numbers))
         cert_first = list(
             map(operator.and_, has_cert, _first_flags(cert_keys, _first_index(cert_keys), self.certificates.keys()))
         )
-        birth_years = [birth.year if birth else None for birth in births]
-        birth_dates = [birth.date if birth else None for birth in births]
+        birth_years = _then(raw[9], births, birth_of, lambda birth: birth.year if birth else None)
+        birth_dates = _then(raw[9], births, birth_of, lambda birth: birth.date if birth else None)
         # LandUser.derived, a column at a time: the folded name per distinct name, the ID's kind per
         # distinct (number, birth year).
         names_folded = _mapped(full_names, normalize.name_folded)
@@ -326,16 +329,32 @@ class RegistryValidator:
 
         self.registry_rows.update(zip(registry_ids, row_nos))
         plots_before = len(self.plots)
+
+        def firsts(column: Sequence) -> Iterable:
+            return itertools.compress(column, plot_first)
+
+        new_plots = list(firsts(plot_keys))
         self.plots.update(
-            (plot_keys[i], (row_nos[i], areas[i], land_use_codes[i], plot_addresses[i], plots_before + k))
-            for k, i in enumerate(itertools.compress(range(n), plot_first), start=1)
+            zip(
+                new_plots,
+                zip(
+                    firsts(row_nos),
+                    firsts(areas),
+                    firsts(land_use_codes),
+                    firsts(plot_addresses),
+                    itertools.count(plots_before + 1),
+                ),
+            )
         )
-        plot_nos = [self.plots[key][4] for key in plot_keys]
+        number_of = dict(zip(new_plots, itertools.count(plots_before + 1)))
+        number_of.update((key, self.plots[key][4]) for key in set(plot_keys).difference(number_of))  # earlier chunks'
+        plot_nos = _by(plot_keys, number_of)
         certificates_before = len(self.certificates)
         self.certificates.update(
             zip(itertools.compress(cert_keys, cert_first), itertools.count(certificates_before + 1))
         )
-        cert_nos = [self.certificates[key] if named else 0 for key, named in zip(cert_keys, has_cert)]
+        # Only the keys of rows naming a certificate are in self.certificates: the others get 0.
+        cert_nos = list(map(self.certificates.get, cert_keys, itertools.repeat(0, n)))
         return list(
             zip(
                 row_nos,
@@ -556,16 +575,26 @@ def _mapped(column: Sequence, rule) -> list:
     return list(map(of.__getitem__, column))
 
 
-def _judged(column: Sequence, rule) -> tuple[list, Iterable]:
-    """(rule(cell) for every cell, the distinct answers), the rule run once per distinct cell.
+def _judged(column: Sequence, rule) -> tuple[list, dict | None]:
+    """(rule(cell) for every cell, {cell: rule(cell)} or None), the rule run once per distinct cell.
 
     Only text cells are told apart by value: a spreadsheet's 1, 1.0 and True are equal dict keys
-    but not the same cell, so a column holding such cells is judged cell by cell."""
+    but not the same cell, so a column holding such cells is judged cell by cell (and no dict)."""
     if set(map(type, column)) <= _PLAIN_CELLS:
         of = {cell: rule(cell) for cell in set(column)}
-        return list(map(of.__getitem__, column)), of.values()
-    answers = [rule(cell) for cell in column]
-    return answers, answers
+        return list(map(of.__getitem__, column)), of
+    return [rule(cell) for cell in column], None
+
+
+def _then(column: Sequence, answers: list, of: dict | None, then) -> list:
+    """then(answer) for every cell's answer of `_judged`, once per distinct cell where it could."""
+    if of is None:
+        return [then(answer) for answer in answers]
+    return _by(column, {cell: then(answer) for cell, answer in of.items()})
+
+
+def _by(column: Iterable, of: Mapping) -> list:
+    return list(map(of.__getitem__, column))
 
 
 def _first_index(keys: Sequence) -> dict:
