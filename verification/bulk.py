@@ -40,7 +40,7 @@ def bulk_set(model: type[Model], rows: Sequence[Mapping[str, Any]], fields: Sequ
         return
     meta = model._meta
     if connection.vendor != "postgresql":
-        model.objects.bulk_update([model(**row) for row in rows], fields, batch_size=1000)
+        model._default_manager.bulk_update([model(**row) for row in rows], fields, batch_size=1000)
         return
     q = connection.ops.quote_name
     names = [meta.pk.name, *fields]
@@ -97,7 +97,7 @@ def bulk_upsert(
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             [model(**row) for row in rows],
             update_conflicts=True,
             unique_fields=unique,
@@ -118,7 +118,9 @@ def bulk_insert(model: type[Model], rows: Sequence[Mapping[str, Any]], *, ignore
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=1000, ignore_conflicts=ignore_conflicts)
+        model._default_manager.bulk_create(
+            [model(**row) for row in rows], batch_size=1000, ignore_conflicts=ignore_conflicts
+        )
         return
     _insert(model, rows, "ON CONFLICT DO NOTHING" if ignore_conflicts else "")
 

@@ -6,44 +6,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0008_callback_export_kind'),
-        ('landdata', '0002_import_problems_and_field_names'),
+        ("collection", "0008_callback_export_kind"),
+        ("landdata", "0002_import_problems_and_field_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='collectedrecord',
-            name='co_holder_id_number',
-            field=models.CharField(blank=True, max_length=20, verbose_name='số CCCD đồng sở hữu'),
+            model_name="collectedrecord",
+            name="co_holder_id_number",
+            field=models.CharField(blank=True, max_length=20, verbose_name="số CCCD đồng sở hữu"),
         ),
         migrations.AlterField(
-            model_name='collectedrecord',
-            name='former_commune',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='collected_records', to='landdata.formercommune', verbose_name='xã cũ'),
+            model_name="collectedrecord",
+            name="former_commune",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="collected_records",
+                to="landdata.formercommune",
+                verbose_name="xã cũ",
+            ),
         ),
         migrations.AlterField(
-            model_name='collectedrecord',
-            name='holder_id_number',
-            field=models.CharField(blank=True, max_length=20, verbose_name='số CCCD'),
+            model_name="collectedrecord",
+            name="holder_id_number",
+            field=models.CharField(blank=True, max_length=20, verbose_name="số CCCD"),
         ),
         migrations.AlterField(
-            model_name='collectedrecord',
-            name='import_key',
+            model_name="collectedrecord",
+            name="import_key",
             field=models.CharField(blank=True, max_length=64, null=True),
         ),
         migrations.AddIndex(
-            model_name='collectedrecord',
-            index=models.Index(fields=['holder_id_number'], name='record_holder_id_idx'),
+            model_name="collectedrecord",
+            index=models.Index(fields=["holder_id_number"], name="record_holder_id_idx"),
         ),
         migrations.AddIndex(
-            model_name='collectedrecord',
-            index=models.Index(fields=['co_holder_id_number'], name='record_co_holder_id_idx'),
+            model_name="collectedrecord",
+            index=models.Index(fields=["co_holder_id_number"], name="record_co_holder_id_idx"),
         ),
         migrations.AddConstraint(
-            model_name='collectedrecord',
-            constraint=models.UniqueConstraint(fields=('import_key',), name='record_import_key_unique'),
+            model_name="collectedrecord",
+            constraint=models.UniqueConstraint(fields=("import_key",), name="record_import_key_unique"),
         ),
     ]
