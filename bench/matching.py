@@ -13,7 +13,7 @@ measures through `run_matching --wait`:
   2. the province, 50,000 records, cold; records/s; queries per record (counted inside the chunk
      tasks and summed in MatchingRun);
   3. the province again on unchanged data (fingerprints: goal <= 2 s);
-  4. the I/O floor of the province: in 2 processes, the same 500-record chunks, each reading every
+  4. the I/O floor of the province: in 2 processes, the same chunks (CHUNK_SIZE), each reading every
      input matching needs (the records, their scans, their registry plots with land users and
      certificates, their flags, the partner records of their plot keys and ID numbers, the land users
      with those ID numbers) and writing the flags the full match produced, with no rule applied;
