@@ -115,7 +115,7 @@ def test_submit_signal_queues_match(two_communes, django_capture_on_commit_callb
 
 @pytest.mark.django_db
 def test_imported_records_are_matched_in_chunks_not_one_task_each(django_capture_on_commit_callbacks, monkeypatch):
-    """An import queues one chunk task per 500 records (eagerly here), and every record gets matched."""
+    """An import queues one chunk task per CHUNK_SIZE records (eagerly here), and every record gets matched."""
     from collection.models import CollectedRecord
     from collection.signals import records_imported
     from tests.factories import CollectedRecordFactory, FormerCommuneFactory
