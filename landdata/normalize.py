@@ -129,7 +129,7 @@ def clean_id(raw: str | None) -> str:
     """Digits of an ID as typed: spaces, dots and dashes removed; anything else kept to be judged."""
     if raw.__class__ is str and raw.isdigit() and raw.isascii():  # the common case: nothing to clean
         return raw
-    if raw is None:
+    if not raw:  # None or blank, the other common case
         return ""
     text = nfc(str(raw))
     if text.isdigit():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -24,7 +25,27 @@ class AnyOf(Lookup):
         if connection.vendor != "postgresql":
             return In(self.lhs, list(self.rhs)).as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+        cast = self.lhs.output_field.db_type(connection)
+        return f"{lhs} = ANY(%s::{cast}[])", [*lhs_params, pg_array(self.rhs)]
+
+
+def pg_array(values: Iterable[Any]) -> str:
+    """A PostgreSQL array literal of `values` (None as NULL), to be passed as one text parameter and cast.
+
+    psycopg adapts a list element by element in Python, with a regular expression per element to decide
+    its quoting: five times slower than this at matching's 1,000-value arrays, which it sends dozens of
+    per chunk. Every element is double-quoted with backslashes and quotes escaped (PostgreSQL's array
+    syntax), except integers and NULL."""
+    out = []
+    for value in values:
+        if value is None:
+            out.append("NULL")
+        elif value.__class__ is int:
+            out.append(str(value))
+        else:
+            text = value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
+            out.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(out) + "}"
 
 
 def register_lookups() -> None:
@@ -78,10 +99,10 @@ def plot_keys_q(keys: Iterable[tuple[str, str, str]], *, model: type[Model], **a
             "JOIN unnest(%s::varchar[], %s::varchar[], %s::varchar[]) AS k(f, s, n) "
             "ON t.former_commune_id = k.f AND t.sheet_key = k.s AND t.number_key = k.n"
         )
-        params += [list(column) for column in zip(*keys)]
+        params += [pg_array(column) for column in zip(*keys)]
     for name, values in also.items():
         parts.append(f"SELECT {pk} FROM {table} WHERE {quote(meta.get_field(name).column)} = ANY(%s::varchar[])")
-        params.append(values)
+        params.append(pg_array(values))
     if not parts:
         return Q(pk__in=[])
     return Q(pk__in=RawSQL(" UNION ".join(parts), params))
@@ -153,18 +174,18 @@ def _unnest_arrays(
     return f"unnest({unnest}) AS v({aliases})", selects
 
 
-def _columns(names: Sequence[str], rows: Sequence[Mapping[str, Any]], model: type[Model]) -> list[list]:
-    """One array per name, each value as the database takes it (JSON as text)."""
+def _columns(names: Sequence[str], rows: Sequence[Mapping[str, Any]], model: type[Model]) -> list[str]:
+    """One array literal per name (pg_array), each value as the database takes it (JSON as text)."""
     arrays = []
     for name in names:
         field = model._meta.get_field(name)
         if field.get_internal_type() == "JSONField":
-            arrays.append([json.dumps(row[name]) for row in rows])
+            arrays.append(pg_array(json.dumps(row[name]) for row in rows))
         elif field.get_internal_type() in _PASSED_AS_IS:
-            arrays.append([row[name] for row in rows])
+            arrays.append(pg_array(row[name] for row in rows))
         else:
             prep = field.get_db_prep_save
-            arrays.append([prep(row[name], connection) for row in rows])
+            arrays.append(pg_array(prep(row[name], connection) for row in rows))
     return arrays
 
 

@@ -25,7 +25,7 @@ from collection.models import CollectedRecord, Scan
 from collection.scans.qr import parse_cccd_qr
 from landdata import normalize
 from landdata.models import Certificate, FormerCommune, LandUser, Plot
-from verification.bulk import plot_keys_q
+from verification.bulk import pg_array, plot_keys_q
 from verification.matching.province import IdHolder, ScanRef
 from verification.matching.types import (
     PROVINCE_CODES,
@@ -285,7 +285,7 @@ def fingerprint(row: dict, scans: Sequence[dict], plot: RegistryPlot | None) -> 
 def match_states(record_ids: Sequence[int]) -> list[MatchState]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_state_sql(), [list(record_ids)])
+            cursor.execute(_state_sql(), [pg_array(record_ids)])
             return [MatchState(*row) for row in cursor.fetchall()]
     rows = list(
         CollectedRecord.objects.filter(id__any=record_ids, status=CollectedRecord.Status.SUBMITTED).values(
@@ -351,7 +351,7 @@ def _state_sql() -> str:
         FROM {rec} r
         JOIN {former} fc ON fc.code = r.former_commune_id
         LEFT JOIN {plot} p ON {same_plot}
-        WHERE r.id = ANY(%s) AND r.status = 'submitted'
+        WHERE r.id = ANY(%s::bigint[]) AND r.status = 'submitted'
         ORDER BY r.id
     """
 
