@@ -207,6 +207,7 @@ def generate(n_records: int) -> dict:
         case = rid % 20
         rec = CollectedRecord(
             id=rid,
+            plot_id=plot.id,  # linked at import, as import_collection does (unlinked below when not registered)
             former_commune_id=plot.former_commune_id,
             map_sheet=plot.map_sheet,
             plot_number=plot.plot_number,
@@ -237,7 +238,7 @@ def generate(n_records: int) -> dict:
         elif case == 18:
             rec.certificate_status = "mortgaged"
         elif case == 19:
-            rec.plot_number, rec.number_key = str(9000 + rid), str(9000 + rid)
+            rec.plot_number, rec.number_key, rec.plot_id = str(9000 + rid), str(9000 + rid), None
         records.append(rec)
     _copy(CollectedRecord, records)
     from django.db import connection
@@ -310,7 +311,8 @@ def reset_matching(record_ids=None) -> None:
     Enrichment.objects.filter(record__in=records).delete()
     if record_ids is None:
         PlotOutcome.objects.all().delete()
-    records.update(matched_fingerprint="", matched_at=None, plot=None, open_flags=0)
+    # Back to "imported, never matched" (import_collection links the plot itself: that link stays).
+    records.update(matched_fingerprint="", matched_at=None, open_flags=0)
 
 
 def naive_match(record_ids) -> None:
