@@ -243,6 +243,8 @@ def main() -> int:
     signal.alarm(TIME_LIMIT_SECONDS)
 
     admin_url, bench_name = create_and_migrate(os.environ.get("DATABASE_URL", ""), "bench_plot_list")
+    import config.wsgi  # noqa: F401  (the process as gunicorn starts it: config.wsgi freezes what start-up made)
+
     try:
         from django.db import connections
         from django.test import Client
