@@ -14,6 +14,7 @@ import pytest
 from landdata.registry_import.columns import REGISTRY_COLUMNS
 from landdata.registry_import.validate import FormerUnit, RegistryValidator
 from landdata.tabular import RowErrors
+from tests.landdata.conftest import registry_row
 
 KEYS = [column.key for column in REGISTRY_COLUMNS]
 TODAY = dt.date(2025, 6, 1)
@@ -24,25 +25,9 @@ FORMERS = {
 
 
 def row(**cells) -> tuple:
-    base = {
-        "registry_id": "R1",
-        "commune_code": "09000",
-        "old_commune_code": "09001",
-        "map_sheet": "12",
-        "plot_number": "345",
-        "area_m2": "250,5",
-        "land_use": "ONT+CLN",
-        "plot_address": "Thôn 1",
-        "owner_name": "Nguyễn Văn An",
-        "owner_birth": "1960",
-        "owner_id_number": None,
-        "owner_address": "Xóm 2",
-        "certificate_serial": "BĐ 123456",
-        "certificate_book_number": "CH00120",
-        "certificate_issue_date": "01/02/2010",
-    }
-    base.update(cells)
-    return tuple(base[key] for key in KEYS)
+    """A registry row's cells in REGISTRY_COLUMNS order, as the reader gives them (an empty cell: None)."""
+    values = registry_row(**{"owner_id_number": None, **cells})
+    return tuple(values[key] for key in KEYS)
 
 
 def good_rows() -> list[tuple]:
