@@ -113,7 +113,8 @@ def bulk_upsert(
 ) -> None:
     """INSERT ... ON CONFLICT (unique) DO UPDATE for many rows given as {field name: value} dicts.
 
-    On PostgreSQL one statement over unnest(arrays), without building model instances.
+    On PostgreSQL one statement over unnest(arrays), without building model instances, and a row that
+    exists with the same values in `update` (auto_now columns aside) is left as it is, not rewritten.
     """
     if not rows:
         return
@@ -130,7 +131,15 @@ def bulk_upsert(
     column = {name: q(model._meta.get_field(name).column) for name in [*rows[0], *unique, *update]}
     conflict = ", ".join(column[name] for name in unique)
     sets = ", ".join(f"{column[name]} = EXCLUDED.{column[name]}" for name in update)
-    _insert(model, rows, f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}")
+    compared = [column[name] for name in update if not getattr(model._meta.get_field(name), "auto_now", False)]
+    table = q(model._meta.db_table)
+    changed = (
+        f" WHERE ({', '.join(f'{table}.{c}' for c in compared)}) IS DISTINCT FROM "
+        f"({', '.join(f'EXCLUDED.{c}' for c in compared)})"
+        if compared
+        else ""
+    )
+    _insert(model, rows, f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}{changed}")
 
 
 def bulk_insert(model: type[Model], rows: Sequence[Mapping[str, Any]], *, ignore_conflicts: bool = False) -> None:

@@ -79,3 +79,24 @@ def test_bulk_set_and_upsert_write_plain_rows(db):
     assert list(PlotOutcome.objects.values_list("outcome", "enrichments", "first_collected_on")) == [
         ("enriched", ["cccd", 'say "hi"'], dt.date(2025, 10, 1))
     ]
+
+
+def test_bulk_upsert_leaves_an_unchanged_row_as_it_is(db):
+    """A re-match that changes nothing rewrites no outcome (its updated_at says when it last changed)."""
+    from tests.factories import LandUserFactory
+    from verification.models import LandUserStatus
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the conditional ON CONFLICT update is PostgreSQL's")
+    user = LandUserFactory()
+    commune = user.plot.former_commune.commune_id
+    first, later = dt.datetime(2025, 10, 1, tzinfo=dt.UTC), dt.datetime(2025, 10, 9, tzinfo=dt.UTC)
+
+    def upsert(status, at):
+        row = {"land_user_id": user.pk, "commune_id": commune, "status": status, "updated_at": at}
+        bulk.bulk_upsert(LandUserStatus, [row], unique=["land_user_id"], update=["commune_id", "status", "updated_at"])
+        return LandUserStatus.objects.values_list("status", "updated_at").get()
+
+    assert upsert("unified", first) == ("unified", first)
+    assert upsert("unified", later) == ("unified", first)
+    assert upsert("not_matched", later) == ("not_matched", later)
