@@ -16,7 +16,7 @@ from django.db.models.lookups import In
 class AnyOf(Lookup):
     """`field__any=values`: `field = ANY(%s)` with the values as one array parameter on PostgreSQL, an IN
     list elsewhere. `__in` sends one placeholder per value, each prepared by Django and parsed by psycopg:
-    with matching's 500-value lists that costs more than running the query. Values go as given (ids, text)."""
+    with matching's 1,000-value lists that costs more than running the query. Values go as given (ids, text)."""
 
     lookup_name = "any"
     prepare_rhs = False
