@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
@@ -42,6 +43,15 @@ class PortalTOTPDeviceAdmin(TOTPDeviceAdmin):
             (OTP_ADMIN_TEXTS.get(name, name) if name else None, opts)
             for name, opts in super().get_fieldsets(request, obj)
         ]
+
+    # django-otp's own views look the device up with .get(): a missing one answered 500, not 404.
+    def config_view(self, request, pk):
+        get_object_or_404(TOTPDevice, pk=pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        get_object_or_404(TOTPDevice, pk=pk)
+        return super().qrcode_view(request, pk)
 
     @admin.display(description=_("mã QR"))
     def qrcode_link(self, device: TOTPDevice) -> str:

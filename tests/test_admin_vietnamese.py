@@ -208,3 +208,12 @@ def test_thirdparty_catalogue_is_up_to_date_with_the_installed_packages():
         [sys.executable, "tools/thirdparty_messages.py", "--check"], cwd=ROOT, capture_output=True, text=True
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.django_db
+def test_a_missing_totp_device_is_not_found_not_a_server_error(admin_in_english_browser):
+    client = admin_in_english_browser
+    missing = TOTPDevice.objects.order_by("-pk").first().pk + 1000
+    for view in ("admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"):
+        assert client.get(reverse(view, args=[missing])).status_code == 404, view
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[missing - 1000])).status_code == 200
