@@ -216,6 +216,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-unfinished-uploads": {"task": "collection.tasks.expire_uploads", "schedule": 86400.0},
     # Scan bundles older than BUNDLE_RETENTION_DAYS.
     "expire-scan-bundles": {"task": "reports.tasks.expire_scan_bundles", "schedule": 86400.0},
+    # API tokens past their expiry (knox deletes them only when their owner uses another token).
+    "delete-expired-api-tokens": {"task": "config.tasks.delete_expired_tokens", "schedule": 86400.0},
     # The leaders' daily report by e-mail, each morning (does nothing unless DAILY_REPORT_EMAIL).
     "daily-reports-mail": {
         "task": "reports.tasks.send_daily_reports",

@@ -164,3 +164,26 @@ def test_the_admin_shows_no_full_token(client):
         assert token not in body and token[15:] not in body
     assert token[:15] in pages[0].content.decode()
     assert client.get("/quan-tri/portal/apitoken/add/").status_code == 403  # only the owner makes one
+
+
+def test_expired_tokens_are_deleted_every_night(official):
+    """knox removes a user's expired tokens only when one of that user's tokens is used: beat does it."""
+    from config.celery import app
+    from config.tasks import delete_expired_tokens
+
+    expired, _ = ApiToken.objects.create(user=official, name="hết hạn")
+    current, _ = ApiToken.objects.create(user=official, name="còn hạn")
+    ApiToken.objects.filter(pk=expired.pk).update(expiry=timezone.now() - timedelta(seconds=1))
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == delete_expired_tokens.name)
+    assert entry["schedule"] <= 86400
+    assert entry["task"] in app.tasks
+    assert delete_expired_tokens.delay().get() == 1
+    assert list(ApiToken.objects.values_list("pk", flat=True)) == [current.pk]
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    missing = {name: e["task"] for name, e in settings.CELERY_BEAT_SCHEDULE.items() if e["task"] not in app.tasks}
+    assert not missing
