@@ -387,6 +387,7 @@ class ExportLog(models.Model):
         API_FLAGS = "api_flags", _("Danh sách sai lệch qua API")
         ADMIN_LAND_USERS = "admin_land_users", _("Xuất người sử dụng đất từ trang quản trị")
         CALLBACKS_XLSX = "callbacks_xlsx", _("Danh sách gọi lại (Excel)")
+        FLAGS_CSV = "flags_csv", _("Bảng sai lệch (CSV, lệnh export_flags)")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)

@@ -109,6 +109,14 @@ def flags_for_export(*, commune_code: str | None = None) -> Iterator[tuple[str, 
     yield from rows.iterator(chunk_size=2000)
 
 
+def flags_export_plot_ids(*, commune_code: str | None = None) -> list[int]:
+    """The registry plots the flags of an export concern: whose land users it names."""
+    qs = Flag.objects.filter(plot_id__isnull=False)
+    if commune_code:
+        qs = qs.filter(commune_id=commune_code)
+    return list(qs.order_by().values_list("plot_id", flat=True).distinct())
+
+
 def flags_open_count(*, commune_code: str | None = None) -> int:
     qs = Flag.objects.filter(status__in=OPEN_STATUSES)
     if commune_code:

@@ -75,3 +75,19 @@ def test_export_unknown_commune(flagged, tmp_path):
     with pytest.raises(CommandError):
         call_command("export_flags", str(out), "--commune", "99999")
     assert not out.exists()
+
+
+def test_the_export_is_logged_with_the_people_it_names(flagged, tmp_path):
+    """Flags carry names and ID numbers: like every export of personal data, export_flags is logged."""
+    from collection.models import ExportedPerson, ExportLog
+    from landdata.models import LandUser
+
+    call_command("export_flags", str(tmp_path / "flags.csv"))
+    call_command("export_flags", str(tmp_path / "one.csv"), "--commune", "09266")
+    everything, one_commune = ExportLog.objects.order_by("pk")
+    named = set(LandUser.objects.filter(plot__former_commune_id="09001").values_list("pk", flat=True))
+    assert (everything.kind, everything.rows, everything.people, everything.user) == ("flags_csv", 3, len(named), None)
+    assert set(ExportedPerson.objects.filter(export=everything).values_list("land_user_id", flat=True)) == named
+    assert "export_flags flags.csv" in everything.scope and everything.commune is None
+    # The other commune's only flag is a plot not in the registry: it names nobody.
+    assert (one_commune.rows, one_commune.people, one_commune.commune_id) == (1, 0, "09266")

@@ -9,10 +9,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from collection.export_log import export_log_write, land_users_of_plots
+from collection.models import ExportLog
 from landdata import normalize
 from landdata.models import Commune
 from landdata.safe_cells import SafeCsvWriter
-from verification.selectors import EXPORT_COLUMNS, flags_for_export
+from verification.selectors import EXPORT_COLUMNS, flags_export_plot_ids, flags_for_export
 
 
 class Command(BaseCommand):
@@ -23,10 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--commune", help=_("mã xã/phường (5 chữ số)"))
 
     def handle(self, *args, out: str, commune=None, **options):
-        code = None
+        code, unit = None, None
         if commune is not None:
             code = normalize.commune_code(commune)
-            if not Commune.objects.filter(code=code).exists():
+            unit = Commune.objects.filter(code=code).first()
+            if unit is None:
                 raise CommandError(_("Không có xã/phường mã %(code)s.") % {"code": commune})
         target = Path(out)
         if not target.parent.exists():
@@ -46,4 +49,13 @@ class Command(BaseCommand):
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        # Flags carry names and ID numbers: the export is logged like every other (collection.export_log).
+        export_log_write(
+            user=None,
+            kind=ExportLog.Kind.FLAGS_CSV,
+            land_user_ids=land_users_of_plots(flags_export_plot_ids(commune_code=code)),
+            rows=count,
+            scope=f"manage.py export_flags {target.name}" + (f" --commune {code}" if code else ""),
+            commune=unit,
+        )
         self.stdout.write(_("Đã ghi %(count)s sai lệch vào %(out)s.") % {"count": count, "out": target})
