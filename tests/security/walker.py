@@ -167,7 +167,6 @@ PARAM_RULES: dict[str, Callable[[Endpoint, dict], str]] = {
         o["plot"].land_users.order_by("pk").values_list("pk", flat=True).first() or 999999
     ),
     "code": lambda e, o: o["commune"].code,
-    "username": lambda e, o: o["official"].username,
     "uidb64": lambda e, o: urlsafe_base64_encode(force_bytes(o["official"].pk)),  # a password reset link
     "format": lambda e, o: ".json" if "(?P<format>\\." in e.regex else "json",
     "object_id": _admin_object_id,
