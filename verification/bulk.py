@@ -128,7 +128,7 @@ def bulk_upsert(
         )
         return
     q = connection.ops.quote_name
-    column = {name: q(model._meta.get_field(name).column) for name in [*rows[0], *unique, *update]}
+    column = {name: q(model._meta.get_field(name).column) for name in [*unique, *update]}
     conflict = ", ".join(column[name] for name in unique)
     sets = ", ".join(f"{column[name]} = EXCLUDED.{column[name]}" for name in update)
     compared = [column[name] for name in update if not getattr(model._meta.get_field(name), "auto_now", False)]

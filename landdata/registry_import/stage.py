@@ -93,11 +93,6 @@ class Stage:
         self.cursor.execute(STAGE_DDL)
         return self
 
-    def write(self, values: tuple) -> None:
-        self.pending.append(values)
-        if len(self.pending) >= self.batch:
-            self.flush()
-
     def write_many(self, rows: list[tuple]) -> None:
         if self.kept is not None:
             self.kept.extend(rows)

@@ -104,7 +104,7 @@ class RegistryValidator:
         self.former_units = former_units
         self.registry_rows: dict[str, int] = {}
         # The plot's first row, area, land use and address, and its number in the file (1, 2, …):
-        # a first import writes the plots with ids in that order (write.insert_all_new).
+        # a first import writes the plots with ids in that order (write.copy_all_new).
         self.plots: dict[tuple[str, str, str], tuple[int, Decimal, frozenset[str], str, int]] = {}
         # Each certificate's number in the file, likewise.
         self.certificates: dict[tuple[str, str, str, str, str], int] = {}

@@ -176,29 +176,6 @@ _cert_cells = _cells("serial", "serial_key", "book_number", "issue_date")
 _user_cells = _cells("full_name", "name_folded", "birth_year", "birth_date", "id_number", "id_kind", "address")
 
 
-def _user_values() -> dict[str, str]:
-    return {
-        "plot_id": "p.id",
-        "certificate_id": "c.id",
-        "full_name": "s.full_name",
-        "name_folded": "s.name_folded",
-        "birth_year": "s.birth_year",
-        "birth_date": "s.birth_date",
-        "id_number": "s.id_number",
-        "id_kind": "s.id_kind",
-        "address": "s.address",
-    }
-
-
-PLOT_VALUES = {
-    "map_sheet": "s.map_sheet",
-    "plot_number": "s.plot_number",
-    "area_m2": "s.area_m2",
-    "land_use": "s.land_use",
-    "address": "s.plot_address",
-}
-
-
 def _units(cursor, result: ImportResult) -> None:
     """The province, the communes and former communes the file names (created if new), a note if they disagree."""
     S = STAGE_TABLE
@@ -249,7 +226,13 @@ def upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResult
     S = STAGE_TABLE
     _units(cursor, result)
 
-    plot_values = PLOT_VALUES
+    plot_values = {
+        "map_sheet": "s.map_sheet",
+        "plot_number": "s.plot_number",
+        "area_m2": "s.area_m2",
+        "land_use": "s.land_use",
+        "address": "s.plot_address",
+    }
     cursor.execute(
         f"UPDATE landdata_plot AS p SET {_assign(plot_values)}, batch_id = %s FROM {S} s "
         f"WHERE s.plot_first = 1 AND {_plot_join()} AND ({_changed('p', plot_values, D)})",
@@ -288,7 +271,17 @@ def upsert(cursor, *, batch_id: int, plots: int, rows: int, result: ImportResult
         f"{S} s JOIN landdata_plot p ON {_plot_join()} "
         f"LEFT JOIN landdata_certificate c ON s.has_cert = 1 AND {cert_join}"
     )
-    user_values = _user_values()
+    user_values = {
+        "plot_id": "p.id",
+        "certificate_id": "c.id",
+        "full_name": "s.full_name",
+        "name_folded": "s.name_folded",
+        "birth_year": "s.birth_year",
+        "birth_date": "s.birth_date",
+        "id_number": "s.id_number",
+        "id_kind": "s.id_kind",
+        "address": "s.address",
+    }
     cursor.execute(
         f"UPDATE landdata_landuser AS u SET {_assign(user_values)}, batch_id = %s FROM {source} "
         f"WHERE u.registry_id = s.registry_id AND ({_changed('u', user_values, D)})",
