@@ -24,6 +24,12 @@ ARRAYS = [
     ("dates", [dt.date(2025, 7, 1), None], "date"),
     ("aware datetimes", [dt.datetime(2025, 7, 1, 8, 30, tzinfo=dt.UTC)], "timestamptz"),
     ("empty", [], "text"),
+    ("one quote among plain text", ["a", "b", 'c"d', "e"], "text"),
+    ("a value holding the separator", ['a","b', "c"], "text"),
+    ("integers and NULL", [3, None, 4], "bigint"),
+    ("booleans", [True, False, None], "boolean"),
+    ("one time repeated", [dt.datetime(2025, 7, 1, 8, 30, tzinfo=dt.UTC)] * 3 + [None], "timestamptz"),
+    ("floats", [0.5, None], "float8"),
 ]
 
 
@@ -35,6 +41,7 @@ def test_pg_array_round_trips_through_the_database(case, values, cast):
         cursor.execute(f"SELECT %s::{cast}[]", [bulk.pg_array(values)])
         (back,) = cursor.fetchone()
     assert back == values
+    assert bulk.pg_array(iter(values)) == bulk.pg_array(values)  # any iterable, as the callers pass generators
 
 
 def test_any_lookup_matches_in(db):
