@@ -406,12 +406,12 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
     keys = {rv.plot_key for rv in chunk.records.values()}
 
     candidate_q = plot_keys_q(keys, model=CollectedRecord, holder_id_number=id_numbers, co_holder_id_number=id_numbers)
+    # The chunk's own records are already read: leaving them out halves the rows read back.
     candidates = {
         r["id"]: r
-        for r in CollectedRecord.objects.filter(candidate_q, status=CollectedRecord.Status.SUBMITTED).values(
-            *RECORD_FIELDS
-        )
-        if r["id"] not in chunk.records
+        for r in CollectedRecord.objects.filter(candidate_q, status=CollectedRecord.Status.SUBMITTED)
+        .exclude(id__any=list(chunk.records))
+        .values(*RECORD_FIELDS)
     }
     values = {rid: record_values(row) for rid, row in candidates.items()} | chunk.records
     for rid, row in candidates.items():
