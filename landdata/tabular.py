@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -280,48 +281,56 @@ def read_values(
     *,
     file_name: str | None = None,
     on_header: Callable[[dict[str, str]], None] | None = None,
+    blank: Literal["", None] = None,
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
     """Like `read_rows`, but each row is a tuple in the order of `columns` (no dict per row).
 
     For big imports: a bulk importer indexes the tuple by column position. `on_header` is called once,
     before the first row, with each column's header as the file wrote it (`RowErrors.use_headers`).
+    `blank=""` gives blank cells as "" rather than None: a CSV row that needs no cleaning is then
+    passed on as the csv module read it (the registry import reads every cell as text anyway).
     """
     name = file_name or Path(path).name
     kind = file_kind(path, file_name=name)
-    source = _iter_xlsx(path, name) if kind == "xlsx" else _iter_csv(path, name)
+    source: Iterator[tuple[int, list[Any]]] = _iter_xlsx(path, name) if kind == "xlsx" else _iter_csv(path, name)
     positions: dict[str, int] | None = None
     pick = None
     needed = 0
     for row_no, cells in source:
         if kind == "csv" and _csv_row_is_clean(cells):
-            cells = [cell or None for cell in cells]  # fast path: nothing to trim or collapse
+            if not any(cells):
+                continue
+            if blank is None:
+                cells = [cell or None for cell in cells]  # fast path: nothing to trim or collapse
         else:
             cells = [_clean(cell) for cell in cells]
-        if all(cell is None for cell in cells):
-            continue
+            if all(cell is None for cell in cells):
+                continue
+            if blank is not None:
+                cells = [blank if cell is None else cell for cell in cells]
         if positions is None:
             positions, written = _header_map(cells, columns, name)
             if on_header is not None:
                 on_header(written)
             indexes = [positions.get(col.key) for col in columns]
             needed = max((i for i in indexes if i is not None), default=-1) + 1
-            pick = _picker(indexes)
+            pick = _picker(indexes, blank)
             continue
         if len(cells) < needed:  # a short line: the missing cells are blank
-            cells = cells + [None] * (needed - len(cells))
+            cells = cells + [blank] * (needed - len(cells))
         yield row_no, pick(cells)
     if positions is None:
         raise ImportFailed(f"{name}: " + _("tệp không có dòng tiêu đề"))
 
 
-def _picker(indexes: list[int | None]):
-    """A function taking a row's cells to the tuple of the wanted columns (None when absent)."""
+def _picker(indexes: list[int | None], blank: object = None):
+    """A function taking a row's cells to the tuple of the wanted columns (`blank` when absent)."""
     if all(i is not None for i in indexes):
         if len(indexes) == 1:
             only = indexes[0]
             return lambda cells: (cells[only],)
         return operator.itemgetter(*indexes)
-    return lambda cells: tuple(None if i is None else cells[i] for i in indexes)
+    return lambda cells: tuple(blank if i is None else cells[i] for i in indexes)
 
 
 def _csv_row_is_clean(cells: list[str]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -173,17 +174,13 @@ def _stage_rows(
     errors = RowErrors()
     validator = RegistryValidator(errors, timezone.localdate(), former_units=former_units_by_commune())
     rows = 0
-    chunk: list[tuple[int, tuple]] = []
     with Stage(cursor, keep=keep) as stage:
-        for numbered in read_values(path, REGISTRY_COLUMNS, file_name=name, on_header=errors.use_headers):
-            rows += 1
-            chunk.append(numbered)
-            if len(chunk) >= CHUNK_ROWS:
-                _validate_chunk(validator, chunk, stage, errors)
-                chunk = []
+        read = read_values(path, REGISTRY_COLUMNS, file_name=name, on_header=errors.use_headers, blank="")
+        while chunk := list(itertools.islice(read, CHUNK_ROWS)):
+            rows += len(chunk)
+            _validate_chunk(validator, chunk, stage, errors)
             if report is not None:
                 report(rows, max(total, rows))
-        _validate_chunk(validator, chunk, stage, errors)
     errors.raise_if_any(name)
     if rows == 0:
         raise ImportFailed(f"{name}: " + _("tệp chỉ có dòng tiêu đề, không có dữ liệu"))
