@@ -27,7 +27,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.models import UserPreference
-from config.tokens import tokens_revoke_all
 
 # In the session: True while the signed-in user must choose a new password.
 SESSION_KEY = "portal_must_change_password"
@@ -74,6 +73,10 @@ def password_reset(*, user, request: HttpRequest) -> str:
     user.set_unusable_password()
     user.save(update_fields=["password"])
     password_change_require(user=user)
+    # Not at the top: the admin and the login signal import this module in every process, and the
+    # API's token module brings Django REST framework and drf-spectacular (a fifth of a second).
+    from config.tokens import tokens_revoke_all  # noqa: PLC0415
+
     tokens_revoke_all(user=user)
     path = reverse(
         "password_reset_confirm",

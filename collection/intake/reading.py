@@ -43,7 +43,6 @@ import numpy as np
 import tesserocr
 import zxingcpp
 from PIL import Image, ImageOps
-from scipy import ndimage
 
 from collection.scans.processing import read_qr
 from collection.scans.qr import CccdQr, parse_cccd_qr
@@ -362,6 +361,8 @@ def _text_components(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     checked tablecloth or the edge of the card gives nothing; wood grain is weak and falls below
     the contrast kept.
     """
+    from scipy import ndimage  # noqa: PLC0415 - 0.1-0.3 s to import: not at every start (the URL conf)
+
     g = grey.astype(np.int16)
     k = 9
     closed = ndimage.minimum_filter(ndimage.maximum_filter(g, size=k), size=k)
@@ -539,6 +540,8 @@ def _normalise(grey: Image.Image) -> Image.Image:
     a = np.asarray(grey, dtype=np.float32)
     small = grey.reduce(4) if min(grey.size) >= 64 else grey
     s = np.asarray(small, dtype=np.float32)
+    from scipy import ndimage  # noqa: PLC0415 - as in _text_components
+
     bg = ndimage.maximum_filter(s, size=9)
     bg = ndimage.uniform_filter(bg, size=9)
     bg_img = Image.fromarray(bg.clip(1, 255).astype(np.uint8)).resize(grey.size, Image.Resampling.BILINEAR)
