@@ -553,9 +553,12 @@ _PLAIN_CELLS = frozenset({str, type(None)})
 
 def _text_column(column: tuple) -> Sequence[str]:
     """`_texts` for one column of a chunk."""
-    kinds = set(map(type, column))
-    if kinds == {str}:
+    try:
+        "".join(column)  # TypeError unless every cell is text (always, for a CSV file): a C-level scan
         return column
+    except TypeError:
+        pass
+    kinds = set(map(type, column))
     if kinds <= _PLAIN_CELLS:
         return list(map({None: ""}.get, column, column))
     return [v if v.__class__ is str else text_value(v) for v in column]
