@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import itertools
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -15,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from landdata import bulkload, imports
+from landdata.cycles import cyclic_gc_paused
 from landdata.models import FormerCommune, ImportBatch
 from landdata.registry_import.columns import REGISTRY_COLUMNS
 from landdata.registry_import.result import ImportResult
@@ -66,7 +64,7 @@ def registry_import(
         if progress is None and batch_id is not None:
             progress = import_batch_progress(batch_id=batch_id)
         report = throttled(progress, total)
-        with connection.cursor() as cursor, _cyclic_gc_paused():
+        with connection.cursor() as cursor, cyclic_gc_paused():
             try:
                 # A province's first import keeps the valid rows to copy them straight into the
                 # tables (write.copy_all_new) instead of staging them. Whether the tables are empty
@@ -136,21 +134,6 @@ def registry_import(
     if progress is not None:
         progress(result.rows, result.rows)
     return result
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """The import makes no reference cycles, but keeps hundreds of thousands of tuples (the
-    validator's memory of keys seen, a first import's rows), which Python's cycle collector would
-    walk again and again (a fifth of the row loop's time at province size, seconds while a first
-    import writes). Reference counting still frees every row."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def former_units_by_commune() -> dict[str, list[FormerUnit]]:

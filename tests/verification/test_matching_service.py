@@ -308,3 +308,32 @@ def test_registry_change_rematches(fc):
     assert summary.matched == 1
     assert Flag.objects.get().status == FlagStatus.ACCEPTED
     assert PlotOutcome.objects.get().outcome == Outcome.CLEANED
+
+
+def test_the_cycle_collector_is_paused_during_a_chunk_and_back_on_after(fc, monkeypatch):
+    """A worker left without its cycle collector would leak, even after a chunk that failed."""
+    import gc
+
+    from verification.matching import pipeline
+
+    registry_plot(fc, 1)
+    rec = record(fc, 1)
+    during = []
+    real_findings = pipeline.chunk_findings
+
+    def findings_noting_the_collector(chunk):
+        during.append(gc.isenabled())
+        return real_findings(chunk)
+
+    monkeypatch.setattr(pipeline, "chunk_findings", findings_noting_the_collector)
+    records_match(record_ids=[rec.pk])
+    assert during == [False]
+    assert gc.isenabled()
+
+    def failing(chunk):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(pipeline, "chunk_findings", failing)
+    with pytest.raises(RuntimeError):
+        records_match(record_ids=[rec.pk])
+    assert gc.isenabled()

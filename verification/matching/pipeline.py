@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from landdata.cycles import cyclic_gc_paused
 from verification.matching.apply import apply_plan
 from verification.matching.findings import chunk_findings
 from verification.matching.load import load_chunk
@@ -37,10 +38,11 @@ class MatchSummary:
 @transaction.atomic
 def records_match(*, record_ids: Sequence[int]) -> MatchSummary:
     """Match a chunk of submitted records (drafts and returned records are ignored)."""
-    chunk = load_chunk(list(record_ids), started=timezone.now())
-    findings = chunk_findings(chunk)
-    plan = reconcile(existing=chunk.flags, desired=findings.flags, managed=findings.managed)
-    apply_plan(chunk=chunk, findings=findings, plan=plan)
+    with cyclic_gc_paused():
+        chunk = load_chunk(list(record_ids), started=timezone.now())
+        findings = chunk_findings(chunk)
+        plan = reconcile(existing=chunk.flags, desired=findings.flags, managed=findings.managed)
+        apply_plan(chunk=chunk, findings=findings, plan=plan)
     return MatchSummary(
         records=len(chunk.states),
         matched=len(chunk.records),
