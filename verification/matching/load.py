@@ -406,7 +406,7 @@ def _load_province_groups(chunk: Chunk, *, shas: set[str]) -> None:
     keys = {rv.plot_key for rv in chunk.records.values()}
 
     candidate_q = plot_keys_q(keys, model=CollectedRecord, holder_id_number=id_numbers, co_holder_id_number=id_numbers)
-    # The chunk's own records are already read: leaving them out halves the rows read back.
+    # The chunk's own records are read already: left out here, they are not read a second time.
     candidates = {
         r["id"]: r
         for r in CollectedRecord.objects.filter(candidate_q, status=CollectedRecord.Status.SUBMITTED)
