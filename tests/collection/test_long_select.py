@@ -51,9 +51,12 @@ def test_form_fields_render_as_before(form_class, kwargs, data):
             assert str(form[name]) == form[name].as_widget(widget=plain)
 
 
-def test_official_options_as_the_former_template_loop():
+def test_official_options_name_each_official_as_the_filter_does():
+    """The same words as the list's "assigned to" filter (official_label), escaped as a template would."""
     from django.contrib.auth.models import User
     from django.template import engines
+
+    from collection.plot_assignments import official_label
 
     officials = [
         User(pk=5, username="canbo05", first_name="Lê Văn", last_name="An"),
@@ -61,9 +64,10 @@ def test_official_options_as_the_former_template_loop():
         User(pk=7, username="x<y>", first_name="O'Brien & <b>"),
     ]
     engine = engines["django"]
-    before = engine.from_string(
-        '{% for u in officials %}<option value="{{ u.pk }}">{% firstof u.get_full_name u.username %}'
-        " ({{ u.username }})</option>{% endfor %}"
+    expected = engine.from_string(
+        '{% for u, label in officials %}<option value="{{ u.pk }}">{{ label }}</option>{% endfor %}'
     )
     now = engine.from_string("{% load portal_tags %}{% official_options officials %}")
-    assert now.render({"officials": officials}) == before.render({"officials": officials})
+    labelled = [(u, official_label(u)) for u in officials]
+    assert now.render({"officials": officials}) == expected.render({"officials": labelled})
+    assert ">canbo06</option>" in now.render({"officials": officials})  # not "canbo06 (canbo06)"
