@@ -74,7 +74,12 @@ def assignable_officials(user) -> list[User]:
     )
     if scope.working_group_id is not None:
         rows = rows.filter(Q(working_group_id=scope.working_group_id) | Q(working_group__isnull=True))
-    return list(User.objects.filter(pk__in=rows.values("user_id")).order_by("last_name", "first_name", "username"))
+    # Only what naming and choosing an official reads: a province admin's list holds every official.
+    return list(
+        User.objects.filter(pk__in=rows.values("user_id"))
+        .only("id", "username", "first_name", "last_name")
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def official_label(user: User) -> str:

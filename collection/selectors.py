@@ -237,7 +237,7 @@ def former_communes_for(user) -> list[FormerCommune]:
     """The former communes of the user's scope, by code, with their commune and, as `assigned_group_id`,
     the working group they are assigned to (None: none). An annotation rather than select_related: no
     Assignment object per former commune (a province has hundreds, on every plot-list page)."""
-    qs = restrict(FormerCommune.objects.select_related("commune"), user)
+    qs = restrict(FormerCommune.objects.select_related("commune").only("code", "name", "commune__name"), user)
     return list(qs.annotate(assigned_group_id=F("assignment__working_group_id")).order_by("code"))
 
 
