@@ -90,38 +90,38 @@ EXPORT_COLUMNS = (
 
 def flags_for_export(*, commune_code: str | None = None) -> Iterator[tuple[str, ...]]:
     """Rows of contract §4's export in a stable order (plot key, code, field, id), streamed."""
-    qs = Flag.objects.all()
-    if commune_code:
-        qs = qs.filter(commune_id=commune_code)
-    rows = qs.order_by(
-        "former_commune_id", "record__sheet_key", "record__number_key", "record_id", "code", "field", "id"
-    ).values_list(
-        "former_commune_id",
-        "record__map_sheet",
-        "record__plot_number",
-        "code",
-        "field",
-        "registry_value",
-        "collected_value",
-        "severity",
-        "status",
+    rows = (
+        _flags_of(commune_code)
+        .order_by("former_commune_id", "record__sheet_key", "record__number_key", "record_id", "code", "field", "id")
+        .values_list(
+            "former_commune_id",
+            "record__map_sheet",
+            "record__plot_number",
+            "code",
+            "field",
+            "registry_value",
+            "collected_value",
+            "severity",
+            "status",
+        )
     )
     yield from rows.iterator(chunk_size=2000)
 
 
 def flags_export_plot_ids(*, commune_code: str | None = None) -> list[int]:
     """The registry plots the flags of an export concern: whose land users it names."""
-    qs = Flag.objects.filter(plot_id__isnull=False)
-    if commune_code:
-        qs = qs.filter(commune_id=commune_code)
+    qs = _flags_of(commune_code).filter(plot_id__isnull=False)
     return list(qs.order_by().values_list("plot_id", flat=True).distinct())
 
 
 def flags_open_count(*, commune_code: str | None = None) -> int:
-    qs = Flag.objects.filter(status__in=OPEN_STATUSES)
-    if commune_code:
-        qs = qs.filter(commune_id=commune_code)
-    return qs.count()
+    return _flags_of(commune_code).filter(status__in=OPEN_STATUSES).count()
+
+
+def _flags_of(commune_code: str | None) -> QuerySet[Flag]:
+    """Every flag, or a commune's (the scope of the export and its counts)."""
+    qs = Flag.objects.all()
+    return qs.filter(commune_id=commune_code) if commune_code else qs
 
 
 # --- who may review ----------------------------------------------------------
