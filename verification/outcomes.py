@@ -25,6 +25,7 @@ from django.utils import timezone
 from collection.models import CollectedRecord
 from landdata.models import LandUser, Plot
 from verification import bulk
+from verification.matching.types import RegistryPlot
 from verification.models import (
     OPEN_STATUSES,
     Enrichment,
@@ -82,7 +83,7 @@ def _record_key(record: Row) -> PlotKey:
     return (record["former_commune_id"], record["sheet_key"], record["number_key"])
 
 
-def _load(keys: set[PlotKey]) -> OutcomeInputs:
+def _load(keys: set[PlotKey], registry: Mapping[PlotKey, RegistryPlot | None]) -> OutcomeInputs:
     records: list[Row] = list(
         CollectedRecord.objects.filter(plot_keys_q(keys, model=CollectedRecord)).values(
             "id",
@@ -102,16 +103,30 @@ def _load(keys: set[PlotKey]) -> OutcomeInputs:
     enrichments_by_record: dict[int, list[Row]] = defaultdict(list)
     for item in Enrichment.objects.filter(record_id__any=record_ids).values("record_id", "kind", "land_user_id"):
         enrichments_by_record[item["record_id"]].append(item)
-    plots: dict[PlotKey, Row] = {
-        _record_key(p): p
-        for p in Plot.objects.filter(plot_keys_q(keys, model=Plot)).values(
-            "id", "former_commune_id", "former_commune__commune_id", "sheet_key", "number_key"
-        )
-    }
-    land_users: list[Row] = list(
-        LandUser.objects.filter(plot_id__any=[p["id"] for p in plots.values()]).values("id", "plot_id", "id_kind")
-    )
+    plots, land_users = _registered(keys, registry)
     return OutcomeInputs(keys, records, flags_by_record, enrichments_by_record, plots, land_users)
+
+
+def _registered(
+    keys: set[PlotKey], registry: Mapping[PlotKey, RegistryPlot | None]
+) -> tuple[dict[PlotKey, Row], list[Row]]:
+    """The registry plots of `keys` and their land users: from `registry` where the caller read them
+    already (matching has, in the same transaction; None: no such plot), from the database for the rest."""
+    plots: dict[PlotKey, Row] = {}
+    land_users: list[Row] = []
+    for key in keys & registry.keys():
+        if (plot := registry[key]) is not None:
+            plots[key] = {"id": plot.plot_id}
+            land_users += [{"id": o.land_user_id, "plot_id": plot.plot_id, "id_kind": o.id_kind} for o in plot.owners]
+    if unread := keys - registry.keys():
+        read = list(
+            Plot.objects.filter(plot_keys_q(unread, model=Plot)).values(
+                "id", "former_commune_id", "sheet_key", "number_key"
+            )
+        )
+        plots |= {_record_key(p): {"id": p["id"]} for p in read}
+        land_users += LandUser.objects.filter(plot_id__any=[p["id"] for p in read]).values("id", "plot_id", "id_kind")
+    return plots, land_users
 
 
 def record_open_flags(inputs: OutcomeInputs) -> list[tuple[int, int]]:
@@ -158,8 +173,9 @@ def plot_outcomes(inputs: OutcomeInputs, *, now) -> list[dict]:
     return rows
 
 
-def land_user_statuses(inputs: OutcomeInputs, *, collected_plot_ids: set[int], now) -> list[dict]:
-    """unified / not_matched / not_identified for every registered land user of a collected plot."""
+def land_user_statuses(inputs: OutcomeInputs, *, commune_of_plot: Mapping[int, str], now) -> list[dict]:
+    """unified / not_matched / not_identified for every registered land user of a collected plot
+    (`commune_of_plot`: the collected plots' ids and their communes, from their outcomes)."""
     plot_of_record = {rec["id"]: (inputs.plots.get(_record_key(rec)) or {}).get("id") for rec in inputs.records}
     collected = [rec for rec in inputs.records if rec["status"] in COLLECTED_STATUSES]
     blocked_users: set[int] = set()
@@ -177,10 +193,9 @@ def land_user_statuses(inputs: OutcomeInputs, *, collected_plot_ids: set[int], n
         for e in inputs.enrichments_by_record[rec["id"]]
         if e["kind"] == EnrichmentKind.CCCD and e["land_user_id"]
     }
-    commune_of_plot = {p["id"]: p["former_commune__commune_id"] for p in inputs.plots.values()}
     rows = []
     for user in inputs.land_users:
-        if user["plot_id"] not in collected_plot_ids:
+        if user["plot_id"] not in commune_of_plot:
             continue
         if user["id"] in blocked_users or user["plot_id"] in blocked_plots:
             status = LandUserStatus.Status.NOT_MATCHED
@@ -200,13 +215,17 @@ def land_user_statuses(inputs: OutcomeInputs, *, collected_plot_ids: set[int], n
 
 
 @transaction.atomic
-def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
-    """Recompute CollectedRecord.open_flags, PlotOutcome and LandUserStatus for these plot keys (contract §5)."""
+def refresh_outcomes(
+    *, plot_keys: Iterable[tuple[str, str, str]], registry: Mapping[PlotKey, RegistryPlot | None] | None = None
+) -> None:
+    """Recompute CollectedRecord.open_flags, PlotOutcome and LandUserStatus for these plot keys (contract §5).
+
+    `registry`: the registry plots of some of the keys as the caller read them (see `_registered`)."""
     keys = {(str(f), str(s), str(n)) for f, s, n in plot_keys}
     if not keys:
         return
     now = timezone.now()
-    inputs = _load(keys)
+    inputs = _load(keys, registry or {})
 
     changed = record_open_flags(inputs)
     if changed:
@@ -223,9 +242,9 @@ def refresh_outcomes(*, plot_keys: Iterable[tuple[str, str, str]]) -> None:
     if gone:
         PlotOutcome.objects.filter(plot_keys_q(gone, model=PlotOutcome)).delete()
 
-    collected_plot_ids = {o["plot_id"] for o in outcomes if o["plot_id"] is not None}
-    statuses = land_user_statuses(inputs, collected_plot_ids=collected_plot_ids, now=now)
+    commune_of_plot = {o["plot_id"]: o["commune_id"] for o in outcomes if o["plot_id"] is not None}
+    statuses = land_user_statuses(inputs, commune_of_plot=commune_of_plot, now=now)
     bulk.bulk_upsert(LandUserStatus, statuses, unique=["land_user_id"], update=["commune_id", "status", "updated_at"])
-    uncollected = [u["id"] for u in inputs.land_users if u["plot_id"] not in collected_plot_ids]
+    uncollected = [u["id"] for u in inputs.land_users if u["plot_id"] not in commune_of_plot]
     if uncollected:
         LandUserStatus.objects.filter(land_user_id__any=uncollected).delete()

@@ -177,3 +177,46 @@ def test_refresh_outcomes_constant_queries(ward, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         refresh_outcomes(plot_keys=keys)
     assert PlotOutcome.objects.count() == 40
+
+
+def _outcome_rows():
+    return (
+        sorted(PlotOutcome.objects.values_list("number_key", "commune_id", "plot_id", "outcome", "open_flags")),
+        sorted(LandUserStatus.objects.values_list("land_user_id", "commune_id", "status")),
+    )
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        pytest.param(("1", "2", "3", "9000"), id="every key given"),
+        pytest.param(("1", "9000"), id="some given, a plot and a key not in the registry"),
+        pytest.param((), id="none given"),
+    ],
+)
+def test_refresh_outcomes_from_the_callers_registry_rows(ward, given, django_assert_num_queries):
+    """Matching hands over the registry plots it read: the outcomes are those of reading them here."""
+    from verification.matching.load import registry_plots
+
+    commune, fc = ward
+    plots = {n: PlotFactory(former_commune=fc, map_sheet="1", plot_number=str(n)) for n in (1, 2, 3)}
+    LandUserFactory(plot=plots[1], full_name="Trần Thị Bình", id_number=VALID_CCCD)
+    LandUserFactory(plot=plots[2])
+    pending = _record(fc, "2")
+    _flag(pending, FlagCode.OWNER_NAME_MISMATCH, FlagStatus.OPEN)
+    for number in ("1", "3", "9000"):
+        _record(fc, number)
+    keys = {(fc.code, "1", n) for n in ("1", "2", "3", "9000")}
+    refresh_outcomes(plot_keys=keys)
+    expected = _outcome_rows()
+    assert len(expected[0]) == 4 and len(expected[1]) == 2
+    PlotOutcome.objects.all().delete()
+    LandUserStatus.objects.all().delete()
+
+    given_keys = {(fc.code, "1", n) for n in given}
+    found = registry_plots(given_keys)
+    registry = {key: found.get(key) for key in given_keys}
+    # Every key given saves the two reads of the plots and their land users.
+    with django_assert_num_queries(7 if len(given_keys) == len(keys) else 9):
+        refresh_outcomes(plot_keys=keys, registry=registry)
+    assert _outcome_rows() == expected

@@ -52,9 +52,10 @@ def apply_plan(*, chunk: Chunk, findings: ChunkFindings, plan: FlagPlan) -> None
         ],
         ["plot_id", "matched_fingerprint", "matched_at"],
     )
-    keys = {rv.plot_key for rv in chunk.records.values()}
-    keys |= {chunk.places[rid].key for rid in plan.touched if rid in chunk.places}
-    refresh_outcomes(plot_keys=keys)
+    own_keys = {rv.plot_key for rv in chunk.records.values()}
+    touched = {chunk.places[rid].key for rid in plan.touched if rid in chunk.places}
+    # The chunk read the registry plot of each of its records' keys (or found none): not read again.
+    refresh_outcomes(plot_keys=own_keys | touched, registry={key: chunk.registry.get(key) for key in own_keys})
 
 
 def _write_flags(chunk: Chunk, plan: FlagPlan) -> None:

@@ -239,7 +239,7 @@ def registry_plots(keys: Iterable[PlotKey]) -> dict[PlotKey, RegistryPlot]:
     for u in (
         LandUser.objects.filter(plot_id__any=ids)
         .order_by("id")
-        .values("id", "plot_id", "full_name", "birth_year", "birth_date", "id_number", "former_id_number")
+        .values("id", "plot_id", "full_name", "birth_year", "birth_date", "id_number", "former_id_number", "id_kind")
     ):
         owners[u["plot_id"]].append(
             RegistryOwner(
@@ -249,6 +249,7 @@ def registry_plots(keys: Iterable[PlotKey]) -> dict[PlotKey, RegistryPlot]:
                 birth_date=u["birth_date"],
                 id_number=u["id_number"],
                 former_id_number=u["former_id_number"],
+                id_kind=u["id_kind"],
             )
         )
     certs: dict[int, list[RegistryCertificate]] = defaultdict(list)

@@ -82,6 +82,7 @@ class RegistryOwner:
     birth_date: dt.date | None = None
     id_number: str = ""
     former_id_number: str = ""
+    id_kind: str = ""  # LandUser.id_kind, as the import classified the number (the outcomes read it)
 
     @property
     def year(self) -> int | None:
