@@ -193,6 +193,9 @@ class Plot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["former_commune", "sheet_key", "number_key"], name="plot_key_unique"),
         ]
+        # The plot list's sheet/plot search ("12/345") across several former communes (a reviewer's
+        # branch, the province): plot_key_unique, led by the former commune, cannot serve it.
+        indexes = [models.Index(fields=["sheet_key", "number_key"], name="plot_sheet_number_idx")]
 
     def __str__(self) -> str:
         return _("Tờ %(sheet)s thửa %(plot)s (%(commune)s)") % {

@@ -178,3 +178,32 @@ def test_constant_number_of_queries_per_page(client, ward, django_assert_max_num
         response = client.get(reverse(URL), params)
     rows = response.content.decode().count('class="card plot-row"')
     assert rows == min(n + extra, 25)  # `extra`: the ward's own plots that also match
+
+
+def test_sheet_plot_search_across_former_communes_has_its_index(ward):
+    """The province admin's "12/345" names no former commune, so plot_key_unique (led by it) cannot
+    answer it: plot_sheet_number_idx does, instead of a walk over every plot in id order."""
+    from django.db import connection
+
+    from collection.selectors import plot_search
+    from landdata.models import Plot
+
+    formers = [ward["fc1"], ward["fc2"]]
+    plots = [(formers[n % 2], str(n // 50), str(n)) for n in range(1, 4001)]  # none is sheet 12, plot 345
+    Plot.objects.bulk_create(
+        Plot(
+            former_commune=former,
+            map_sheet=sheet,
+            plot_number=number,
+            area_m2=100,
+            **Plot.derived(map_sheet=sheet, plot_number=number),
+        )
+        for former, sheet, number in plots
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE landdata_plot")
+    admin = user_with_scope(Role.ADMIN, province=ward["commune"].province)
+    search = plot_search(user=admin, filters=PlotFilters(q="12/345")).order_by("pk")[:26]
+
+    assert sorted(p.pk for p in search) == sorted(ward["plots"][k].pk for k in ("hanh", "twin", "b"))
+    assert "plot_sheet_number_idx" in search.explain()
