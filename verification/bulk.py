@@ -241,6 +241,7 @@ _PASSED_AS_IS = frozenset(
         "FloatField",
         "ForeignKey",
         "IntegerField",
+        "OneToOneField",  # LandUserStatus.land_user: an id, as a ForeignKey's
         "PositiveIntegerField",
         "PositiveSmallIntegerField",
         "SmallIntegerField",
