@@ -66,25 +66,37 @@ def can_assign(user) -> bool:
 def assignable_officials(user) -> list[User]:
     """The active officials and leaders the user may hand plots to: of the leader's commune, and of
     the leader's group when they have one (officials without a group work for the whole commune)."""
+    # Only what naming and choosing an official reads: a province admin's list holds every official.
+    return list(_assignable(user).only(*_NAMED_BY))
+
+
+def official_choices(user) -> list[tuple[int, str]]:
+    """(id, official_label) of `assignable_officials`, for the selects: plain rows, no User per official."""
+    return [(pk, _label(*names)) for pk, *names in _assignable(user).values_list(*_NAMED_BY)]
+
+
+_NAMED_BY = ("id", "username", "first_name", "last_name")
+
+
+def _assignable(user) -> QuerySet[User]:
     scope = user_scope(user)
     if scope.role not in ASSIGNER_ROLES:
-        return []
+        return User.objects.none()
     rows = UserScope.objects.filter(
         role__in=ASSIGNEE_ROLES, user__is_active=True, commune__in=Commune.objects.filter(scope.commune_filter)
     )
     if scope.working_group_id is not None:
         rows = rows.filter(Q(working_group_id=scope.working_group_id) | Q(working_group__isnull=True))
-    # Only what naming and choosing an official reads: a province admin's list holds every official.
-    return list(
-        User.objects.filter(pk__in=rows.values("user_id"))
-        .only("id", "username", "first_name", "last_name")
-        .order_by("last_name", "first_name", "username")
-    )
+    return User.objects.filter(pk__in=rows.values("user_id")).order_by("last_name", "first_name", "username")
 
 
 def official_label(user: User) -> str:
-    name = user.get_full_name().strip()
-    return f"{name} ({user.username})" if name else user.username
+    return _label(user.username, user.first_name, user.last_name)
+
+
+def _label(username: str, first_name: str, last_name: str) -> str:
+    name = f"{first_name} {last_name}".strip()  # User.get_full_name
+    return f"{name} ({username})" if name else username
 
 
 @dataclass(frozen=True)

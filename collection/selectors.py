@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +18,7 @@ from collection import plot_assignments
 from collection.models import Assignment, CollectedRecord, CommuneTarget, WorkingGroup
 from collection.scope import Reach, get_scoped_or_404, restrict, scoped_communes, user_scope
 from landdata import normalize
-from landdata.models import FormerCommune, LandUser, Plot
+from landdata.models import FormerCommune, LandUser, Plot, former_commune_labels
 
 PAGE_SIZE = 25
 # A name search first finds matching land users; this many plots at most (keeps the page bounded).
@@ -80,7 +80,7 @@ def plot_status(records: list[tuple[str, int]]) -> str:
 
 
 def plot_search(
-    *, user, filters: PlotFilters, former_communes: Sequence[FormerCommune] | None = None
+    *, user, filters: PlotFilters, former_communes: Sequence[FormerCommuneChoice] | None = None
 ) -> QuerySet[Plot]:
     """Plots of the user's scope matching the search and filters, with their collection state.
 
@@ -104,7 +104,7 @@ def plot_search(
         qs = qs.filter(former_commune_id=filters.former_commune)
     if filters.working_group:
         group = filters.working_group
-        qs = qs.filter(former_commune_id__in=[fc.code for fc in former_communes if _assigned_group(fc) == group])
+        qs = qs.filter(former_commune_id__in=[fc.code for fc in former_communes if fc.assigned_group_id == group])
     if filters.hamlet:
         qs = qs.filter(plot_assignments.hamlet_filter(filters.hamlet))
     if filters.assigned == ASSIGNED_ME:
@@ -127,7 +127,7 @@ def plot_search(
     return qs
 
 
-def _scoped_plots(user, former_communes: Sequence[FormerCommune]) -> QuerySet[Plot]:
+def _scoped_plots(user, former_communes: Sequence[FormerCommuneChoice]) -> QuerySet[Plot]:
     """The plots `restrict` gives the user, spelled as a list of former-commune codes.
 
     The same rows: a plot is in the scope exactly when its former commune is (`restrict` on
@@ -142,10 +142,6 @@ def _scoped_plots(user, former_communes: Sequence[FormerCommune]) -> QuerySet[Pl
     if scope.sees_nothing or scope.whole_province:
         return restrict(Plot.objects.all(), user)
     return Plot.objects.filter(former_commune_id__in=[fc.code for fc in former_communes])
-
-
-def _assigned_group(former_commune: FormerCommune) -> int | None:
-    return former_commune.assigned_group_id  # type: ignore[attr-defined]  # annotated by former_communes_for
 
 
 def _text_search(qs: QuerySet[Plot], text: str, user) -> QuerySet[Plot]:
@@ -193,7 +189,7 @@ def plot_list_page(
     after: int | None = None,
     before: int | None = None,
     page_size: int = PAGE_SIZE,
-    former_communes: Sequence[FormerCommune] | None = None,
+    former_communes: Sequence[FormerCommuneChoice] | None = None,
 ) -> PlotPage:
     """One page of plots ordered by id, keyset-paginated (`after` / `before` a plot id);
     `former_communes` as for `plot_search`."""
@@ -233,12 +229,25 @@ def plot_list_page(
     return PlotPage(rows=rows, next_after=next_after, prev_before=prev_before, filters=filters)
 
 
-def former_communes_for(user) -> list[FormerCommune]:
-    """The former communes of the user's scope, by code, with their commune and, as `assigned_group_id`,
-    the working group they are assigned to (None: none). An annotation rather than select_related: no
-    Assignment object per former commune (a province has hundreds, on every plot-list page)."""
-    qs = restrict(FormerCommune.objects.select_related("commune").only("code", "name", "commune__name"), user)
-    return list(qs.annotate(assigned_group_id=F("assignment__working_group_id")).order_by("code"))
+@dataclass(frozen=True)
+class FormerCommuneChoice:
+    """A former commune of the user's scope as the pages offer it."""
+
+    code: str
+    label: str  # FormerCommune.label
+    assigned_group_id: int | None  # the working group it is assigned to; None: none
+
+
+def former_communes_for(user) -> list[FormerCommuneChoice]:
+    """The former communes of the user's scope, by code. Plain rows rather than model instances (with
+    their communes and assignments): a province has hundreds, offered on every plot-list page."""
+    rows = list(
+        restrict(FormerCommune.objects.all(), user)
+        .order_by("code")
+        .values_list("code", "name", "commune__name", "assignment__working_group_id")
+    )
+    labels = former_commune_labels((code, name, commune) for code, name, commune, _group in rows)
+    return [FormerCommuneChoice(row[0], label, row[3]) for row, label in zip(rows, labels, strict=True)]
 
 
 def working_groups_for(user) -> list[WorkingGroup]:

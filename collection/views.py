@@ -26,7 +26,7 @@ EDIT_ROLES = (Role.OFFICIAL, Role.GROUP_LEADER, Role.ADMIN)
 def plot_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     can_assign = plot_assignments.can_assign(user)
-    officials = plot_assignments.assignable_officials(user) if can_assign else []
+    officials = plot_assignments.official_choices(user) if can_assign else []
     data: QueryDict | None = request.GET or None
     if data is None and plot_assignments.has_own_plots(user):
         data = QueryDict(f"assigned={selectors.ASSIGNED_ME}")  # an official with plots of their own sees those first
@@ -35,7 +35,7 @@ def plot_list(request: HttpRequest) -> HttpResponse:
         data,
         former_communes=former_communes,
         working_groups=selectors.working_groups_for(user),
-        officials=[(u.pk, plot_assignments.official_label(u)) for u in officials] if can_assign else None,
+        officials=officials if can_assign else None,
     )
     filters = form.filters() if data else selectors.PlotFilters()
     page = selectors.plot_list_page(

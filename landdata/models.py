@@ -6,9 +6,12 @@ correction, recorded in `verification`). It knows nothing of the campaign.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from landdata import normalize
@@ -99,7 +102,14 @@ class FormerCommune(models.Model):
 
 
 def former_commune_label(*, code: str, name: str, commune_name: str) -> str:
-    return _("%(name)s (cũ, %(code)s) · nay thuộc %(commune)s") % {"name": name, "code": code, "commune": commune_name}
+    return former_commune_labels([(code, name, commune_name)])[0]
+
+
+def former_commune_labels(units: Iterable[tuple[str, str, str]]) -> list[str]:
+    """`former_commune_label` of each (code, name, commune name), the words translated once for the
+    list: a province admin's pages offer hundreds of former communes."""
+    words = gettext("%(name)s (cũ, %(code)s) · nay thuộc %(commune)s")  # not the lazy `_`: once, not per unit
+    return [words % {"name": name, "code": code, "commune": commune_name} for code, name, commune_name in units]
 
 
 class ImportBatch(models.Model):

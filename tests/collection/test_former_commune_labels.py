@@ -57,3 +57,26 @@ def test_the_plot_export_names_the_former_commune_with_its_new_unit(client, nhan
     header, row = (list(r) for r in sheet.iter_rows(min_row=1, max_row=2, values_only=True))
     assert header[:4] == ["Mã xã cũ", "Số tờ", "Số thửa", "Xã cũ (nay thuộc)"]
     assert row[:4] == ["09259", "12", "345", LABEL]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_lists_offer_each_former_commune_with_its_model_label_and_group(nhan_hoa, language):
+    """former_communes_for reads plain rows and translates the words once: the same labels as the model's."""
+    from django.utils import translation
+
+    from collection.models import Assignment
+    from collection.selectors import former_communes_for
+    from landdata.models import FormerCommune
+    from tests.factories import WorkingGroupFactory
+
+    ward, former, _plot = nhan_hoa
+    group = WorkingGroupFactory(commune=ward)
+    Assignment.objects.filter(former_commune=former).update(working_group=group)
+    FormerCommuneFactory()  # another ward's
+    with translation.override(language):
+        offered = former_communes_for(user_with_scope(Role.GROUP_LEADER, commune=ward))
+        expected = [fc.label for fc in FormerCommune.objects.filter(commune=ward).order_by("code")]
+    assert [fc.code for fc in offered] == ["09253", "09259"]
+    assert [fc.label for fc in offered] == expected
+    assert [fc.assigned_group_id for fc in offered] == [None, group.pk]
+    assert (LABEL in expected) == (language == "vi")

@@ -51,23 +51,41 @@ def test_form_fields_render_as_before(form_class, kwargs, data):
             assert str(form[name]) == form[name].as_widget(widget=plain)
 
 
-def test_official_options_name_each_official_as_the_filter_does():
-    """The same words as the list's "assigned to" filter (official_label), escaped as a template would."""
-    from django.contrib.auth.models import User
+def test_official_options_draw_each_choice_as_a_template_would():
     from django.template import engines
 
-    from collection.plot_assignments import official_label
-
-    officials = [
-        User(pk=5, username="canbo05", first_name="Lê Văn", last_name="An"),
-        User(pk=6, username="canbo06"),
-        User(pk=7, username="x<y>", first_name="O'Brien & <b>"),
-    ]
+    officials = [(5, "Lê Văn An (canbo05)"), (6, "canbo06"), (7, "O'Brien & <b> (x<y>)")]
     engine = engines["django"]
     expected = engine.from_string(
-        '{% for u, label in officials %}<option value="{{ u.pk }}">{{ label }}</option>{% endfor %}'
+        '{% for pk, label in officials %}<option value="{{ pk }}">{{ label }}</option>{% endfor %}'
     )
     now = engine.from_string("{% load portal_tags %}{% official_options officials %}")
-    labelled = [(u, official_label(u)) for u in officials]
-    assert now.render({"officials": officials}) == expected.render({"officials": labelled})
-    assert ">canbo06</option>" in now.render({"officials": officials})  # not "canbo06 (canbo06)"
+    assert now.render({"officials": officials}) == expected.render({"officials": officials})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["admin", "leader", "leader without group", "official"])
+def test_official_choices_name_each_assignable_official_as_official_label_does(who):
+    """The selects' plain rows: the same officials, in the same order, with the same words."""
+    from collection.models import Role
+    from collection.plot_assignments import assignable_officials, official_choices, official_label
+    from tests.factories import CommuneFactory, WorkingGroupFactory, user_with_scope
+
+    commune, other = CommuneFactory(), CommuneFactory()
+    group = WorkingGroupFactory(commune=commune)
+    named = user_with_scope(Role.OFFICIAL, commune=commune, working_group=group)
+    named.first_name, named.last_name = "Lê Văn", "An"
+    named.save()
+    user_with_scope(Role.OFFICIAL, commune=commune)  # no name: the username alone
+    user_with_scope(Role.GROUP_LEADER, commune=other)
+    user_with_scope(Role.OFFICIAL, commune=commune, working_group=WorkingGroupFactory(commune=commune))
+    user = {
+        "admin": lambda: user_with_scope(Role.ADMIN, province=commune.province),
+        "leader": lambda: user_with_scope(Role.GROUP_LEADER, commune=commune, working_group=group),
+        "leader without group": lambda: user_with_scope(Role.GROUP_LEADER, commune=commune),
+        "official": lambda: named,
+    }[who]()
+    expected = [(u.pk, official_label(u)) for u in assignable_officials(user)]
+    assert official_choices(user) == expected
+    assert (len(expected) > 1) == (who != "official")
+    assert any(label == f"Lê Văn An ({named.username})" for _pk, label in expected) == (who != "official")
