@@ -18,7 +18,8 @@ one run measures:
      what any importer must at least pay for this schema, before reading a byte;
   5. the whole `manage.py import_registry FILE` process (start-up included) into the emptied
      database, wall time, against the raw COPY of the same file.
-It prints rows/s, the ratios against the goals, peak memory, then drops the database.
+It prints rows/s, the ratios against the goals, peak memory, and how fast the machine was before
+and after (bench/_machine.py), then drops the database.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from _machine import machine_line
 from _names import FAMILY, GIVEN, LAND_USE, MIDDLE
 from _throwaway import admin_sql, bench_database_urls
 
@@ -157,6 +159,7 @@ def run(rows: int) -> None:
     from landdata.registry_import import registry_import
 
     call_command("migrate", verbosity=0)
+    print(machine_line("before"))
     tmp = Path(tempfile.mkdtemp(prefix="bench-import-"))
     big, small = tmp / "registry.csv", tmp / "registry-10k.csv"
     t0 = time.perf_counter()
@@ -263,6 +266,7 @@ def run(rows: int) -> None:
         f"queries, full file   = {full_queries}; 10,000-row slice = {slice_queries} "
         f"({'independent of the row count' if full_queries == slice_queries else 'DIFFERENT'})"
     )
+    print(machine_line("after"))
 
 
 def _met(ok: bool) -> str:

@@ -23,7 +23,8 @@ measures through `run_matching --wait`:
   6. a naive per-record implementation (Plot.objects.get + land_users.all() + update_or_create per
      flag + outcomes per record) on 1,000 records, against the batch service on the same 1,000
      records in one process, and against the worker's province throughput (goal >= 20x).
-It prints every figure, then kills the worker and drops the database. Bounded by TIME_LIMIT_SECONDS.
+It prints every figure and how fast the machine was before and after (bench/_machine.py), then
+kills the worker and drops the database. Bounded by TIME_LIMIT_SECONDS.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from _machine import machine_line
 from _names import FAMILY, GIVEN, LAND_USE, MIDDLE
 from _throwaway import admin_sql, bench_database_urls
 
@@ -493,6 +495,7 @@ def run(n_records: int) -> subprocess.Popen:
     from verification.models import Flag
 
     print(f"bench/matching.py — {os.cpu_count()} CPU(s), worker: prefork -c 2, broker {BROKER}")
+    print(machine_line("before"))
     call_command("migrate", verbosity=0)
     t = time.perf_counter()
     made = generate(n_records)
@@ -579,6 +582,7 @@ def run(n_records: int) -> subprocess.Popen:
         f"{'met' if rps / naive_rps >= 20 else 'NOT met'}"
     )
     print(f"  province at naive speed would take:        {total / naive_rps:8.0f} s")
+    print(machine_line("after"))
     return worker
 
 

@@ -15,7 +15,8 @@ official of the biggest ward, an official of one of its working groups (with plo
 to them: their list opens on their own plots), that group's leader, a reviewer of the
 ward's registration branch, the province admin and a superuser without a scope row. Prints
 p50/p95 (ms), queries and rows per page for each, p50/p95 per role, then the worst p95 and
-whether the goal is met, and drops the database.
+whether the goal is met, how fast the machine was before and after (bench/_machine.py), and
+drops the database.
 Goal: p95 <= 100 ms for every role and request.
 """
 
@@ -31,6 +32,7 @@ import sys
 import time
 from pathlib import Path
 
+from _machine import machine_line
 from _names import FAMILY, GIVEN, LAND_USE, MIDDLE
 from _throwaway import admin_sql, create_and_migrate
 
@@ -254,6 +256,7 @@ def main() -> int:
         print(f"loaded {args.plots:,} plots, {samples['users']:,} land users in {samples['seconds']:.1f}s")
 
         users = make_users(samples)
+        print(machine_line("before"))
         print(f"{len(users)} roles, {samples['assigned']:,} plots handed to officials")
         url = reverse("collection:plot_list")
         cases = [
@@ -286,6 +289,7 @@ def main() -> int:
         print(f"{'role':<12} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  (all requests of the role; most queries)")
         for label, p50, p95, queries in per_role:
             print(f"{label:<12} {p50:8.1f} {p95:8.1f} {queries:8d}")
+        print(machine_line("after"))
         verdict = "met" if worst[0] <= GOAL_P95_MS else "NOT met"
         print(f"worst p95 {worst[0]:.1f} ms ({worst[1]}, {worst[2]}) — goal <= {GOAL_P95_MS:.0f} ms: {verdict}")
         connections.close_all()
