@@ -63,19 +63,19 @@ def can_assign(user) -> bool:
     return user_scope(user).role in ASSIGNER_ROLES
 
 
+# All that naming and choosing an official reads: a province admin's list holds every official.
+_NAMED_BY = ("id", "username", "first_name", "last_name")
+
+
 def assignable_officials(user) -> list[User]:
     """The active officials and leaders the user may hand plots to: of the leader's commune, and of
     the leader's group when they have one (officials without a group work for the whole commune)."""
-    # Only what naming and choosing an official reads: a province admin's list holds every official.
     return list(_assignable(user).only(*_NAMED_BY))
 
 
 def official_choices(user) -> list[tuple[int, str]]:
     """(id, official_label) of `assignable_officials`, for the selects: plain rows, no User per official."""
     return [(pk, _label(*names)) for pk, *names in _assignable(user).values_list(*_NAMED_BY)]
-
-
-_NAMED_BY = ("id", "username", "first_name", "last_name")
 
 
 def _assignable(user) -> QuerySet[User]:
