@@ -76,7 +76,7 @@ def test_official_choices_name_each_assignable_official_as_official_label_does(w
     named = user_with_scope(Role.OFFICIAL, commune=commune, working_group=group)
     named.first_name, named.last_name = "Lê Văn", "An"
     named.save()
-    user_with_scope(Role.OFFICIAL, commune=commune)  # no name: the username alone
+    nameless = user_with_scope(Role.OFFICIAL, commune=commune)
     user_with_scope(Role.GROUP_LEADER, commune=other)
     user_with_scope(Role.OFFICIAL, commune=commune, working_group=WorkingGroupFactory(commune=commune))
     user = {
@@ -89,3 +89,5 @@ def test_official_choices_name_each_assignable_official_as_official_label_does(w
     assert official_choices(user) == expected
     assert (len(expected) > 1) == (who != "official")
     assert any(label == f"Lê Văn An ({named.username})" for _pk, label in expected) == (who != "official")
+    # No name: the username alone, not "canbo06 (canbo06)".
+    assert ((nameless.pk, nameless.username) in expected) == (who != "official")
