@@ -32,9 +32,10 @@ class QueueFilterForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, communes=(), former_communes=(), **kwargs):
+        """`former_communes`: (code, label) of the former communes offered."""
         super().__init__(*args, **kwargs)
         self.fields["commune"].choices = [("", _("Tất cả"))] + [(c.code, str(c)) for c in communes]
-        self.fields["former_commune"].choices = [("", _("Tất cả"))] + [(f.code, f.label) for f in former_communes]
+        self.fields["former_commune"].choices = [("", _("Tất cả"))] + list(former_communes)
 
     def filters(self) -> QueueFilters:
         """The validated filters; invalid values fall back to the defaults (a queue always shows)."""

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from collection.models import Scan
 from collection.network import client_ip
 from collection.scope import get_scoped_or_404, restrict, scoped_communes
-from landdata.models import FormerCommune, Plot
+from landdata.models import FormerCommune, Plot, former_commune_labels
 from verification import live, selectors, services
 from verification.forms import BulkDecisionForm, DecisionForm, QueueFilterForm
 from verification.models import Flag, FlagCode, Severity
@@ -33,9 +33,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Flagged plots of the reviewer's communes, grouped per record, filtered and counted per code."""
     selectors.require_reviewer(request.user)
     communes = list(scoped_communes(request.user).order_by("code"))
-    former_communes = list(
-        FormerCommune.objects.filter(commune__in=[c.code for c in communes]).select_related("commune").order_by("code")
+    # (code, label) rows rather than model instances: the province admin's filter offers hundreds.
+    units = list(
+        FormerCommune.objects.filter(commune__in=[c.code for c in communes])
+        .order_by("code")
+        .values_list("code", "name", "commune__name")
     )
+    former_communes = list(zip((code for code, _name, _commune in units), former_commune_labels(units), strict=True))
     form = QueueFilterForm(request.GET or None, communes=communes, former_communes=former_communes)
     filters = form.filters()
     page = selectors.queue_page(request.user, filters)

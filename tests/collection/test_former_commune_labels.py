@@ -80,3 +80,11 @@ def test_the_lists_offer_each_former_commune_with_its_model_label_and_group(nhan
     assert [fc.label for fc in offered] == expected
     assert [fc.assigned_group_id for fc in offered] == [None, group.pk]
     assert (LABEL in expected) == (language == "vi")
+
+
+def test_the_review_queue_offers_each_former_commune_with_its_new_unit(client, nhan_hoa):
+    ward, _former, _plot = nhan_hoa
+    client.force_login(user_with_scope(Role.ADMIN, province=ward.province))
+    queue = client.get(reverse("verification:queue")).content.decode()
+    assert f'<option value="09259">{LABEL}</option>' in queue
+    assert '<option value="09253">Phường Đại Xuân (cũ, 09253) · nay thuộc Phường Nhân Hòa</option>' in queue
