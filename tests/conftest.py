@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from schemathesis.pytest.plugin import SchemathesisFunction
+
+
+def pytest_collection_modifyitems(items):
+    """Give each API operation schemathesis tests its own test id.
+
+    schemathesis names an operation's item `test…[GET /api/v1/…]`, but pytest 9 builds the id from
+    the function's name and a parametrization schemathesis does not use: every operation got the
+    same id, and pytest-xdist, which hands tests to its processes by id, ran one operation of 22.
+    """
+    for item in items:
+        if isinstance(item, SchemathesisFunction) and item.id.params is None and item.name != item.originalname:
+            item._id = item.id.with_params(item.name.removeprefix(item.originalname)[1:-1])
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.pytest.plugin import SchemathesisFunction
 
 from config.wsgi import application
 from tests.security.conftest import World, build_world
@@ -84,3 +85,9 @@ def test_no_server_error_on_generated_requests(case, api_world):
                 for name in list(case.path_parameters or {}):
                     case.path_parameters[name] = REAL_IDS[key](objs)
                 _call(case, api_world)
+
+
+def test_every_operation_is_a_test_of_its_own(request):
+    """Each operation has its own test id (tests/conftest.py), or a parallel run would test one of them."""
+    ids = [item.nodeid for item in request.session.items if isinstance(item, SchemathesisFunction)]
+    assert len(ids) == len(set(ids))
