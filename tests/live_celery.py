@@ -19,7 +19,20 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+def broker_of_this_process(url: str) -> str:
+    """`url` with its Redis database counted down by the pytest-xdist worker's number (gw0: as given,
+    gw1: one below…, among Redis's 16): each test process starts its own Celery workers and purges
+    its own queues, so two processes must never share a broker database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    base, _slash, database = url.rpartition("/")
+    return f"{base}/{(int(database or 0) - int(worker[2:])) % 16}"
+
+
+TEST_BROKER_URL = broker_of_this_process(os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15"))
 
 
 def unavailable(reason: str) -> None:
