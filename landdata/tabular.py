@@ -8,6 +8,7 @@ message before any row is used.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -235,15 +236,35 @@ def _iter_csv(path, name: str) -> Iterator[tuple[int, list[str]]]:
         raise ImportFailed(
             f"{name}: "
             + _(
-                "tệp không được mã hoá UTF-8 (byte lỗi ở vị trí %(position)s); trong Excel hãy chọn "
+                "tệp không được mã hoá UTF-8 (byte lỗi ở dòng %(line)d); trong Excel hãy chọn "
                 "Lưu thành → 'CSV UTF-8 (Comma delimited)'."
             )
-            % {"position": exc.start}
+            % {"line": _line_of_first_bad_byte(path)}
         ) from exc
     except csv.Error as exc:
         raise ImportFailed(f"{name}: " + _("tệp CSV hỏng: %(error)s") % {"error": exc}) from exc
     finally:
         raw.close()
+
+
+def _line_of_first_bad_byte(path) -> int:
+    """The line of the file (the first is 1) holding its first byte that is not UTF-8.
+
+    The decoding error itself cannot say: its position counts from the start of the block the text
+    reader was decoding, a few kilobytes before the byte."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with open(path, "rb") as raw:
+        while True:
+            block = raw.read(1 << 20)
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                # exc.object: the bytes held back from the previous block (never a newline) and this block
+                return line + exc.object.count(b"\n", 0, exc.start)
+            if not block:
+                return line
+            line += block.count(b"\n")
 
 
 def _chain(sample: str, rest: io.TextIOWrapper) -> Iterator[str]:

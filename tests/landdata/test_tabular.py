@@ -86,6 +86,23 @@ def test_whole_file_problems(tmp_path, content, message):
     assert message in info.value.problems[0] and info.value.problems[0].startswith("f.csv: ")
 
 
+@pytest.mark.parametrize(
+    ("before", "bad", "line"),
+    [
+        (b"", b"\xff", 2),  # in the first block the reader decodes
+        ("09000,Hà Đông\n".encode() * 30_000, b"\xff", 30_002),  # half a megabyte into the file
+        ("09000,Hà Đông\n".encode() * 80_000, "Đ".encode()[:1], 80_002),  # a character cut at the end
+    ],
+)
+def test_a_byte_that_is_not_utf8_is_named_by_its_line(tmp_path, before, bad, line):
+    """The line a person can find in an editor, not the byte's place in a block the reader decoded."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"code,name\n" + before + b"09001,X" + bad)
+    with pytest.raises(ImportFailed) as info:
+        rows_of(path)
+    assert f"byte lỗi ở dòng {line})" in info.value.problems[0]
+
+
 def test_size_limit_from_settings(tmp_path, settings):
     settings.IMPORT_MAX_BYTES = 100
     path = tmp_path / "f.csv"
