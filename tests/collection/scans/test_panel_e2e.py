@@ -72,6 +72,39 @@ def test_a_photo_per_kind_goes_through_the_outbox_and_fills_from_qr(live_server,
     assert all(max(scan.width, scan.height) <= 2400 for scan in Scan.objects.all())
 
 
+# Run while the page is still being read: what the browser would paint at that moment.
+WHILE_READING = """window.whileReading = {
+  formRead: Boolean(document.querySelector("[data-field-form]")),
+  uploadBox: getComputedStyle(document.querySelector("[data-scan-upload-box]")).display,
+  photoButtons: getComputedStyle(document.querySelector("[data-photo-pickers]")).display,
+};"""
+
+
+def test_the_photo_buttons_stand_in_place_before_the_form_below_them_is_read(live_server, page, tmp_path):
+    """A phone may paint the record form before it has read all of it. While only the photo panel is
+    read, the photo buttons must already stand where the upload box would, or everything below jumps
+    once the form arrives (Lighthouse measured that shift on the record form: 0.14 of a screen)."""
+    record, _cert, _card = _record_and_photos(tmp_path)
+    _log_in_to_the_form(page, live_server, record)
+    form_url = page.url
+
+    def probe_after_the_panel(route):
+        response = route.fetch()
+        html = response.text()
+        end = html.index("</section>", html.index("data-field-photos")) + len("</section>")
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-encoding")}
+        route.fulfill(
+            status=response.status, headers=headers, body=html[:end] + '<script src="/probe.js"></script>' + html[end:]
+        )
+
+    page.route(form_url, probe_after_the_panel)
+    page.route(
+        f"{live_server.url}/probe.js", lambda route: route.fulfill(content_type="text/javascript", body=WHILE_READING)
+    )
+    page.goto(form_url)
+    assert page.evaluate("window.whileReading") == {"formRead": False, "uploadBox": "none", "photoButtons": "block"}
+
+
 def test_without_indexeddb_the_direct_upload_takes_several_photos_with_a_kind_each(
     live_server, page, tmp_path, settings
 ):
