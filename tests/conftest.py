@@ -7,7 +7,7 @@ from schemathesis.pytest.plugin import SchemathesisFunction
 
 
 def pytest_collection_modifyitems(items):
-    """Give each API operation schemathesis tests its own test id.
+    """Give each API operation that schemathesis tests a test id of its own.
 
     schemathesis names an operation's item `test…[GET /api/v1/…]`, but pytest 9 builds the id from
     the function's name and a parametrization schemathesis does not use: every operation got the
