@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -28,8 +29,9 @@ def broker_of_this_process(url: str) -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker.startswith("gw"):
         return url
-    base, _slash, database = url.rpartition("/")
-    return f"{base}/{(int(database or 0) - int(worker[2:])) % 16}"
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)  # Redis's default database when the URL names none
+    return urlunsplit(parts._replace(path=f"/{(database - int(worker[2:])) % 16}"))
 
 
 TEST_BROKER_URL = broker_of_this_process(os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15"))
